@@ -1,0 +1,49 @@
+# make run: install, build index/ from corpus/ when missing or stale, serve on 127.0.0.1:8501.
+# make test: install everything the tests need (including Chromium for the browser test), run them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+INDEX ?= index
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+export OMP_NUM_THREADS ?= 1
+export HF_HUB_OFFLINE := 1
+
+.PHONY: run test index bench install install-dev browser clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-st.txt requirements-dev.txt
+	$(PIP) install torch==2.13.0
+	$(PIP) install -r requirements-st.txt -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# Incremental: unchanged files cost nothing, changed ones are re-read, deleted ones dropped.
+index: install
+	OMP_NUM_THREADS=$$(nproc) $(PY) -m ingest corpus --index $(INDEX) --prune
+
+run: index
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false -- --index $(INDEX)
+
+# Debian's Chromium and its driver for the end-to-end browser test (root, as CI runs).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; }
+
+test: install-dev browser
+	$(PY) -m pytest -q
+
+bench: install
+	OMP_NUM_THREADS=1 $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

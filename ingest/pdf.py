@@ -1,0 +1,118 @@
+"""Text from PDFs with pypdf, with the usual layout damage undone.
+
+Damage seen in government PDFs (see corpus/README.md): full-width punctuation mapped to ASCII
+(。 → ``.``), full-width digits, a private-use glyph for the decimal point, spaces between the
+characters of justified lines, line breaks inside words and sentences, running headers, and
+page numbers such as ``—１２—``.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+
+from kb.text import CJK
+
+FULLWIDTH_ALNUM = str.maketrans(
+    "０１２３４５６７８９％ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+    "0123456789%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+GUILLEMETS = str.maketrans("«»‹›", "《》〈〉")
+PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+PAGE_NUMBER_RE = re.compile(r"^[—\-–－\s]*\d{1,4}[—\-–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+# Spaces are kept only between two ASCII letters or digits (“PM2.5 and NOx”).
+SPACE_RE = re.compile(r"(?<![A-Za-z0-9])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?![A-Za-z0-9])")
+CJKISH = rf"{CJK}”“’‘）》、"
+# After a Chinese character, ``.`` is 。 (this layer writes decimal points as a private-use glyph).
+ASCII_PUNCT_RE = re.compile(rf"(?<=[{CJKISH}A-Za-z0-9%）])([,;:?!])|(?<=[{CJKISH}%）])(\.)|(\.)$")
+ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
+PAREN_RE = re.compile(r"\(([^()]*)\)")
+TERMINAL_RE = re.compile(r"[。！？：；]$")
+OUTLINE_START_RE = re.compile(
+    r"^(第[一二三四五六七八九十百零〇]+[章节条编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|专栏\s*\d)"
+)
+MAX_HEADING_CHARS = 30
+SHORT_LINE = 0.7
+
+
+def repair_line(line: str, punct_mapped: bool) -> str:
+    """Undo character-level damage in one extracted line."""
+    line = line.translate(GUILLEMETS).translate(FULLWIDTH_ALNUM)
+    line = re.sub(rf"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff](?=\d)", ".", line)
+    line = PRIVATE_USE_RE.sub("", line)
+    line = SPACE_RE.sub("", line.strip())
+    if punct_mapped:
+        line = ASCII_PUNCT_RE.sub(lambda m: ASCII_TO_FULL[m.group(1) or m.group(2) or m.group(3)], line)
+        line = PAREN_RE.sub(lambda m: f"（{m.group(1)}）", line)
+    return line
+
+
+def punctuation_is_mapped(raw: str) -> bool:
+    """True when the text layer writes 。，as ASCII ``.``/``,`` after Chinese characters."""
+    ascii_hits = len(re.findall(rf"[{CJK}][,.;]", raw))
+    full_hits = len(re.findall(r"[，。；]", raw))
+    return ascii_hits > full_hits
+
+
+def running_headers(pages: list[list[str]]) -> set[str]:
+    """Lines standing first on at least half of the pages (and on at least two)."""
+    firsts = Counter(p[0] for p in pages if p)
+    return {line for line, n in firsts.items() if n >= 2 and n >= len(pages) / 2}
+
+
+def _strip_page(lines: list[str], headers: set[str]) -> list[str]:
+    lines = [ln for ln in lines if ln and not PAGE_NUMBER_RE.match(ln)]
+    lines = [ln for i, ln in enumerate(lines) if i == 0 or ln != lines[i - 1]]  # doubled title lines
+    if lines and lines[0] in headers:
+        lines = lines[1:]
+    return lines
+
+
+def _breaks_after(line: str, nxt: str | None, full_width: int, indented_next: bool) -> bool:
+    """Whether a paragraph ends after ``line`` (lines of one paragraph are joined with nothing)."""
+    if nxt is None or indented_next or OUTLINE_START_RE.match(nxt):
+        return True
+    if OUTLINE_START_RE.match(line) and len(line) <= MAX_HEADING_CHARS and not TERMINAL_RE.search(line):
+        return True
+    if len(line) < SHORT_LINE * full_width:  # a title, a heading or a table row
+        return True
+    return bool(TERMINAL_RE.search(line)) and len(line) < 0.9 * full_width
+
+
+def pdf_text(reader) -> tuple[str, list[int]]:
+    """The repaired text of a PDF, one paragraph a line, and each page's start offset.
+
+    Args:
+        reader: a ``pypdf.PdfReader``.
+
+    Returns:
+        (text, page_starts): ``page_starts[i]`` is the offset where page i+1's text begins.
+    """
+    raw_pages = [(p.extract_text() or "") for p in reader.pages]
+    mapped = punctuation_is_mapped("".join(raw_pages))
+    indents, pages = [], []
+    for raw in raw_pages:
+        rows = [r for r in raw.split("\n")]
+        kept = [(bool(re.match(r"^[ \u3000]{2,}", r)), repair_line(r, mapped)) for r in rows]
+        kept = [(ind, ln) for ind, ln in kept if ln]
+        pages.append([ln for _, ln in kept])
+        indents.append({ln for ind, ln in kept if ind})
+    headers = running_headers(pages)
+    pages = [_strip_page(p, headers) for p in pages]
+    lengths = [len(ln) for p in pages for ln in p]
+    full_width = statistics.quantiles(lengths, n=10)[-1] if len(lengths) >= 10 else max(lengths or [1])
+    flat = [(i, ln) for i, p in enumerate(pages) for ln in p]
+    out, page_starts, pos = [], [0] * len(pages), 0
+    seen_page = -1
+    for k, (page, line) in enumerate(flat):
+        while seen_page < page:
+            seen_page += 1
+            page_starts[seen_page] = pos
+        nxt = flat[k + 1] if k + 1 < len(flat) else None
+        indented_next = bool(nxt) and nxt[1] in indents[nxt[0]]
+        sep = "\n" if _breaks_after(line, nxt[1] if nxt else None, full_width, indented_next) else ""
+        out.append(line + sep)
+        pos += len(line) + len(sep)
+    for rest in range(seen_page + 1, len(pages)):
+        page_starts[rest] = pos
+    return "".join(out), page_starts

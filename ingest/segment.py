@@ -1,0 +1,188 @@
+"""Cut a document's text into clauses inside its outline.
+
+The outline markers of Chinese official documents, outermost first: 第X章 (第X编), 第X节,
+一、, （一）, 1., （1）, ①; 第X条 for articles. Brackets and dots may be ASCII or full width. A
+numbered paragraph whose first sentence is short (``（1）强化饮用水安全保障。``) has an inline
+title: it becomes part of the path, not a clause. A clause is a sentence or a ；-part of one,
+never cut inside quotation marks or brackets, never across paragraphs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.text import normalize
+
+from .read import is_furniture
+
+CN_NUM = "一二三四五六七八九十百零〇"
+DIGIT = "0-9０-９"
+# (level, pattern); the pattern matches the marker at the start of a paragraph.
+OUTLINE_PATTERNS = (
+    (1, re.compile(rf"第[{CN_NUM}]+[编章](?![{CN_NUM}])")),
+    (2, re.compile(rf"第[{CN_NUM}]+节")),
+    (3, re.compile(rf"第[{CN_NUM}]+条")),
+    (3, re.compile(r"[一二三四五六七八九十]{1,3}、")),
+    (4, re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]")),
+    (5, re.compile(rf"[{DIGIT}]{{1,2}}[.．、](?![{DIGIT}])")),
+    (6, re.compile(rf"[（(][{DIGIT}]{{1,2}}[）)]")),
+    (7, re.compile(r"[①-⑳]")),
+)
+ARTICLE_RE = re.compile(rf"第[{CN_NUM}]+条")
+STRONG_END = "。！？!?"
+WEAK_END = "；;"
+PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+MAX_QUOTE_SPAN = 400
+MAX_INLINE_TITLE = 25
+MAX_LEAD = 20
+MAX_HEADING = 50
+COMMA_RE = re.compile(r"[，,：:]")
+DOC_NUMBER_LINE_RE = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+号[)）]?$")
+DATE_LINE_RE = re.compile(r"^[（(]?(\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月([\d一二三四五六七八九十]{1,3}日)?[)）]?$")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A clause before it gets its document's metadata and id."""
+
+    text: str
+    char_start: int
+    char_end: int
+    section: tuple[str, ...]
+    titles: tuple[str, ...]
+    lead: str
+    paragraph: int
+    sentence: int
+
+
+def canonical_marker(marker: str) -> str:
+    """A marker in the form a citation uses: full-width brackets, ASCII digits and dot."""
+    m = normalize(marker)
+    if re.fullmatch(r"\(.+\)", m):
+        return f"（{m[1:-1]}）"
+    if re.fullmatch(r"\d+[.、]", m):
+        return m[:-1] + "."
+    return m
+
+
+def match_outline(para: str) -> tuple[int, str] | None:
+    """(level, marker) when the paragraph opens with an outline marker."""
+    for level, pattern in OUTLINE_PATTERNS:
+        m = pattern.match(para)
+        if m:
+            return level, m.group(0)
+    return None
+
+
+def sentence_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Split at 。！？；(either width), keeping bracketed and quoted spans whole.
+
+    Returns:
+        (start, end, ends_sentence) for each part; ends_sentence is False after ；.
+    """
+    spans, stack, start, i = [], [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        if stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in PAIRS and PAIRS[ch] in text[i + 1 : i + 1 + MAX_QUOTE_SPAN]:
+            stack.append(PAIRS[ch])
+        elif not stack and ch in STRONG_END + WEAK_END:
+            end = i + 1
+            while end < len(text) and text[end] in STRONG_END + WEAK_END:
+                end += 1
+            spans.append((start, end, ch in STRONG_END))
+            start, i = end, end
+            continue
+        i += 1
+    if text[start:].strip():
+        spans.append((start, len(text), True))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_short_title(s: str, limit: int) -> bool:
+    body = s.rstrip(STRONG_END + WEAK_END)
+    return 0 < len(body) <= limit and not COMMA_RE.search(body)
+
+
+def split_heading(level: int, marker: str, body: str) -> tuple[str, int] | None:
+    """The title of a numbered paragraph and where its clauses begin (None: no title).
+
+    ``一、总体要求`` is a heading; ``（1）强化饮用水安全保障。在用…`` has the inline title
+    强化饮用水安全保障 and its clauses start after the first 。.
+    """
+    if ARTICLE_RE.fullmatch(marker):
+        return None
+    stripped = body.strip()
+    if not stripped:
+        return "", len(body)
+    if not any(c in stripped for c in STRONG_END + WEAK_END) and len(stripped) <= MAX_HEADING:
+        return stripped.rstrip("：:"), len(body)
+    first = sentence_spans(body)[0]
+    s1 = body[first[0] : first[1]].strip()
+    if first[2] and _is_short_title(s1, MAX_INLINE_TITLE):
+        return s1.rstrip(STRONG_END), first[1]
+    return None
+
+
+def is_front_matter(para: str) -> bool:
+    """Title, 文号, issuer and date lines before the body: metadata, not clauses."""
+    p = para.strip()
+    if DOC_NUMBER_LINE_RE.match(p) or DATE_LINE_RE.match(p):
+        return True
+    return len(p) <= 40 and not any(c in p for c in STRONG_END + WEAK_END + "，,")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line that is not page furniture."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        s, e = _trimmed(text, pos, pos + len(line))
+        if e > s and not is_furniture(text[s:e]):
+            out.append((s, e))
+        pos += len(line) + 1
+    return out
+
+
+def segment(text: str) -> list[Piece]:
+    """All clauses of a document, in order, with their outline position."""
+    stack: list[tuple[int, str, str]] = []  # (level, canonical marker, title)
+    pieces: list[Piece] = []
+    sentence = 0
+    seen_outline = False
+    for pno, (ps, pe) in enumerate(paragraphs(text)):
+        para = text[ps:pe]
+        found = match_outline(para)
+        body_start = ps
+        if found:
+            level, marker = found
+            seen_outline = True
+            stack = [x for x in stack if x[0] < level]
+            head = split_heading(level, marker, para[len(marker) :])
+            title, skip = head if head else ("", 0)
+            stack.append((level, canonical_marker(marker), title))
+            body_start = ps + len(marker) + skip
+        elif not seen_outline and is_front_matter(para):
+            continue
+        section = tuple(x[1] for x in stack)
+        titles = tuple(x[2] for x in stack)
+        spans = [(body_start + a, body_start + b, end) for a, b, end in sentence_spans(text[body_start:pe])]
+        lead = ""
+        if len(spans) > 1 and _is_short_title(text[spans[0][0] : spans[0][1]].strip(), MAX_LEAD):
+            lead = text[spans[0][0] : spans[0][1]].strip().rstrip(STRONG_END + WEAK_END)
+        for a, b, ends_sentence in spans:
+            s, e = _trimmed(text, a, b)
+            if e > s and normalize(text[s:e]).strip("。！？；!?;，,、"):
+                pieces.append(Piece(text[s:e], s, e, section, titles, lead, pno, sentence))
+            if ends_sentence:
+                sentence += 1
+        sentence += 0 if not spans or spans[-1][2] else 1
+    return pieces

@@ -1,0 +1,131 @@
+"""python -m kb search|deadlines|cite|docs … — see README."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from . import index as kbindex
+from .cite import citation, location
+from .cli import ArgumentParser, parse_date, run
+from .errors import KBError
+from .search import Filters, Fusion, Searcher
+from .timeline import crossref, deadline_rows
+
+DEFAULT_INDEX = "index"
+
+
+def _parser() -> ArgumentParser:
+    p = ArgumentParser(prog="python -m kb", description="Search, cite and track deadlines in Chinese policy clauses.")
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=ArgumentParser)
+    s = sub.add_parser("search", help="ranked clauses for a topic or question")
+    s.add_argument("query", nargs="?")
+    s.add_argument("--queries", help="a file with one query a line; prints one JSON object a line")
+    s.add_argument("--top", type=int, default=5)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--doc", action="append", default=[], help="document id or prefix (repeatable)")
+    s.add_argument("--issuer", default="")
+    s.add_argument("--from", dest="date_from", help="document date from (2023, 2023-06, 2023-06-30)")
+    s.add_argument("--to", dest="date_to", help="document date to")
+    s.add_argument("--has-deadline", action="store_true")
+    s.add_argument("--fusion", choices=["weighted", "rrf", "dense", "bm25"], default=None)
+    d = sub.add_parser("deadlines", help="dated commitments, sorted by due date")
+    d.add_argument("--doc")
+    d.add_argument("--after", help="due on or after this date")
+    d.add_argument("--before", help="due on or before this date")
+    d.add_argument("--kind", action="append", choices=["by", "start", "during"], default=[])
+    d.add_argument("--crossref", action="store_true", help="pairs of clauses on the same task in other documents")
+    d.add_argument("--json", action="store_true")
+    c = sub.add_parser("cite", help="the citation of a clause")
+    c.add_argument("clause_id")
+    c.add_argument("--context", type=int, default=0, help="also print N clauses before and after")
+    sub.add_parser("docs", help="the ingested documents")
+    for sp in (s, d, c, sub.choices["docs"]):
+        sp.add_argument("--index", default=DEFAULT_INDEX)
+    return p
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    index = kbindex.load(args.index)
+    return {"search": cmd_search, "deadlines": cmd_deadlines, "cite": cmd_cite, "docs": cmd_docs}[args.cmd](index, args)
+
+
+def cmd_search(index, args) -> int:
+    if bool(args.query) == bool(args.queries):
+        raise KBError("give a query, or --queries FILE (one query a line)")
+    if args.top < 1:
+        raise KBError("--top must be 1 or more")
+    filters = Filters(
+        doc_ids=tuple(args.doc), issuer=args.issuer,
+        date_from=parse_date(args.date_from) if args.date_from else None,
+        date_to=parse_date(args.date_to, end=True) if args.date_to else None,
+        has_deadline=args.has_deadline,
+    )
+    searcher = Searcher(index, Fusion(method=args.fusion) if args.fusion else Fusion())
+    if args.queries:
+        path = Path(args.queries)
+        if not path.exists():
+            raise KBError(f"no file {args.queries}")
+        for q in [ln.strip() for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]:
+            hits = searcher.search(q, top=args.top, filters=filters)
+            print(json.dumps({"query": q, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        return 0
+    hits = searcher.search(args.query, top=args.top, filters=filters)
+    if args.json:
+        print(json.dumps({"query": args.query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("没有找到相关条款 (no matching clause)")
+    for h in hits:
+        c = h.clause
+        dues = "  ".join(f"[{d.kind} {d.due}]" for d in c.deadlines)
+        print(f"{h.rank}. {h.score:.3f}  《{c.title}》{c.doc_number}  {location(c)}  id={c.clause_id}")
+        print(f"   {c.text}")
+        if dues:
+            print(f"   {dues}")
+    return 0
+
+
+def cmd_deadlines(index, args) -> int:
+    if args.crossref:
+        pairs = crossref(index)
+        if args.json:
+            print(json.dumps([p.to_dict() for p in pairs], ensure_ascii=False))
+            return 0
+        for p in pairs:
+            flag = "  ⚠ 下级晚于上级" if p.lower_is_later else ""
+            print(f"{p.similarity:.3f}  {p.a_due} vs {p.b_due} ({p.days:+d} 天){flag}")
+            print(f"   A 《{p.a.title}》{p.a.section}：{p.a.text}")
+            print(f"   B 《{p.b.title}》{p.b.section}：{p.b.text}")
+        return 0
+    rows = deadline_rows(
+        index, doc=args.doc, after=parse_date(args.after) if args.after else None,
+        before=parse_date(args.before, end=True) if args.before else None, kinds=tuple(args.kind),
+    )
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(f"{r.deadline.due}  {r.deadline.kind:<6} {r.deadline.text:<12} 《{r.clause.title}》{r.clause.section}  {r.clause.text}")
+    return 0
+
+
+def cmd_cite(index, args) -> int:
+    clause = index.clause(args.clause_id)
+    if args.context:
+        for c in index.neighbours(clause, args.context, args.context):
+            print(("▶ " if c.clause_id == clause.clause_id else "  ") + c.text)
+        print()
+    print(citation(clause))
+    return 0
+
+
+def cmd_docs(index, args) -> int:
+    for d in index.docs.values():
+        print(f"{d.doc_id}\t{d.title}\t{d.issuer}\t{d.doc_number}\t{d.date}\t{d.n_clauses} clauses")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))

@@ -1,0 +1,14 @@
+"""Errors a user can fix: the CLI prints them as one line ``Error: …`` and exits 1."""
+
+
+class KBError(Exception):
+    """A mistake or missing piece the user can fix; the message names the fix."""
+
+
+class ReadError(KBError):
+    """A file that cannot be read into text; ``reason`` says why in plain words."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason

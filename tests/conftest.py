@@ -1,0 +1,55 @@
+"""Shared fixtures: the tiny Chinese corpus in tests/data, indexes built from it."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+CORPUS = ROOT / "corpus"
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of tests/data."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(DATA, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory) -> Path:
+    """tests/data ingested with the deterministic fake encoder (do not modify: shared)."""
+    from ingest.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("fake") / "index"
+    ingest([DATA], path, encoder_spec="fake")
+    return path
+
+
+@pytest.fixture(scope="session")
+def e5_index(tmp_path_factory) -> Path:
+    """tests/data ingested with the real bundled e5 model (shared, read-only)."""
+    from ingest.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("e5") / "index"
+    ingest([DATA], path, encoder_spec="e5")
+    return path
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: int = 300):
+    """Run ``python -m …`` in the project root; returns the CompletedProcess."""
+    import subprocess
+
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=full_env, timeout=timeout)

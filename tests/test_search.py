@@ -1,0 +1,93 @@
+"""Hybrid search: ranking, filters, matched terms, de-duplication; with the fake and the real model."""
+import datetime as dt
+import shutil
+
+import pytest
+
+from ingest.pipeline import ingest
+from kb import index as kbindex
+from kb.cite import citation
+from kb.errors import KBError
+from kb.search import Filters, Fusion, Searcher
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def searcher(fake_index):
+    return Searcher(kbindex.load(fake_index))
+
+
+def test_search_ranks_the_clause_that_matches(searcher):
+    hits = searcher.search("市、县建成区基本消除黑臭水体")
+    assert hits[0].clause.text == "2025年底前,市、县建成区基本消除黑臭水体。"
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert hits[0].bm25_rank is not None and hits[0].dense_rank is not None
+    assert {"黑臭水体", "建成区", "消除"} <= set(hits[0].matched_terms)
+
+
+def test_hit_dict_is_flat_and_carries_the_contract_fields(searcher):
+    d = searcher.search("黑臭水体")[0].to_dict()
+    for key in ("clause_id", "doc_id", "title", "doc_number", "section", "text", "page", "char_start",
+                "char_end", "score", "deadlines"):
+        assert key in d
+
+
+@pytest.mark.parametrize("method", ["weighted", "rrf", "dense", "bm25"])
+def test_every_fusion_method_answers(searcher, method):
+    assert searcher.search("黑臭水体", fusion=Fusion(method=method))
+
+
+def test_filters(searcher):
+    prov = searcher.search("黑臭水体", top=20, filters=Filters(doc_ids=("province",)))
+    assert prov and all(h.clause.doc_id == "province_plan.txt" for h in prov)
+    city = searcher.search("黑臭水体", top=20, filters=Filters(issuer="阜新市"))
+    assert city and all(h.clause.doc_id == "city_plan.txt" for h in city)
+    dated = searcher.search("黑臭水体", top=20, filters=Filters(has_deadline=True))
+    assert dated and all(h.clause.deadlines for h in dated)
+    early = searcher.search("黑臭水体", top=20, filters=Filters(date_to=dt.date(2022, 12, 31)))
+    assert early and all(h.clause.doc_date <= "2022-12-31" for h in early)
+    due = searcher.search("排污口", top=20, filters=Filters(due_from=dt.date(2023, 1, 1), due_to=dt.date(2023, 12, 31)))
+    assert due and all(any(d.due.year == 2023 for d in h.clause.deadlines) for h in due)
+    assert searcher.search("黑臭水体", filters=Filters(doc_ids=("nothing",))) == []
+
+
+def test_the_same_document_in_two_formats_is_shown_once(tmp_path):
+    corpus = tmp_path / "c"
+    shutil.copytree(DATA, corpus)
+    shutil.copy(corpus / "city_plan.txt", corpus / "city_plan_copy.txt")
+    with open(corpus / "catalog.tsv", "a", encoding="utf-8") as f:
+        f.write("city_plan_copy.txt\t阜新市“十四五”生态环境保护规划\t阜新市人民政府办公室\t阜政办发〔2023〕8号\t2023-08-08\n")
+    ingest([corpus], tmp_path / "ix", encoder_spec="fake")
+    hits = Searcher(kbindex.load(tmp_path / "ix")).search("市、县建成区基本消除黑臭水体", top=10)
+    texts = [h.clause.text for h in hits]
+    assert len(texts) == len(set(texts))
+
+
+@pytest.mark.parametrize("query,message", [("", "empty query"), ("   ", "empty query"), ("水" * 201, "too long")])
+def test_bad_queries(searcher, query, message):
+    with pytest.raises(KBError, match=message):
+        searcher.search(query)
+
+
+def test_a_query_with_no_known_word_still_answers_from_vectors(searcher):
+    assert searcher.search("zzzz qqqq")  # dense retrieval proposes candidates
+
+
+def test_citation_is_exact(searcher):
+    c = searcher.search("市、县建成区基本消除黑臭水体")[0].clause
+    assert citation(c) == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前,市、县建成区基本消除黑臭水体。”"
+    prov = searcher.search("涉危涉重企业 应急预案 备案率", filters=Filters(doc_ids=("province",)))[0].clause
+    assert citation(prov).startswith("《辽宁省“十四五”生态环境保护规划》第七章第五节：“2025年底前，涉危涉重企业")  # no 文号: no brackets
+
+
+@pytest.mark.model
+def test_everyday_words_find_the_clause_with_the_real_model(e5_index):
+    s = Searcher(kbindex.load(e5_index))
+    assert s.index.encoder_info.backend == "e5"
+    top3 = [h.clause.text for h in s.search("城里的臭水沟什么时候治理完", top=3)]
+    assert "2025年底前,市、县建成区基本消除黑臭水体。" in top3
+    first = s.search("城市黑臭水体什么时候消除")[0].clause
+    assert "建成区基本消除黑臭水体" in first.text and first.deadlines[0].due == dt.date(2025, 12, 31)
+    top = s.search("企业的环境应急预案备案", top=3)
+    assert any("备案率达到100%" in h.clause.text for h in top)

@@ -1,0 +1,119 @@
+"""Outline parsing and clause splitting, on real lines of the corpus (both punctuation widths)."""
+import pytest
+
+from ingest.segment import canonical_marker, match_outline, segment, sentence_spans, split_heading
+
+
+@pytest.mark.parametrize("para,level,marker", [
+    ("一、生态环境保护基础与环境", 3, "一、"),
+    ("(一)“十三五”时期主要成效", 4, "(一)"),
+    ("（三）目标指标。到2025年，全国地级及以上城市PM2.5浓度比2020年下降10%", 4, "（三）"),
+    ("（二十六）加强组织领导。各地区各有关部门要认真贯彻落实", 4, "（二十六）"),
+    ("1.党政主体责任有效落实", 5, "1."),
+    ("1．推进煤炭消费替代和转型升级。加快煤炭减量步伐", 5, "1．"),
+    ("(1)强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。", 6, "(1)"),
+    ("（2）提升流域水环境管理能力。", 6, "（2）"),
+    ("第一章 发展基础和面临的形势", 1, "第一章"),
+    ("第二节 面临的形势", 2, "第二节"),
+    ("第十二条 本办法自2022年1月1日起施行。", 3, "第十二条"),
+    ("①实施燃煤锅炉改造", 7, "①"),
+])
+def test_outline_markers(para, level, marker):
+    assert match_outline(para) == (level, marker)
+
+
+@pytest.mark.parametrize("para", [
+    "92.3（改善",             # a table cell of the Liaoning plan, not 92. + 3
+    "2020年,我市环境空气综合指数全省排名第4位。",
+    "——坚持方向不变、力度不减。",
+    "“十三五”期间,全市上下认真贯彻落实习近平生态文明思想",
+])
+def test_not_outline_markers(para):
+    assert match_outline(para) is None
+
+
+@pytest.mark.parametrize("marker,canonical", [("(一)", "（一）"), ("1．", "1."), ("1、", "1."), ("(1)", "（1）"), ("一、", "一、"), ("（２）", "（2）")])
+def test_canonical_markers(marker, canonical):
+    assert canonical_marker(marker) == canonical
+
+
+@pytest.mark.parametrize("marker,body,title,rest", [
+    ("一、", "生态环境保护基础与环境", "生态环境保护基础与环境", ""),
+    ("（二）", "工作原则", "工作原则", ""),
+    ("（二）", "工作原则。", "工作原则", ""),
+    ("(1)", "强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。", "强化饮用水安全保障", "在用县级以上水源地保护区划定、勘界、立标全部完成。"),
+    ("（一）", "指导思想。以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。", "指导思想", "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。"),
+])
+def test_headings_become_the_path(marker, body, title, rest):
+    got_title, start = split_heading(3, marker, body)
+    assert got_title == title
+    assert body[start:].strip() == rest
+
+
+def test_a_long_first_sentence_is_not_a_title():
+    assert split_heading(4, "（三）", "目标指标到2025年，全国地级及以上城市PM2.5浓度比2020年下降10%，重度及以上污染天数比率控制在1%以内。") is None
+
+
+@pytest.mark.parametrize("text,parts", [
+    # full width
+    ("2025年底前，基本消除黑臭水体。推进农村黑臭水体治理。",
+     ["2025年底前，基本消除黑臭水体。", "推进农村黑臭水体治理。"]),
+    # ASCII, as scraped: ; ends a clause
+    ("开展细河流域氟化物溯源排查行动,取得显著效果,经验在全省推广;建成了细河流域水环境监测智慧化管理系统,监管能力进一步提升。",
+     ["开展细河流域氟化物溯源排查行动,取得显著效果,经验在全省推广;", "建成了细河流域水环境监测智慧化管理系统,监管能力进一步提升。"]),
+    # a 。 inside quotation marks or brackets does not split
+    ("牢固树立“绿水青山就是金山银山。冰天雪地也是金山银山”理念，推动转型。下一句。",
+     ["牢固树立“绿水青山就是金山银山。冰天雪地也是金山银山”理念，推动转型。", "下一句。"]),
+    ("印发《关于加强管理的通知（试行；2022年）》，规范管理。完成。",
+     ["印发《关于加强管理的通知（试行；2022年）》，规范管理。", "完成。"]),
+    # a lone opening quote does not swallow the rest
+    ("他说“开始。然后。", ["他说“开始。", "然后。"]),
+    # no final punctuation: still a clause
+    ("专栏1“十三五”主要指标完成情况", ["专栏1“十三五”主要指标完成情况"]),
+    ("真的吗？是的！", ["真的吗？", "是的！"]),
+])
+def test_sentence_splitting(text, parts):
+    assert [text[a:b] for a, b, _ in sentence_spans(text)] == parts
+
+
+def test_semicolon_parts_belong_to_one_sentence():
+    spans = sentence_spans("到2025年，装配式建筑占新建建筑面积比例达30%；地级及以上城市建成区道路机械化清扫率达80%左右。")
+    assert [end for _, _, end in spans] == [False, True]
+
+
+CITY = """阜新市“十四五”生态环境保护规划
+阜政办发〔2023〕8号
+2023年8月8日
+  为深入打好污染防治攻坚战,编制本规划。
+  六、“三水统筹”,巩固提升水生态环境质量
+  (一)加强水资源、水生态、水环境系统治理
+  5.基本消除黑臭水体。统筹上下游、左右岸。2025年底前,市、县建成区基本消除黑臭水体。
+1693376357404.jpg
+  蓝天保卫战取得新成效。以强化治理为重点;统筹实施压煤。
+  (二)持续深化水污染治理
+  (1)强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。
+"""
+
+
+def test_segment_paths_offsets_and_leads():
+    pieces = segment(CITY)
+    texts = [p.text for p in pieces]
+    assert texts == [
+        "为深入打好污染防治攻坚战,编制本规划。",
+        "统筹上下游、左右岸。",
+        "2025年底前,市、县建成区基本消除黑臭水体。",
+        "蓝天保卫战取得新成效。",
+        "以强化治理为重点;",
+        "统筹实施压煤。",
+        "在用县级以上水源地保护区划定、勘界、立标全部完成。",
+    ]
+    for p in pieces:
+        assert CITY[p.char_start:p.char_end] == p.text  # offsets index the original text
+    p = pieces[2]
+    assert p.section == ("六、", "（一）", "5.")
+    assert p.titles == ("“三水统筹”,巩固提升水生态环境质量", "加强水资源、水生态、水环境系统治理", "基本消除黑臭水体")
+    assert pieces[4].lead == "蓝天保卫战取得新成效"
+    assert pieces[4].sentence == pieces[5].sentence  # split at ; but one sentence
+    assert pieces[0].section == ()  # before the first heading; title/文号/date lines skipped
+    assert pieces[-1].section == ("六、", "（二）", "（1）")
+    assert all("jpg" not in t for t in texts)
