@@ -20,6 +20,7 @@ WS_RE = re.compile(r"\s+")
 TOKEN_KEEP_RE = re.compile(rf"[{CJK}]|[a-z0-9]")
 # Short “quoted” terms in policy texts are names of campaigns and concepts (“散乱污”, “三线一单”).
 QUOTED_TERM_RE = re.compile(rf"[“\"「]([{CJK}A-Za-z0-9]{{2,8}})[”\"」]")
+MIN_MATCH_CHARS = 2  # a lone character (市, 县) is not worth highlighting
 STATIC_TERMS = Path(__file__).with_name("data") / "policy_terms.txt"
 STOPWORDS = Path(__file__).with_name("data") / "stopwords.txt"
 
@@ -72,9 +73,9 @@ class Tokenizer:
         return [w for w in words if w not in self.stopwords and TOKEN_KEEP_RE.search(w)]
 
     def matched_terms(self, query_tokens: list[str], text: str) -> list[str]:
-        """Query tokens found in ``text`` (normalised), longest first, without ones inside others."""
+        """Query words (two characters or more) found in ``text``, longest first, none inside another."""
         norm = normalize(text)
-        found = sorted({t for t in query_tokens if t in norm}, key=len, reverse=True)
+        found = sorted({t for t in query_tokens if t in norm and len(t) >= MIN_MATCH_CHARS}, key=len, reverse=True)
         return [t for i, t in enumerate(found) if not any(t in longer for longer in found[:i])]
 
 

@@ -1,0 +1,241 @@
+"""政策条款知识库 — the browser app. UI only: every rule lives in kb/ and ingest/.
+
+Run: streamlit run app.py -- --index DIR   (or KB_INDEX=DIR; default index/)
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+
+import kb  # noqa: F401  (thread settings before numpy/faiss)
+import streamlit as st
+
+from kb.cite import citation, location
+from kb.errors import KBError
+from kb.live import LiveIndex
+from kb.memo import memo_docx, memo_markdown
+from kb.render import escape, highlight
+from kb.search import MAX_QUERY_CHARS, Filters
+from kb.timeline import LEVEL_NAMES, crossref, deadline_rows
+
+KIND_NAMES = {"by": "完成时限", "start": "起始日期", "during": "期间截止"}
+PAGES = ("条款检索", "期限跟踪", "文件管理")
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def index_path() -> str:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--index", default=os.environ.get("KB_INDEX", "index"))
+    return parser.parse_known_args(sys.argv[1:])[0].index
+
+
+@st.cache_resource(show_spinner="正在加载索引和模型…")
+def live_index(path: str) -> LiveIndex:
+    live = LiveIndex(path)
+    _ = live.searcher.index.encoder  # load the model once per process, not on the first query
+    return live
+
+
+def basket() -> list[str]:
+    return st.session_state.setdefault("basket", [])
+
+
+def deadline_badges(clause) -> str:
+    return " ".join(f":blue-badge[{KIND_NAMES[d.kind]} {d.due.isoformat()}]" for d in clause.deadlines)
+
+
+# ---------------------------------------------------------------- search page
+def search_filters(index) -> Filters:
+    with st.expander("筛选条件", expanded=False):
+        titles = {d.doc_id: f"{d.title}（{d.format}）" for d in index.docs.values()}
+        docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs")
+        issuers = sorted({d.issuer for d in index.docs.values() if d.issuer})
+        issuer = st.selectbox("发文机关", ["（全部）", *issuers], key="f_issuer")
+        col1, col2 = st.columns(2)
+        date_from = col1.date_input("成文日期自", value=None, key="f_from")
+        date_to = col2.date_input("成文日期至", value=None, key="f_to")
+        has_deadline = st.checkbox("只看有期限的条款", key="f_has_deadline")
+        col3, col4 = st.columns(2)
+        due_from = col3.date_input("期限自", value=None, key="f_due_from")
+        due_to = col4.date_input("期限至", value=None, key="f_due_to")
+    return Filters(doc_ids=tuple(docs), issuer="" if issuer == "（全部）" else issuer, date_from=date_from,
+                   date_to=date_to, has_deadline=has_deadline, due_from=due_from, due_to=due_to)
+
+
+def show_hit(live: LiveIndex, hit) -> None:
+    c = hit.clause
+    with st.container(border=True):
+        number = f"（{escape(c.doc_number)}）" if c.doc_number else ""
+        st.markdown(f"**{hit.rank}.** 《{escape(c.title)}》{number} &nbsp; {escape(location(c))}")
+        st.markdown(f"<div class='clause'>{highlight(c.text, hit.matched_terms)}</div>", unsafe_allow_html=True)
+        if c.deadlines:
+            st.markdown(deadline_badges(c))
+        st.code(citation(c), language=None, wrap_lines=True)
+        col1, col2 = st.columns([1, 3])
+        in_basket = c.clause_id in basket()
+        if col1.button("已加入备忘录" if in_basket else "加入备忘录", key=f"add-{c.clause_id}", disabled=in_basket):
+            basket().append(c.clause_id)
+            st.rerun()
+        with col2.expander("上下文"):
+            for n in live.index.neighbours(c, 2, 2):
+                text = escape(n.text)
+                st.markdown(f"**▶ {text}**" if n.clause_id == c.clause_id else text, unsafe_allow_html=True)
+
+
+def search_page(live: LiveIndex) -> None:
+    index = live.index
+    query = st.text_input("输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query")
+    filters = search_filters(index)
+    top = st.slider("结果数", 3, 30, 8, key="top")
+    if not query.strip():
+        st.caption(f"已收录 {len(index.docs)} 份文件、{len(index.clauses)} 条条款。")
+        return
+    try:
+        hits = live.searcher.search(query, top=top, filters=filters)
+    except KBError as exc:
+        st.error(str(exc))
+        return
+    if not hits:
+        st.info("没有找到相关条款，请换个说法或放宽筛选条件。")
+    for hit in hits:
+        show_hit(live, hit)
+
+
+# ---------------------------------------------------------------- memo basket (sidebar)
+def basket_sidebar(live: LiveIndex) -> None:
+    index = live.index
+    ids = [i for i in basket() if any(c.clause_id == i for c in index.clauses)]
+    st.sidebar.subheader(f"备忘录（{len(ids)}）")
+    if not ids:
+        st.sidebar.caption("在检索结果中点“加入备忘录”。")
+        return
+    for pos, cid in enumerate(ids):
+        c = index.clause(cid)
+        st.sidebar.markdown(f"{pos + 1}. {escape(c.text[:40])}{'…' if len(c.text) > 40 else ''}", unsafe_allow_html=True)
+        up, down, remove = st.sidebar.columns(3)
+        if up.button("↑", key=f"up-{cid}", disabled=pos == 0):
+            ids[pos - 1], ids[pos] = ids[pos], ids[pos - 1]
+            st.session_state["basket"] = ids
+            st.rerun()
+        if down.button("↓", key=f"down-{cid}", disabled=pos == len(ids) - 1):
+            ids[pos + 1], ids[pos] = ids[pos], ids[pos + 1]
+            st.session_state["basket"] = ids
+            st.rerun()
+        if remove.button("移除", key=f"rm-{cid}"):
+            st.session_state["basket"] = [i for i in ids if i != cid]
+            st.rerun()
+    clauses = [index.clause(i) for i in ids]
+    today = dt.date.today()
+    st.sidebar.download_button("下载 Word 备忘录", memo_docx(clauses, today), "备忘录.docx", DOCX_MIME, key="dl-docx")
+    st.sidebar.download_button("下载 Markdown", memo_markdown(clauses, today).encode("utf-8"), "备忘录.md",
+                               "text/markdown", key="dl-md")
+
+
+# ---------------------------------------------------------------- deadlines page
+def deadlines_page(live: LiveIndex) -> None:
+    import altair as alt
+    import pandas as pd
+
+    index = live.index
+    titles = sorted({d.title for d in index.docs.values()})
+    col1, col2 = st.columns(2)
+    chosen = col1.multiselect("文件", titles, key="d_titles")
+    kinds = col2.multiselect("类型", list(KIND_NAMES), format_func=KIND_NAMES.get, key="d_kinds")
+    col3, col4 = st.columns(2)
+    after = col3.date_input("期限自", value=None, key="d_after")
+    before = col4.date_input("期限至", value=None, key="d_before")
+    rows = [r for r in deadline_rows(index, after=after, before=before, kinds=tuple(kinds))
+            if not chosen or r.clause.title in chosen]
+    table = pd.DataFrame([{
+        "期限": r.deadline.due, "类型": KIND_NAMES[r.deadline.kind], "原文表述": r.deadline.text,
+        "文件": r.clause.title, "文号": r.clause.doc_number, "条目": r.clause.section, "条款": r.clause.text,
+        "页码": r.clause.page, "条款编号": r.clause.clause_id,
+    } for r in rows])
+    st.caption(f"共 {len(rows)} 项期限承诺")
+    if not rows:
+        st.info("没有符合条件的期限。")
+    else:
+        chart = alt.Chart(table).mark_circle(size=80).encode(
+            x=alt.X("期限:T", title="期限"), y=alt.Y("文件:N", title=None),
+            color=alt.Color("文件:N", legend=None), tooltip=["期限:T", "类型:N", "原文表述:N", "条目:N", "条款:N"],
+        ).properties(height=max(160, 40 * table["文件"].nunique()))
+        st.altair_chart(chart, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", key="deadline_table")
+        st.download_button("下载 CSV", table.to_csv(index=False).encode("utf-8-sig"), "期限.csv", "text/csv", key="dl-csv")
+    st.subheader("上下级文件对照")
+    pairs = crossref(index)
+    if not pairs:
+        st.caption("没有找到跨文件的同类任务。")
+        return
+    only_late = st.checkbox("只看下级期限晚于上级的", key="only_late")
+    st.dataframe(pd.DataFrame([{
+        "⚠": "下级晚于上级" if p.lower_is_later else "", "相似度": round(p.similarity, 3),
+        "A 文件": f"{p.a.title}（{LEVEL_NAMES.get(p.a_level)}）", "A 期限": p.a_due, "A 条款": p.a.text,
+        "B 文件": f"{p.b.title}（{LEVEL_NAMES.get(p.b_level)}）", "B 期限": p.b_due, "B 条款": p.b.text,
+        "相差天数": p.days,
+    } for p in pairs if p.lower_is_later or not only_late]), hide_index=True, width="stretch", key="crossref_table")
+
+
+# ---------------------------------------------------------------- documents page
+def documents_page(live: LiveIndex, path: str) -> None:
+    import pandas as pd
+
+    from ingest.uploads import add_uploads
+    from ingest.pipeline import ingest
+
+    index = live.index
+    st.dataframe(pd.DataFrame([{
+        "文件名": d.doc_id, "标题": d.title, "发文机关": d.issuer, "文号": d.doc_number, "成文日期": d.date,
+        "格式": d.format, "页数": d.pages, "条款数": d.n_clauses,
+    } for d in index.docs.values()]), hide_index=True, width="stretch", key="docs_table")
+    st.subheader("添加文件")
+    uploads = st.file_uploader("txt / pdf / docx / html", type=["txt", "pdf", "docx", "html", "htm"],
+                               accept_multiple_files=True, key="uploads")
+    if st.button("导入", key="do-upload", disabled=not uploads):
+        bar = st.progress(0.0, text="正在导入…")
+        progress = lambda stage, done, total: bar.progress(min(1.0, done / max(total, 1)), text=f"{'读取' if stage == 'read' else '编码'} {done}/{total}")  # noqa: E731
+        try:
+            report, refused = add_uploads(path, [(f.name, f.getvalue()) for f in uploads], progress)
+        except KBError as exc:
+            st.error(str(exc))
+            return
+        bar.empty()
+        for name, reason in refused + (report.skipped if report else []):
+            st.error(f"跳过 {escape(os.path.basename(name))}：{reason}")
+        if report and (report.added or report.updated):
+            st.success(f"已导入 {len(report.added) + len(report.updated)} 份文件，共 {report.clauses} 条条款。")
+        elif report and report.unchanged:
+            st.info("文件未变化，无需重新导入。")
+    st.subheader("删除文件")
+    doc = st.selectbox("选择文件", ["", *index.docs], key="rm_doc")
+    if st.button("删除", key="do-remove", disabled=not doc):
+        ingest([], path, remove=[doc])
+        st.success(f"已删除 {doc}")
+        st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(page_title="政策条款知识库", layout="wide")
+    st.markdown("<style>.clause{font-size:1.05rem;line-height:1.7} mark{background:#fde68a;padding:0 .1em}</style>",
+                unsafe_allow_html=True)
+    path = index_path()
+    try:
+        live = live_index(path)
+        _ = live.searcher  # reload when another process committed a new index
+    except KBError as exc:
+        st.error(str(exc))
+        st.stop()
+    page = st.sidebar.radio("功能", PAGES, key="page", label_visibility="collapsed")
+    st.title(page)
+    if page == PAGES[0]:
+        search_page(live)
+    elif page == PAGES[1]:
+        deadlines_page(live)
+    else:
+        documents_page(live, path)
+    basket_sidebar(live)
+
+
+main()

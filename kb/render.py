@@ -1,0 +1,45 @@
+"""Document text as safe HTML: escaped (a clause may contain ``<script>``), matched terms marked."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters HTML or Markdown would act on, written as numeric entities so they show as they are.
+ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:"}
+
+
+def escape(text: str) -> str:
+    """``text`` with HTML and Markdown syntax neutralised: shown exactly as written."""
+    return "".join(ENTITIES.get(c, c) for c in text)
+
+
+def highlight(text: str, terms: list[str] | tuple[str, ...], tag: str = "mark") -> str:
+    """``text`` escaped, with every occurrence of ``terms`` wrapped in ``<mark>``.
+
+    Terms are matched on the NFKC form, so 黑臭水体 marks a full-width or half-width match alike;
+    the original characters are what is shown.
+    """
+    spans = []
+    for a, b in _spans(text, terms):  # touching matches become one mark
+        if spans and spans[-1][1] == a:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(escape(text[pos:a]))
+        out.append(f"<{tag}>{escape(text[a:b])}</{tag}>")
+        pos = b
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _spans(text: str, terms) -> list[tuple[int, int]]:
+    # NFKC maps each of these characters to one character, so offsets carry over.
+    folded = "".join(unicodedata.normalize("NFKC", c)[:1] or c for c in text).lower()
+    spans = []
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        for m in re.finditer(re.escape(term.lower()), folded):
+            if not any(a < m.end() and m.start() < b for a, b in spans):
+                spans.append((m.start(), m.end()))
+    return sorted(spans)

@@ -1,0 +1,138 @@
+"""The Streamlit app, driven page by page with AppTest against a small fixture index."""
+import io
+import os
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kb import index as kbindex
+from kb.cite import citation
+from kb.memo import memo_docx, memo_markdown
+
+from .conftest import DATA, ROOT
+
+APP = str(ROOT / "app.py")
+CITY_CLAUSE = "2025年底前,市、县建成区基本消除黑臭水体。"
+
+
+@pytest.fixture
+def app_index(tmp_path, fake_index):
+    """A private copy of the fixture index: some tests add and remove documents."""
+    dst = tmp_path / "index"
+    shutil.copytree(fake_index, dst)
+    return dst
+
+
+def start(index_dir) -> AppTest:
+    os.environ["KB_INDEX"] = str(index_dir)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    label = next(o for o in at.sidebar.radio(key="page").options if page in o)
+    at.sidebar.radio(key="page").set_value(label).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_search_shows_the_clause_first_with_highlight_badge_and_citation(app_index):
+    at = start(app_index)
+    at.text_input(key="query").input("市、县建成区基本消除黑臭水体").run()
+    clauses = [m.value for m in at.markdown if "class='clause'" in m.value]
+    assert "<mark>黑臭水体</mark>" in clauses[0] and "<mark>建成区</mark>" in clauses[0]
+    assert any("完成时限 2025-12-31" in m.value for m in at.markdown)
+    expected = citation(next(c for c in kbindex.load(app_index).clauses if c.text == CITY_CLAUSE))
+    assert at.code[0].value == expected  # the copy-button block holds exactly the CLI's citation
+
+
+def test_filters_restrict_results(app_index):
+    at = start(app_index)
+    at.multiselect(key="f_docs").set_value(["province_plan.txt"]).run()
+    at.text_input(key="query").input("黑臭水体").run()
+    assert at.code and all(c.value.startswith("《辽宁省") for c in at.code)
+
+
+def test_basket_collects_reorders_and_exports(app_index):
+    at = start(app_index)
+    at.text_input(key="query").input("黑臭水体").run()
+    adds = [b.key for b in at.button if b.key and b.key.startswith("add-")][:2]
+    for key in adds:
+        at.button(key=key).click().run()
+    ids = [k[len("add-"):] for k in adds]
+    assert at.session_state["basket"] == ids
+    at.button(key=f"down-{ids[0]}").click().run()
+    assert at.session_state["basket"] == ids[::-1]
+    at.button(key=f"rm-{ids[0]}").click().run()
+    assert at.session_state["basket"] == [ids[1]]
+    # what the download buttons serve: built from the basket by kb.memo
+    ix = kbindex.load(app_index)
+    clauses = [ix.clause(i) for i in ids]
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(memo_docx(clauses))).paragraphs)
+    for c in clauses:
+        assert citation(c) in text
+    assert citation(clauses[0]) in memo_markdown(clauses)
+
+
+def test_deadlines_page_filters_and_cross_references(app_index):
+    at = go(start(app_index), "期限")
+    table = at.dataframe[0].value
+    assert len(table) > 3 and list(table["期限"]) == sorted(table["期限"])
+    at.multiselect(key="d_titles").set_value(["辽宁省“十四五”生态环境保护规划"]).run()
+    filtered = at.dataframe[0].value
+    assert 0 < len(filtered) < len(table) and set(filtered["文件"]) == {"辽宁省“十四五”生态环境保护规划"}
+    pairs = at.dataframe[1].value
+    assert any("环境应急预案备案率" in a and "环境应急预案备案率" in b for a, b in zip(pairs["A 条款"], pairs["B 条款"]))
+
+
+def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):
+    at = go(start(app_index), "文件")
+    assert set(at.dataframe[0].value["文件名"]) == {"city_plan.txt", "province_plan.txt"}
+    before = kbindex.read_manifest(app_index)
+    at.file_uploader(key="uploads").set_value([
+        ("../../evil.pdf", b"PK\x03\x04 a word file", "application/pdf"),
+        ("empty.txt", b"", "text/plain"),
+    ]).run()
+    at.button(key="do-upload").click().run()
+    errors = [e.value for e in at.error]
+    assert "跳过 evil.pdf：not a PDF (the file is a Word/zip file named .pdf)" in errors
+    assert "跳过 empty.txt：empty file" in errors
+    assert kbindex.read_manifest(app_index) == before
+    assert not (app_index.parent / "evil.pdf").exists() and not list((app_index / "sources").glob("*.pdf"))
+
+
+def test_upload_and_remove_a_document(app_index):
+    text = "某县生态环境保护方案\n一、总体要求\n到2026年，全县建成区消除黑臭水体。\n"
+    at = go(start(app_index), "文件")
+    at.file_uploader(key="uploads").set_value(("county.txt", text.encode("gb18030"), "text/plain")).run()
+    at.button(key="do-upload").click().run()
+    assert not at.error and "已导入 1 份文件" in at.success[0].value
+    at = go(start(app_index), "文件")  # a fresh session sees the new document
+    assert "county.txt" in set(at.dataframe[0].value["文件名"])
+    at.selectbox(key="rm_doc").set_value("county.txt").run()
+    at.button(key="do-remove").click().run()
+    assert "county.txt" not in kbindex.load(app_index).docs
+
+
+def test_document_text_is_rendered_escaped(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "x.txt").write_text("某市规划\n一、总则\n加强<script>alert('x')</script>黑臭水体治理*重点*。\n", encoding="utf-8")
+    from ingest.pipeline import ingest
+
+    ingest([corpus], tmp_path / "ix", encoder_spec="fake")
+    at = start(tmp_path / "ix")
+    at.text_input(key="query").input("黑臭水体治理").run()
+    html = next(m.value for m in at.markdown if "class='clause'" in m.value)
+    assert "<script>" not in html and "&#60;script&#62;" in html and "&#42;重点&#42;" in html
+
+
+def test_missing_index_shows_the_command_that_builds_it(tmp_path):
+    os.environ["KB_INDEX"] = str(tmp_path / "none")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "python -m ingest" in at.error[0].value
