@@ -50,7 +50,7 @@ def deadline_badges(clause) -> str:
 def search_filters(index) -> Filters:
     with st.expander("筛选条件", expanded=False):
         titles = {d.doc_id: f"{d.title}（{d.format}）" for d in index.docs.values()}
-        docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs")
+        docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs", placeholder="全部文件")
         issuers = sorted({d.issuer for d in index.docs.values() if d.issuer})
         issuer = st.selectbox("发文机关", ["（全部）", *issuers], key="f_issuer")
         col1, col2 = st.columns(2)
@@ -141,8 +141,8 @@ def deadlines_page(live: LiveIndex) -> None:
     index = live.index
     titles = sorted({d.title for d in index.docs.values()})
     col1, col2 = st.columns(2)
-    chosen = col1.multiselect("文件", titles, key="d_titles")
-    kinds = col2.multiselect("类型", list(KIND_NAMES), format_func=KIND_NAMES.get, key="d_kinds")
+    chosen = col1.multiselect("文件", titles, key="d_titles", placeholder="全部文件")
+    kinds = col2.multiselect("类型", list(KIND_NAMES), format_func=KIND_NAMES.get, key="d_kinds", placeholder="全部类型")
     col3, col4 = st.columns(2)
     after = col3.date_input("期限自", value=None, key="d_after")
     before = col4.date_input("期限至", value=None, key="d_before")
@@ -209,7 +209,7 @@ def documents_page(live: LiveIndex, path: str) -> None:
         elif report and report.unchanged:
             st.info("文件未变化，无需重新导入。")
     st.subheader("删除文件")
-    doc = st.selectbox("选择文件", ["", *index.docs], key="rm_doc")
+    doc = st.selectbox("选择文件", ["", *index.docs], key="rm_doc", format_func=lambda d: d or "（请选择）")
     if st.button("删除", key="do-remove", disabled=not doc):
         ingest([], path, remove=[doc])
         st.success(f"已删除 {doc}")

@@ -27,6 +27,7 @@ IMAGE_PLACEHOLDER_RE = re.compile(r"^\S+\.(png|jpe?g|gif|bmp|webp)$", re.I)
 PAGE_META_RE = re.compile(r"(浏览量|浏览次数|阅读次数|点击数|访问量|责任编辑|文字大小|字号[:：]\s*[大中小])")
 SHARE_BAR_RE = re.compile(r"^(【?(打印|分享|返回列表|关闭窗口|返回顶部|打印本页|关闭本页|收藏)】?[\s|｜]*)+$")
 NAV_RE = re.compile(r"^(上一篇|下一篇|当前位置|您的位置)[:：]")
+RELATED_RE = re.compile(r"^(图解|解读|相关链接|相关文件|相关阅读)[—\-:：]|^《[^》]+》(政策)?解读$")
 READABLE_RE = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef\x20-\x7e\s“”‘’—…·•※①-⑳Ⅰ-Ⅻ]")
 
 
@@ -54,6 +55,7 @@ def is_furniture(line: str) -> bool:
     s = line.strip()
     return bool(
         IMAGE_PLACEHOLDER_RE.match(s) or PAGE_META_RE.search(s) or SHARE_BAR_RE.match(s) or NAV_RE.match(s)
+        or RELATED_RE.match(s)
     )
 
 

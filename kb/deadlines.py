@@ -30,7 +30,7 @@ SUBYEAR = (
     rf"|(?P<half>上半年|下半年|年中)|(?P<quarter>{QUARTER})(?:末|底)?|(?P<yend>年底|年末|底|末))?"
 )
 # An absolute year (2025年, 二〇二五年) or one relative to the document's date (今年, 明年, 年内).
-DATE = rf"(?:(?P<year>{YEAR})年(?:度)?|(?P<rel>今年|明年|后年|本年度?|当年|年内|年底|年末)){SUBYEAR}"
+DATE = rf"(?:(?P<year>{YEAR})年(?:度)?|(?P<rel>今年|明年|后年|本年度?|年内|年底|年末)){SUBYEAR}"
 ONE_PLAN = r"[“\"「]?十[一二三四五六]?五[”\"」]?"
 # “十四五”期间, 到“十五五”末, and lists: “十四五”、“十五五”期间分别…
 PLAN_PERIOD = rf"(?P<plans>{ONE_PLAN}(?:[、和与及]{ONE_PLAN})*)(?P<phase>期间|时期|末期|末年|末|内)"
@@ -49,6 +49,8 @@ START_SUFFIX_RE = re.compile(r"^\s*(起|开始|以后|之后)")
 # Phrases a clause opens with before its time expression (“（一）”, “力争”).
 HEAD_FILLER_RE = re.compile(r"^[\s“”\"（）()一二三四五六七八九十0-9.．、]*$")
 TITLE_RE = re.compile(r"《[^《》]*》")
+# A rule in force (2022年起，…应在排污许可证中载明…) stays a commitment after its start date.
+OBLIGATION_RE = re.compile(r"应当?|须|不得|严禁|禁止|执行|实行|施行|一律")
 CLAUSE_BREAK = "，,：:"
 SENTENCE_BREAK = "。！？；;!?\n"
 
@@ -206,6 +208,13 @@ def _plans(text: str) -> list[_Found]:
     return out
 
 
+def _is_past(f: _Found, text: str, doc_date: dt.date) -> bool:
+    """Due before the document's date; a start date is past only if no rule in force follows it."""
+    if f.kind == "start":
+        return f.due.year < doc_date.year and not OBLIGATION_RE.search(text[f.end :])
+    return f.due < doc_date
+
+
 def extract_deadlines(text: str, doc_date: dt.date | None = None) -> list[Deadline]:
     """Every dated commitment in ``text``.
 
@@ -226,7 +235,7 @@ def extract_deadlines(text: str, doc_date: dt.date | None = None) -> list[Deadli
     found += _dates(text, doc_date, taken)
     items = []
     for f in sorted(found, key=lambda f: f.start):
-        if doc_date and (f.due.year < doc_date.year if f.kind == "start" else f.due < doc_date):
+        if doc_date and _is_past(f, text, doc_date):
             continue  # a past fact (截至2020年末…, 2019年8月挂牌成立…), not a commitment
         first = f.first if f.kind == "during" else None
         items.append(Deadline(text[f.start : f.end], f.start, f.end, f.due, f.kind, first))

@@ -40,6 +40,8 @@ def got(text, doc_date):
     ("2022年起，化学品生产企业、危险废物处置场、垃圾填埋场应在排污许可证中载明地下水污染防治要求。", LIAONING, [("2022-01-01", "start")]),
     ("本办法自2022年1月1日起施行。", dt.date(2021, 11, 30), [("2022-01-01", "start")]),
     ("2026年起,新建燃煤锅炉全部执行特别排放限值。", FUXIN, [("2026-01-01", "start")]),
+    # a rule in force before the document's date is still a commitment
+    ("加强地下水污染防治,2022年起,化学品生产企业、危险废物处置场、垃圾填埋场应在排污许可证中载明地下水污染防渗和水质监测义务。", FUXIN, [("2022-01-01", "start")]),
     # during
     ("“十四五”期间,新增细河杨家荒、东沙河八道河桥等7个国控断面。", FUXIN, [("2025-12-31", "during")]),
     ("加快煤炭减量步伐，“十四五”时期严格合理控制煤炭消费增长。", NATIONAL_2021, [("2025-12-31", "during")]),
@@ -68,6 +70,10 @@ def test_deadlines(text, doc_date, expected):
 ])
 def test_not_deadlines(text, doc_date):
     assert got(text, doc_date) == []
+
+
+def test_that_year_is_not_this_year():
+    assert got("到2030年，当年新增新能源、清洁能源动力的交通工具比例达到40%左右。", NATIONAL_2021) == [("2030-12-31", "by")]
 
 
 def test_comparison_beside_a_deadline():

@@ -32,6 +32,8 @@ def test_binary_garbage_is_not_text():
     "1693376357404.jpg ",
     "1.jpg",
     "上一篇：关于印发某某方案的通知",
+    "《阜新市“十四五”生态环境保护规划》政策解读",
+    "图解——阜新市人民政府办公室关于印发阜新市“十四五”生态环境保护规划的通知",
 ])
 def test_scraped_page_furniture_is_recognised(line):
     assert is_furniture(line)
