@@ -8,7 +8,6 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 INDEX ?= index
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
-export OMP_NUM_THREADS ?= 1
 export HF_HUB_OFFLINE := 1
 
 .PHONY: run test index bench install install-dev browser clean
@@ -30,9 +29,9 @@ install-dev: $(VENV)/.dev
 # Exit 3 (some file skipped) is reported and not fatal; an index this version cannot read
 # (exit 1: other schema, damaged) is rebuilt from corpus/.
 index: install
-	@rc=0; OMP_NUM_THREADS=$$(nproc) $(PY) -m ingest corpus --index $(INDEX) --prune || rc=$$?; \
+	@rc=0; OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) --prune || rc=$$?; \
 	if [ $$rc -eq 1 ]; then echo "Rebuilding $(INDEX) from corpus/"; \
-		OMP_NUM_THREADS=$$(nproc) $(PY) -m ingest corpus --index $(INDEX) --rebuild || [ $$? -eq 3 ]; \
+		OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) --rebuild || [ $$? -eq 3 ]; \
 	elif [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi
 
 run: index

@@ -52,6 +52,8 @@ def _progress():
             return
         bar = bars.get(stage)
         if bar is None:
+            for other in bars.values():  # one bar at a time: the previous stage is over
+                other.close()
             bar = bars[stage] = tqdm(total=total, desc={"read": "reading", "encode": "encoding"}.get(stage, stage),
                                      unit="file" if stage == "read" else "clause", leave=False, file=sys.stderr)
         bar.update(done - bar.n)
