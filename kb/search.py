@@ -21,6 +21,7 @@ from .model import Clause, Hit
 from .text import normalize
 
 MAX_QUERY_CHARS = 200
+UNKNOWN_LEVEL = 9  # ingest.metadata.issuer_level's answer for an issuer it cannot place
 # A question about *when* ("什么时候治理完") is answered by a clause that names a date.
 WHEN_QUESTION_RE = re.compile(r"什么时候|啥时候|何时|什么时间|几时|期限|时限|截止|到期|哪年前|多久完成")
 
@@ -78,6 +79,9 @@ class Fusion:
         depth: candidates taken from each retriever.
         rrf_k: the constant of reciprocal-rank fusion.
         when_boost: added for clauses that name a date when the query asks "when" (什么时候…).
+        local_boost: added for clauses of the most local level of government in the index (the
+            city's own plan over the province's and the nation's); no effect when all documents
+            are of one level.
     """
 
     method: str = "weighted"
@@ -85,6 +89,7 @@ class Fusion:
     depth: int = 50
     rrf_k: int = 60
     when_boost: float = 0.15
+    local_boost: float = 0.2
 
 
 DEFAULT_FUSION = Fusion()
@@ -107,6 +112,10 @@ class Searcher:
         self.index = index
         self.fusion = fusion
         self._query_cache: dict[str, np.ndarray] = {}
+        levels = {d.doc_id: d.level for d in index.docs.values()}
+        known = [lvl for lvl in levels.values() if lvl < UNKNOWN_LEVEL]
+        most_local = max(known, default=None)
+        self._local = np.array([levels.get(c.doc_id) == most_local for c in index.clauses], dtype=np.float64)
 
     def embed(self, query: str) -> np.ndarray:
         vec = self._query_cache.get(query)
@@ -144,6 +153,8 @@ class Searcher:
         dense = self._dense_scores(query, cand) if fusion.method != "bm25" else np.zeros(len(cand))
         bm25 = bm25_all[cand]
         fused = _fuse(fusion, dense, bm25, cand, dense_ids, bm25_ids)
+        if fusion.local_boost:
+            fused = fused + fusion.local_boost * self._local[cand]
         if fusion.when_boost and WHEN_QUESTION_RE.search(query):
             fused = fused + fusion.when_boost * np.array([mentions_date(self.index.clauses[i].text) for i in cand])
         order = np.argsort(-fused, kind="stable")

@@ -52,6 +52,25 @@ def test_filters(searcher):
     assert searcher.search("黑臭水体", filters=Filters(doc_ids=("nothing",))) == []
 
 
+def test_the_most_local_level_comes_first_on_a_tie(searcher):
+    query = "涉危涉重企业和化工园区环境应急预案备案率"
+    hits = searcher.search(query, top=2)
+    assert [h.clause.doc_id for h in hits] == ["city_plan.txt", "province_plan.txt"]
+    assert hits[0].score - hits[1].score == pytest.approx(Fusion().local_boost, abs=0.05)
+    plain = searcher.search(query, top=2, fusion=Fusion(local_boost=0))
+    assert abs(plain[0].score - plain[1].score) < 0.05
+
+
+def test_local_boost_changes_nothing_when_all_documents_are_one_level(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(DATA / "city_plan.txt", corpus)
+    ingest([corpus], tmp_path / "ix", encoder_spec="fake")
+    s = Searcher(kbindex.load(tmp_path / "ix"))
+    ids = lambda f: [h.clause.clause_id for h in s.search("黑臭水体 排污口", top=10, fusion=f)]  # noqa: E731
+    assert ids(Fusion()) == ids(Fusion(local_boost=0))
+
+
 def test_the_same_document_in_two_formats_is_shown_once(tmp_path):
     corpus = tmp_path / "c"
     shutil.copytree(DATA, corpus)
@@ -88,6 +107,6 @@ def test_everyday_words_find_the_clause_with_the_real_model(e5_index):
     top3 = [h.clause.text for h in s.search("城里的臭水沟什么时候治理完", top=3)]
     assert "2025年底前,市、县建成区基本消除黑臭水体。" in top3
     first = s.search("城市黑臭水体什么时候消除")[0].clause
-    assert "建成区基本消除黑臭水体" in first.text and first.deadlines[0].due == dt.date(2025, 12, 31)
+    assert first.text == "2025年底前,市、县建成区基本消除黑臭水体。"  # the city's own plan first
     top = s.search("企业的环境应急预案备案", top=3)
     assert any("备案率达到100%" in h.clause.text for h in top)
