@@ -120,7 +120,8 @@ def bench_quality(index_dir: Path, query_files: list[Path]) -> list[dict]:
 
     searcher = Searcher(kbindex.load(index_dir))
     methods = {"BM25 only": Fusion(method="bm25"), "dense only": Fusion(method="dense"),
-               "plain RRF": Fusion(method="rrf"), "shipped fusion": DEFAULT_FUSION}
+               "plain RRF": Fusion(method="rrf"), "weighted, no local boost": Fusion(local_boost=0),
+               "shipped fusion": DEFAULT_FUSION}
     out = []
     for qf in query_files:
         rows = read_tsv(qf)

@@ -171,42 +171,18 @@ def ingest(
         enc = _choose_encoder(old, encoder_spec, encoder, index_dir)
         files, report.skipped = collect_files(paths)
         docs = dict(old.docs) if old else {}
-        kept = {c.clause_id: i for i, c in enumerate(old.clauses)} if old else {}
-        new_docs, new_clauses, terms = {}, [], set()
-        for n, (path, root) in enumerate(files):
-            if progress:
-                progress("read", n, len(files))
-            sha = sha256_file(path)
-            doc_id = path.name
-            if doc_id in new_docs:
-                report.skipped.append((str(path), f"same file name as {new_docs[doc_id].path}; rename one"))
-                continue
-            if doc_id in docs and docs[doc_id].sha256 == sha:
-                report.unchanged.append(str(path))
-                continue
-            try:
-                doc, clauses, doc_terms = build_document(path, root, sha)
-            except ReadError as exc:
-                report.skipped.append((str(path), exc.reason))
-                continue
-            (report.updated if doc_id in docs else report.added).append(str(path))
-            new_docs[doc_id] = doc
-            new_clauses += clauses
-            terms |= doc_terms
         missing = [d for d in remove if d not in docs]
         if missing:
             raise KBError(f"no document {missing[0]!r} in {index_dir}; list them with: python -m kb docs --index {index_dir}")
-        gone = _gone(docs, files, paths) if prune else set()
-        report.removed = sorted(set(remove) | gone)
-        dropped = set(report.removed) | set(new_docs)
+        new_docs, new_clauses, terms = _read_changed(files, docs, report, progress)
+        report.removed = sorted(set(remove) | (_gone(docs, files, paths) if prune else set()))
         if not (new_docs or report.removed) and old is not None:
             report.clauses = len(old.clauses)
             return report
-        kept_clauses = [c for c in (old.clauses if old else []) if c.doc_id not in dropped]
-        kept_vectors = old.vectors()[[kept[c.clause_id] for c in kept_clauses]] if old and kept_clauses else None
-        new_vectors = _encode(enc, new_clauses, progress)
-        all_clauses = kept_clauses + new_clauses
-        vectors = np.concatenate([v for v in (kept_vectors, new_vectors) if v is not None and len(v)] or [np.zeros((0, enc.info.dim), np.float32)])
+        dropped = set(report.removed) | set(new_docs)
+        kept = [c for c in (old.clauses if old else []) if c.doc_id not in dropped]
+        vectors = np.concatenate([_kept_vectors(old, kept, enc), _encode(enc, new_clauses, progress)])
+        all_clauses = kept + new_clauses
         all_docs = {k: v for k, v in docs.items() if k not in dropped} | new_docs
         all_terms = sorted((set(old.tokenizer.terms) if old else set()) | terms)
         tokenizer = tokenizer_for(tuple(all_terms))
@@ -214,6 +190,43 @@ def ingest(
         kbindex.write(index_dir, list(all_docs.values()), all_clauses, vectors, tokens, all_terms, enc.info)
         report.clauses, report.written = len(all_clauses), True
     return report
+
+
+def _read_changed(files, docs: dict[str, Document], report: IngestReport, progress: Progress | None):
+    """Read the files that are new or changed; note the unchanged and the unreadable in ``report``.
+
+    Returns:
+        (new documents by id, their clauses, the terms they put in quotation marks).
+    """
+    new_docs, new_clauses, terms = {}, [], set()
+    for n, (path, root) in enumerate(files):
+        if progress:
+            progress("read", n, len(files))
+        sha = sha256_file(path)
+        doc_id = path.name
+        if doc_id in new_docs:
+            report.skipped.append((str(path), f"same file name as {new_docs[doc_id].path}; rename one"))
+            continue
+        if doc_id in docs and docs[doc_id].sha256 == sha:
+            report.unchanged.append(str(path))
+            continue
+        try:
+            doc, clauses, doc_terms = build_document(path, root, sha)
+        except ReadError as exc:
+            report.skipped.append((str(path), exc.reason))
+            continue
+        (report.updated if doc_id in docs else report.added).append(str(path))
+        new_docs[doc_id] = doc
+        new_clauses += clauses
+        terms |= doc_terms
+    return new_docs, new_clauses, terms
+
+
+def _kept_vectors(old, kept: list[Clause], enc: Encoder) -> np.ndarray:
+    """The stored vectors of the clauses kept from the old index, in their order."""
+    if old is None or not kept:
+        return np.zeros((0, enc.info.dim), np.float32)
+    return old.faiss_index.reconstruct_batch(np.array([old.position(c.clause_id) for c in kept], dtype=np.int64))
 
 
 def _choose_encoder(old, spec: str | None, encoder: Encoder | None, index_dir) -> Encoder:

@@ -82,6 +82,7 @@ class Index:
     bm25: object
     tokenizer: Tokenizer
     _encoder: Encoder | None = field(default=None, repr=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def encoder_info(self) -> EncoderInfo:
@@ -102,17 +103,27 @@ class Index:
         n = self.faiss_index.ntotal
         return self.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.encoder_info.dim), np.float32)
 
+    def position(self, clause_id: str) -> int:
+        """Row of a clause (its vector's id).
+
+        Raises:
+            KBError: no such clause.
+        """
+        if self._positions is None:
+            self._positions = {c.clause_id: i for i, c in enumerate(self.clauses)}
+        try:
+            return self._positions[clause_id]
+        except KeyError:
+            raise KBError(f"no clause {clause_id!r} in {self.path}; find ids with: python -m kb search QUERY --index {self.path}") from None
+
     def clause(self, clause_id: str) -> Clause:
-        for c in self.clauses:
-            if c.clause_id == clause_id:
-                return c
-        raise KBError(f"no clause {clause_id!r} in {self.path}; find ids with: python -m kb search QUERY --index {self.path}")
+        return self.clauses[self.position(clause_id)]
 
     def neighbours(self, clause: Clause, before: int = 2, after: int = 2) -> list[Clause]:
-        """The clauses around ``clause`` in its document, itself included."""
-        same = [c for c in self.clauses if c.doc_id == clause.doc_id]
-        i = next(k for k, c in enumerate(same) if c.clause_id == clause.clause_id)
-        return same[max(0, i - before) : i + after + 1]
+        """The clauses around ``clause`` in its document, itself included (a document's clauses are contiguous)."""
+        i = self.position(clause.clause_id)
+        lo, hi = max(0, i - before), min(len(self.clauses), i + after + 1)
+        return [c for c in self.clauses[lo:hi] if c.doc_id == clause.doc_id]
 
 
 def read_manifest(index_dir: str | Path) -> dict:

@@ -74,7 +74,8 @@ class Fusion:
     """How the two retrievers are combined.
 
     Attributes:
-        method: ``weighted`` (default), ``rrf``, ``dense`` or ``bm25``.
+        method: ``weighted`` (default), ``rrf``, ``dense`` or ``bm25``; the last three are the
+            plain methods, without the boosts below (for comparison).
         dense_weight: share of the dense score in ``weighted``.
         depth: candidates taken from each retriever.
         rrf_k: the constant of reciprocal-rank fusion.
@@ -153,10 +154,10 @@ class Searcher:
         dense = self._dense_scores(query, cand) if fusion.method != "bm25" else np.zeros(len(cand))
         bm25 = bm25_all[cand]
         fused = _fuse(fusion, dense, bm25, cand, dense_ids, bm25_ids)
-        if fusion.local_boost:
+        if fusion.method == "weighted":  # the boosts are sized for its 0–1 scale
             fused = fused + fusion.local_boost * self._local[cand]
-        if fusion.when_boost and WHEN_QUESTION_RE.search(query):
-            fused = fused + fusion.when_boost * np.array([mentions_date(self.index.clauses[i].text) for i in cand])
+            if fusion.when_boost and WHEN_QUESTION_RE.search(query):
+                fused = fused + fusion.when_boost * np.array([mentions_date(self.index.clauses[i].text) for i in cand])
         order = np.argsort(-fused, kind="stable")
         d_rank = {int(i): r + 1 for r, i in enumerate(dense_ids)}
         b_rank = {int(i): r + 1 for r, i in enumerate(bm25_ids)}

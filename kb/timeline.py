@@ -61,8 +61,7 @@ def deadline_rows(
         for d in c.deadlines
         if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)
     ]
-    order = {c.clause_id: i for i, c in enumerate(index.clauses)}
-    return sorted(rows, key=lambda r: (r.deadline.due, r.clause.doc_id, order[r.clause.clause_id]))
+    return sorted(rows, key=lambda r: (r.deadline.due, r.clause.doc_id, index.position(r.clause.clause_id)))
 
 
 @dataclass(frozen=True)
@@ -134,8 +133,7 @@ def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: in
     dated = [c for c in unique_clauses(index.clauses) if c.deadlines]
     if len(dated) < 2:
         return []
-    pos = {c.clause_id: i for i, c in enumerate(index.clauses)}
-    vectors = index.faiss_index.reconstruct_batch(np.array([pos[c.clause_id] for c in dated], dtype=np.int64))
+    vectors = index.faiss_index.reconstruct_batch(np.array([index.position(c.clause_id) for c in dated], dtype=np.int64))
     sims = pair_scores([c.text for c in dated], vectors)
     titles = np.array([c.title for c in dated])
     sims[titles[:, None] == titles[None, :]] = -1.0
