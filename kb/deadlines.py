@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Deadline
+from .text import fold
 
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_DIGIT = "〇○零一二三四五六七八九"
@@ -20,7 +21,7 @@ CN_DIGIT = "〇○零一二三四五六七八九"
 FIVE_YEAR_PLANS = {n: (1956 + 5 * (n - 1), 1960 + 5 * (n - 1)) for n in range(6, 17)}
 PLAN_NUMBERS = {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16}
 
-YEAR = rf"(?:(?:19|20)\d{{2}}|[二][{CN_DIGIT}]{{3}})"
+YEAR = rf"(?<![\d.])(?:(?:19|20)\d{{2}}|[二][{CN_DIGIT}]{{3}})"
 MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十[一]?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
 QUARTER = r"(?:第)?[一二三四1-4]季度"
@@ -53,14 +54,12 @@ TITLE_RE = re.compile(r"《[^《》]*》")
 OBLIGATION_RE = re.compile(r"应当?|须|不得|严禁|禁止|执行|实行|施行|一律")
 CLAUSE_BREAK = "，,：:"
 SENTENCE_BREAK = "。！？；;!?\n"
-
-
 ANY_DATE_RE = re.compile(rf"{YEAR}年|{ONE_PLAN}(期间|时期|末)|今年|明年|年底前|年内")
 
 
 def mentions_date(text: str) -> bool:
     """Whether a text names a year or a period at all (past or future): it can answer "when"."""
-    return bool(ANY_DATE_RE.search(text))
+    return bool(ANY_DATE_RE.search(fold(text)))
 
 
 @dataclass(frozen=True)
@@ -229,6 +228,7 @@ def extract_deadlines(text: str, doc_date: dt.date | None = None) -> list[Deadli
     """
     if isinstance(doc_date, str):
         doc_date = dt.date.fromisoformat(doc_date)
+    raw, text = text, fold(text)  # match on ２０２５ as on 2025; offsets are the same
     protected = _protected(text)
     found = [f for f in _spans(text) + _plans(text) if not any(a <= f.start < b for a, b in protected)]
     taken = protected + [(f.start, f.end) for f in found]
@@ -238,7 +238,7 @@ def extract_deadlines(text: str, doc_date: dt.date | None = None) -> list[Deadli
         if doc_date and _is_past(f, text, doc_date):
             continue  # a past fact (截至2020年末…, 2019年8月挂牌成立…), not a commitment
         first = f.first if f.kind == "during" else None
-        items.append(Deadline(text[f.start : f.end], f.start, f.end, f.due, f.kind, first))
+        items.append(Deadline(raw[f.start : f.end], f.start, f.end, f.due, f.kind, first))
     return items
 
 

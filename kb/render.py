@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .text import fold
 
 # Characters HTML or Markdown would act on, written as numeric entities so they show as they are.
 ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:"}
@@ -35,8 +36,7 @@ def highlight(text: str, terms: list[str] | tuple[str, ...], tag: str = "mark") 
 
 
 def _spans(text: str, terms) -> list[tuple[int, int]]:
-    # NFKC maps each of these characters to one character, so offsets carry over.
-    folded = "".join(unicodedata.normalize("NFKC", c)[:1] or c for c in text).lower()
+    folded = fold(text).lower()
     spans = []
     for term in sorted({t for t in terms if t}, key=len, reverse=True):
         for m in re.finditer(re.escape(term.lower()), folded):

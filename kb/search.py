@@ -145,9 +145,7 @@ class Searcher:
         bm25_all = self._bm25_scores(tokens, allowed)
         depth = max(fusion.depth, top * 3)
         bm25_ids = _top_ids(bm25_all, depth, positive_only=True)
-        dense_ids, dense_top = (
-            self._dense_top(query, depth, allowed) if fusion.method != "bm25" else (np.array([], int), None)
-        )
+        dense_ids = self._dense_top(query, depth, allowed) if fusion.method != "bm25" else np.array([], np.int64)
         cand = np.array(sorted(set(bm25_ids.tolist()) | set(dense_ids.tolist())), dtype=np.int64)
         if not len(cand):
             return []
@@ -158,19 +156,22 @@ class Searcher:
             fused = fused + fusion.local_boost * self._local[cand]
             if fusion.when_boost and WHEN_QUESTION_RE.search(query):
                 fused = fused + fusion.when_boost * np.array([mentions_date(self.index.clauses[i].text) for i in cand])
-        order = np.argsort(-fused, kind="stable")
-        d_rank = {int(i): r + 1 for r, i in enumerate(dense_ids)}
-        b_rank = {int(i): r + 1 for r, i in enumerate(bm25_ids)}
+        ranks = ({int(i): r + 1 for r, i in enumerate(dense_ids)}, {int(i): r + 1 for r, i in enumerate(bm25_ids)})
+        return self._hits(cand, fused, dense, bm25, ranks, tokens, top)
+
+    def _hits(self, cand, fused, dense, bm25, ranks, tokens, top) -> list[Hit]:
+        """The best ``top`` candidates as hits, each clause text shown once per document title."""
         hits, seen = [], set()
-        for k in order:
-            c = self.index.clauses[int(cand[k])]
+        for k in np.argsort(-fused, kind="stable"):
+            i = int(cand[k])
+            c = self.index.clauses[i]
             key = (c.title, normalize(c.text))
             if key in seen:
                 continue  # the same clause of the same document in another format (txt and pdf)
             seen.add(key)
             hits.append(Hit(
                 clause=c, score=round(float(fused[k]), 6), rank=len(hits) + 1,
-                dense_rank=d_rank.get(int(cand[k])), bm25_rank=b_rank.get(int(cand[k])),
+                dense_rank=ranks[0].get(i), bm25_rank=ranks[1].get(i),
                 dense_score=round(float(dense[k]), 6), bm25_score=round(float(bm25[k]), 6),
                 matched_terms=tuple(self.index.tokenizer.matched_terms(tokens, c.text)),
             ))
@@ -186,7 +187,8 @@ class Searcher:
         mask = allowed.astype(np.float32) if allowed is not None else None
         return np.asarray(self.index.bm25.get_scores(known, weight_mask=mask), dtype=np.float32)
 
-    def _dense_top(self, query: str, depth: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def _dense_top(self, query: str, depth: int, allowed: np.ndarray | None) -> np.ndarray:
+        """Ids of the ``depth`` nearest clauses (among the allowed ones), nearest first."""
         import faiss
 
         q = self.embed(query)[None, :]
@@ -196,9 +198,8 @@ class Searcher:
             ids = np.flatnonzero(allowed).astype(np.int64)
             k = min(k, len(ids))
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-        scores, ids = self.index.faiss_index.search(q, k, params=params)
-        keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+        _, ids = self.index.faiss_index.search(q, k, params=params)
+        return ids[0][ids[0] >= 0]
 
     def _dense_scores(self, query: str, ids: np.ndarray) -> np.ndarray:
         vectors = self.index.faiss_index.reconstruct_batch(ids)

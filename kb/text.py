@@ -30,6 +30,16 @@ def normalize(text: str) -> str:
     return WS_RE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
+def fold(text: str) -> str:
+    """NFKC per character where that keeps one character (２０２５ → 2025, （ → (), so offsets
+    into the folded text are offsets into ``text``."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
 def quoted_terms(text: str) -> set[str]:
     """Terms an author put in quotation marks, e.g. “散乱污” → 散乱污."""
     return {m.group(1) for m in QUOTED_TERM_RE.finditer(unicodedata.normalize("NFKC", text))}

@@ -30,6 +30,7 @@ def got(text, doc_date):
     ("“十五五”末,基本建成美丽城市。", FUXIN, [("2030-12-31", "by")]),
     ("展望二〇三五年,广泛形成绿色生产生活方式。", FUXIN, [("2035-12-31", "by")]),
     ("二○二五年底前，全面完成清洁取暖改造。", FUXIN, [("2025-12-31", "by")]),
+    ("２０２５年底前，全面完成清洁取暖改造。", FUXIN, [("2025-12-31", "by")]),                # full-width digits
     # relative to the document's date
     ("今年底前完成排查整治任务。", FUXIN, [("2023-12-31", "by")]),
     ("明年6月底前完成全部改造。", FUXIN, [("2024-06-30", "by")]),
@@ -83,6 +84,11 @@ def test_comparison_beside_a_deadline():
 def test_without_a_document_date_relative_dates_are_skipped():
     assert got("今年底前完成排查整治任务。", None) == []
     assert got("2019年底前完成。", None) == [("2019-12-31", "by")]
+
+
+def test_full_width_text_keeps_its_characters():
+    (d,) = extract_deadlines("到２０２５年，完成。", doc_date=FUXIN)
+    assert d.text == "到２０２５年" and (d.char_start, d.char_end) == (0, 6)
 
 
 def test_offsets_and_text_point_at_the_expression():
