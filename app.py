@@ -64,7 +64,7 @@ def search_filters(index) -> Filters:
                    date_to=date_to, has_deadline=has_deadline, due_from=due_from, due_to=due_to)
 
 
-def show_hit(live: LiveIndex, hit) -> None:
+def show_hit(searcher, hit) -> None:
     c = hit.clause
     with st.container(border=True):
         number = f"（{escape(c.doc_number)}）" if c.doc_number else ""
@@ -79,13 +79,13 @@ def show_hit(live: LiveIndex, hit) -> None:
             basket().append(c.clause_id)
             st.rerun()
         with col2.expander("上下文"):
-            for n in live.index.neighbours(c, 2, 2):
+            for n in searcher.index.neighbours(c, 2, 2):
                 text = escape(n.text)
                 st.markdown(f"**▶ {text}**" if n.clause_id == c.clause_id else text, unsafe_allow_html=True)
 
 
-def search_page(live: LiveIndex) -> None:
-    index = live.index
+def search_page(searcher) -> None:
+    index = searcher.index
     query = st.text_input("输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query")
     filters = search_filters(index)
     top = st.slider("结果数", 3, 30, 8, key="top")
@@ -93,20 +93,20 @@ def search_page(live: LiveIndex) -> None:
         st.caption(f"已收录 {len(index.docs)} 份文件、{len(index.clauses)} 条条款。")
         return
     try:
-        hits = live.searcher.search(query, top=top, filters=filters)
+        hits = searcher.search(query, top=top, filters=filters)
     except KBError as exc:
         st.error(str(exc))
         return
     if not hits:
         st.info("没有找到相关条款，请换个说法或放宽筛选条件。")
     for hit in hits:
-        show_hit(live, hit)
+        show_hit(searcher, hit)
 
 
 # ---------------------------------------------------------------- memo basket (sidebar)
-def basket_sidebar(live: LiveIndex) -> None:
-    index = live.index
-    ids = [i for i in basket() if any(c.clause_id == i for c in index.clauses)]
+def basket_sidebar(index) -> None:
+    known = {c.clause_id for c in index.clauses}
+    ids = [i for i in basket() if i in known]
     st.sidebar.subheader(f"备忘录（{len(ids)}）")
     if not ids:
         st.sidebar.caption("在检索结果中点“加入备忘录”。")
@@ -134,11 +134,10 @@ def basket_sidebar(live: LiveIndex) -> None:
 
 
 # ---------------------------------------------------------------- deadlines page
-def deadlines_page(live: LiveIndex) -> None:
+def deadlines_page(index) -> None:
     import altair as alt
     import pandas as pd
 
-    index = live.index
     titles = sorted({d.title for d in index.docs.values()})
     col1, col2 = st.columns(2)
     chosen = col1.multiselect("文件", titles, key="d_titles", placeholder="全部文件")
@@ -179,13 +178,12 @@ def deadlines_page(live: LiveIndex) -> None:
 
 
 # ---------------------------------------------------------------- documents page
-def documents_page(live: LiveIndex, path: str) -> None:
+def documents_page(index, path: str) -> None:
     import pandas as pd
 
-    from ingest.uploads import add_uploads
     from ingest.pipeline import ingest
+    from ingest.uploads import add_uploads
 
-    index = live.index
     st.dataframe(pd.DataFrame([{
         "文件名": d.doc_id, "标题": d.title, "发文机关": d.issuer, "文号": d.doc_number, "成文日期": d.date,
         "格式": d.format, "页数": d.pages, "条款数": d.n_clauses,
@@ -222,20 +220,19 @@ def main() -> None:
                 unsafe_allow_html=True)
     path = index_path()
     try:
-        live = live_index(path)
-        _ = live.searcher  # reload when another process committed a new index
+        searcher = live_index(path).searcher  # one index generation for the whole run; a new one is picked up
     except KBError as exc:
         st.error(str(exc))
         st.stop()
     page = st.sidebar.radio("功能", PAGES, key="page", label_visibility="collapsed")
     st.title(page)
     if page == PAGES[0]:
-        search_page(live)
+        search_page(searcher)
     elif page == PAGES[1]:
-        deadlines_page(live)
+        deadlines_page(searcher.index)
     else:
-        documents_page(live, path)
-    basket_sidebar(live)
+        documents_page(searcher.index, path)
+    basket_sidebar(searcher.index)
 
 
 main()

@@ -32,7 +32,9 @@ OUTLINE_START_RE = re.compile(
     r"^(第[一二三四五六七八九十百零〇]+[章节条编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|专栏\s*\d)"
 )
 MAX_HEADING_CHARS = 30
-SHORT_LINE = 0.7
+SHORT_LINE = 0.7  # of the typical full line: shorter lines end a paragraph
+FULL_LINE = 0.9  # a line ending in 。 and shorter than this ends its paragraph too
+INDENT_RE = re.compile(r"^[ \u3000]{2,}")
 
 
 def repair_line(line: str, punct_mapped: bool) -> str:
@@ -76,34 +78,25 @@ def _breaks_after(line: str, nxt: str | None, full_width: int, indented_next: bo
         return True
     if len(line) < SHORT_LINE * full_width:  # a title, a heading or a table row
         return True
-    return bool(TERMINAL_RE.search(line)) and len(line) < 0.9 * full_width
+    return bool(TERMINAL_RE.search(line)) and len(line) < FULL_LINE * full_width
 
 
-def pdf_text(reader) -> tuple[str, list[int]]:
-    """The repaired text of a PDF, one paragraph a line, and each page's start offset.
-
-    Args:
-        reader: a ``pypdf.PdfReader``.
-
-    Returns:
-        (text, page_starts): ``page_starts[i]`` is the offset where page i+1's text begins.
-    """
-    raw_pages = [(p.extract_text() or "") for p in reader.pages]
-    mapped = punctuation_is_mapped("".join(raw_pages))
-    indents, pages = [], []
+def _page_lines(raw_pages: list[str], mapped: bool) -> tuple[list[list[str]], list[set[str]]]:
+    """Each page's repaired, non-empty lines, and which of them were indented (a new paragraph)."""
+    pages, indents = [], []
     for raw in raw_pages:
-        rows = [r for r in raw.split("\n")]
-        kept = [(bool(re.match(r"^[ \u3000]{2,}", r)), repair_line(r, mapped)) for r in rows]
-        kept = [(ind, ln) for ind, ln in kept if ln]
-        pages.append([ln for _, ln in kept])
-        indents.append({ln for ind, ln in kept if ind})
-    headers = running_headers(pages)
-    pages = [_strip_page(p, headers) for p in pages]
+        kept = [(bool(INDENT_RE.match(r)), repair_line(r, mapped)) for r in raw.split("\n")]
+        pages.append([ln for _, ln in kept if ln])
+        indents.append({ln for indented, ln in kept if indented and ln})
+    return pages, indents
+
+
+def _join(pages: list[list[str]], indents: list[set[str]]) -> tuple[str, list[int]]:
+    """Lines joined into paragraphs (one a line), and the offset where each page begins."""
     lengths = [len(ln) for p in pages for ln in p]
     full_width = statistics.quantiles(lengths, n=10)[-1] if len(lengths) >= 10 else max(lengths or [1])
     flat = [(i, ln) for i, p in enumerate(pages) for ln in p]
-    out, page_starts, pos = [], [0] * len(pages), 0
-    seen_page = -1
+    out, page_starts, pos, seen_page = [], [0] * len(pages), 0, -1
     for k, (page, line) in enumerate(flat):
         while seen_page < page:
             seen_page += 1
@@ -116,3 +109,18 @@ def pdf_text(reader) -> tuple[str, list[int]]:
     for rest in range(seen_page + 1, len(pages)):
         page_starts[rest] = pos
     return "".join(out), page_starts
+
+
+def pdf_text(reader) -> tuple[str, list[int]]:
+    """The repaired text of a PDF, one paragraph a line, and each page's start offset.
+
+    Args:
+        reader: a ``pypdf.PdfReader``.
+
+    Returns:
+        (text, page_starts): ``page_starts[i]`` is the offset where page i+1's text begins.
+    """
+    raw_pages = [(p.extract_text() or "") for p in reader.pages]
+    pages, indents = _page_lines(raw_pages, punctuation_is_mapped("".join(raw_pages)))
+    headers = running_headers(pages)
+    return _join([_strip_page(p, headers) for p in pages], indents)

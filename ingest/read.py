@@ -147,6 +147,14 @@ def read_docx(data: bytes) -> RawDoc:
     return RawDoc(text="\n".join(ln.strip() for ln in lines if ln.strip()), format="docx")
 
 
+def _opens_without_password(reader) -> bool:
+    """True for a PDF protected only by an owner password (it opens for reading)."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # noqa: BLE001 - pypdf raises several kinds for ciphers it cannot open
+        return False
+
+
 def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> RawDoc:
     """Text of a PDF's text layer, repaired, with each page's start offset."""
     import pypdf
@@ -157,14 +165,8 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> RawDoc:
         raise ReadError("", f"not a PDF (the file is {kind} named .pdf)")
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    raise ReadError("", "encrypted PDF: save an unprotected copy and add that")
-            except ReadError:
-                raise
-            except Exception:
-                raise ReadError("", "encrypted PDF: save an unprotected copy and add that") from None
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise ReadError("", "encrypted PDF: save an unprotected copy and add that")
         if len(reader.pages) > max_pages:
             raise ReadError("", f"too many pages ({len(reader.pages)} > {max_pages})")
         text, starts = pdf_text(reader)
