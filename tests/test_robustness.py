@@ -62,7 +62,7 @@ MATRIX = [
     ("encrypted.pdf", encrypted_pdf, "encrypted PDF"),
     ("scanned.pdf", blank_pdf, "no text layer"),
     ("word.pdf", docx_bytes, "not a PDF"),
-    ("huge.txt", lambda: ("到2025年，完成任务。" * 400_000).encode("utf-8"), "too large"),
+    ("huge.txt", lambda: (CITY.encode("utf-8") * 2000)[: 10 * 1024 * 1024], "too large (10.0 MB > 5 MB limit)"),
     ("notes.doc", lambda: b"\xd0\xcf\x11\xe0 old word", "unsupported file type"),
 ]
 
