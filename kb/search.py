@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -229,8 +229,3 @@ def _fuse(f: Fusion, dense, bm25, cand, dense_ids, bm25_ids) -> np.ndarray:
     d = (dense - dense.min()) / span if span > 0 else np.zeros_like(dense)
     b = bm25 / bm25.max() if bm25.max() > 0 else np.zeros_like(bm25)
     return f.dense_weight * d + (1 - f.dense_weight) * b
-
-
-def with_fusion(fusion: Fusion, **changes) -> Fusion:
-    """A copy of ``fusion`` with some fields changed (for measurements)."""
-    return replace(fusion, **changes)
