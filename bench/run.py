@@ -253,6 +253,14 @@ def hnsw(vectors: np.ndarray, qvec: np.ndarray, flat) -> dict:
 
 
 # ----------------------------------------------------------------------------- report
+def fallback_queries(index_dir: Path, n: int = 60) -> list[str]:
+    """Without ../shared/eval: the first words of n clauses spread over the index."""
+    from kb import index as kbindex
+
+    clauses = kbindex.load(index_dir).clauses
+    return [c.text[:12] for c in clauses[:: max(1, len(clauses) // n)]][:n]
+
+
 def build_fuxin_index(path: Path) -> None:
     from ingest.pipeline import ingest
 
@@ -319,7 +327,7 @@ def main() -> int:
     quality += [dict(r, index="whole corpus") for r in bench_quality(full, files)]
     print("deadlines …", flush=True)
     deadlines = bench_deadlines(full, SHARED_EVAL / "dev_deadlines.tsv")
-    queries = [r[0] for f in files for r in read_tsv(f)]
+    queries = [r[0] for f in files for r in read_tsv(f)] or fallback_queries(full)
     print("query latency …", flush=True)
     query = bench_query(full, queries)
     print("growth …", flush=True)
