@@ -40,7 +40,7 @@ INDENT_RE = re.compile(r"^[ \u3000]{2,}")
 def repair_line(line: str, punct_mapped: bool) -> str:
     """Undo character-level damage in one extracted line."""
     line = line.translate(GUILLEMETS).translate(FULLWIDTH_ALNUM)
-    line = re.sub(rf"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff](?=\d)", ".", line)
+    line = re.sub(r"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff](?=\d)", ".", line)
     line = PRIVATE_USE_RE.sub("", line)
     line = SPACE_RE.sub("", line.strip())
     if punct_mapped:

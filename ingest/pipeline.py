@@ -16,7 +16,7 @@ import numpy as np
 
 from kb import index as kbindex
 from kb.deadlines import sentence_deadlines
-from kb.encoders import Encoder, EncoderInfo, get_encoder
+from kb.encoders import Encoder, get_encoder
 from kb.errors import KBError, ReadError
 from kb.model import Clause, Document
 from kb.text import quoted_terms, tokenizer_for

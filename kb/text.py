@@ -4,7 +4,6 @@ Text is stored verbatim; these functions are only for comparing and matching.
 """
 from __future__ import annotations
 
-import logging
 import os
 import re
 import tempfile

@@ -11,7 +11,7 @@ from kb import index as kbindex
 from kb.cite import citation
 from kb.memo import memo_docx, memo_markdown
 
-from .conftest import DATA, ROOT
+from .conftest import ROOT
 
 APP = str(ROOT / "app.py")
 CITY_CLAUSE = "2025年底前,市、县建成区基本消除黑臭水体。"

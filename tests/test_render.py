@@ -1,6 +1,5 @@
 """Escaping and highlighting of document text, memo export, safe upload names."""
 import html
-import io
 
 import pytest
 
