@@ -104,9 +104,20 @@ def search_page(searcher) -> None:
 
 
 # ---------------------------------------------------------------- memo basket (sidebar)
+def set_basket(ids: list[str]) -> None:
+    st.session_state["basket"] = ids
+    st.rerun()
+
+
+def moved(ids: list[str], pos: int, step: int) -> list[str]:
+    """``ids`` with the item at ``pos`` swapped with its neighbour ``step`` away."""
+    ids = list(ids)
+    ids[pos], ids[pos + step] = ids[pos + step], ids[pos]
+    return ids
+
+
 def basket_sidebar(index) -> None:
-    known = {c.clause_id for c in index.clauses}
-    ids = [i for i in basket() if i in known]
+    ids = [i for i in basket() if index.has_clause(i)]
     st.sidebar.subheader(f"备忘录（{len(ids)}）")
     if not ids:
         st.sidebar.caption("在检索结果中点“加入备忘录”。")
@@ -116,16 +127,11 @@ def basket_sidebar(index) -> None:
         st.sidebar.markdown(f"{pos + 1}. {escape(c.text[:40])}{'…' if len(c.text) > 40 else ''}", unsafe_allow_html=True)
         up, down, remove = st.sidebar.columns(3)
         if up.button("↑", key=f"up-{cid}", disabled=pos == 0):
-            ids[pos - 1], ids[pos] = ids[pos], ids[pos - 1]
-            st.session_state["basket"] = ids
-            st.rerun()
+            set_basket(moved(ids, pos, -1))
         if down.button("↓", key=f"down-{cid}", disabled=pos == len(ids) - 1):
-            ids[pos + 1], ids[pos] = ids[pos], ids[pos + 1]
-            st.session_state["basket"] = ids
-            st.rerun()
+            set_basket(moved(ids, pos, 1))
         if remove.button("移除", key=f"rm-{cid}"):
-            st.session_state["basket"] = [i for i in ids if i != cid]
-            st.rerun()
+            set_basket([i for i in ids if i != cid])
     clauses = [index.clause(i) for i in ids]
     today = dt.date.today()
     st.sidebar.download_button("下载 Word 备忘录", memo_docx(clauses, today), "备忘录.docx", DOCX_MIME, key="dl-docx")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Deadline
 from .text import fold
@@ -263,19 +263,15 @@ def sentence_deadlines(
     """
     start, end = clause_spans[0][0], clause_spans[-1][1]
     sentence = text[start:end]
+    first_end = clause_spans[0][1] - start
     items = [
-        Deadline(d.text, d.char_start + start, d.char_end + start, d.due, d.kind, d.start)
+        (replace(d, char_start=d.char_start + start, char_end=d.char_end + start),
+         d.char_start < first_end and governs_sentence(sentence, d))
         for d in extract_deadlines(sentence, doc_date)
     ]
-    head = [d for d in items if d.char_start < clause_spans[0][1] and governs_sentence(sentence, _local(d, start))]
+    head = [replace(d, inherited=True) for d, heads in items if heads]
     out = []
     for i, (a, b) in enumerate(clause_spans):
-        own = [d for d in items if a <= d.char_start < b]
-        if i and not own:  # a clause with a date of its own is governed by that date
-            own = [Deadline(d.text, d.char_start, d.char_end, d.due, d.kind, d.start, True) for d in head]
-        out.append(tuple(own))
+        own = [d for d, _ in items if a <= d.char_start < b]
+        out.append(tuple(own if own or i == 0 else head))  # a clause with a date of its own keeps it
     return out
-
-
-def _local(d: Deadline, offset: int) -> Deadline:
-    return Deadline(d.text, d.char_start - offset, d.char_end - offset, d.due, d.kind, d.start)

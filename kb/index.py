@@ -116,6 +116,13 @@ class Index:
         except KeyError:
             raise KBError(f"no clause {clause_id!r} in {self.path}; find ids with: python -m kb search QUERY --index {self.path}") from None
 
+    def has_clause(self, clause_id: str) -> bool:
+        try:
+            self.position(clause_id)
+        except KBError:
+            return False
+        return True
+
     def clause(self, clause_id: str) -> Clause:
         return self.clauses[self.position(clause_id)]
 
