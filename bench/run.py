@@ -3,8 +3,9 @@
 
 Usage: python bench/run.py [--queries FILE.tsv ...] [--skip-growth]
 
-Sections: 1 retrieval quality (BM25, dense, RRF, shipped fusion) · 2 deadlines · 3 ingest
-throughput against the encoder's raw throughput · 4 query latency against encoding alone ·
+Sections: 1 retrieval quality (each retriever, RRF, shipped fusion with the home preference on
+and off) and the relevance floor · 2 deadlines · 3 ingest throughput against the encoder's raw
+throughput · 4 query latency against encoding alone, with 1 and 2 threads, 1 and 4 searchers ·
 5 growth to 10× and 100× the clauses (flat FAISS against HNSW). Ratios are the figures: absolute
 times drift on shared machines, ratios measured in the same run hold.
 """
@@ -28,11 +29,15 @@ sys.path.insert(0, str(ROOT))
 WORK = ROOT / "bench" / "_work"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 MAIN_DOC = ROOT / "corpus" / "fuxin_14th_fyp_eco_env_plan.txt"
+OFFTOPIC = ROOT / "bench" / "offtopic_queries.txt"
+CONCURRENCY = (1, 4)  # searchers at once
+THREADS = (1, 2)  # OpenMP threads a search process uses
 RAW_SAMPLE = 800
 
 import numpy as np  # noqa: E402
 
-from kb.text import normalize  # noqa: E402
+from kb import SEARCH_THREADS  # noqa: E402
+from kb.text import char_bigrams, normalize  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -102,11 +107,14 @@ def bench_ingest(index_dir: Path) -> dict:
 
 
 # ----------------------------------------------------------------------------- 1. quality
-def evaluate(searcher, rows, fusion) -> tuple[float, float, float]:
+def rank_of(hits, anchor: str) -> int | None:
+    return next((i + 1 for i, h in enumerate(hits) if normalize(anchor) in normalize(h.clause.text)), None)
+
+
+def evaluate(searcher, rows, fusion, home=None) -> tuple[float, float, float]:
     r1 = r5 = rr = 0.0
     for query, anchor, *_ in rows:
-        hits = searcher.search(query, top=5, fusion=fusion)
-        rank = next((i + 1 for i, h in enumerate(hits) if normalize(anchor) in normalize(h.clause.text)), None)
+        rank = rank_of(searcher.search(query, top=5, fusion=fusion, home=home), anchor)
         r1 += rank == 1
         r5 += bool(rank)
         rr += 1 / rank if rank else 0
@@ -119,16 +127,35 @@ def bench_quality(index_dir: Path, query_files: list[Path]) -> list[dict]:
     from kb.search import DEFAULT_FUSION, Fusion, Searcher
 
     searcher = Searcher(kbindex.load(index_dir))
-    methods = {"BM25 only": Fusion(method="bm25"), "dense only": Fusion(method="dense"),
-               "plain RRF": Fusion(method="rrf"), "weighted, no local boost": Fusion(local_boost=0),
-               "shipped fusion": DEFAULT_FUSION}
+    methods = {"BM25 words only": (Fusion(method="bm25"), None), "BM25 bigrams only": (Fusion(method="chars"), None),
+               "dense only": (Fusion(method="dense"), None), "plain RRF": (Fusion(method="rrf"), None),
+               "shipped, home off": (DEFAULT_FUSION, ""), "shipped (home on)": (DEFAULT_FUSION, None)}
     out = []
     for qf in query_files:
         rows = read_tsv(qf)
-        for name, fusion in methods.items():
-            r1, r5, mrr = evaluate(searcher, rows, fusion)
+        for name, (fusion, home) in methods.items():
+            r1, r5, mrr = evaluate(searcher, rows, fusion, home)
             out.append(dict(file=qf.name, n=len(rows), method=name, r1=r1, r5=r5, mrr=mrr))
     return out
+
+
+def bench_relevance(index_dir: Path, query_files: list[Path]) -> dict:
+    """The relevance floor: off-topic queries that get relevant=false; right answers it would hide."""
+    from kb import index as kbindex
+    from kb.search import Searcher
+
+    searcher = Searcher(kbindex.load(index_dir))
+    off = [ln.strip() for ln in OFFTOPIC.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    flagged = sum(not searcher.run(q, top=5).relevant for q in off)
+    shown = hidden = 0
+    for qf in query_files:
+        for query, anchor, *_ in read_tsv(qf):
+            hits = searcher.search(query, top=5)
+            rank = rank_of(hits, anchor)
+            if rank:
+                shown += 1
+                hidden += not hits[rank - 1].relevant
+    return dict(offtopic=len(off), flagged=flagged, answers=shown, hidden=hidden)
 
 
 # ----------------------------------------------------------------------------- 2. deadlines
@@ -156,7 +183,7 @@ def bench_deadlines(full_index: Path, sentences: Path) -> dict:
 
 # ----------------------------------------------------------------------------- 4. query latency
 QUERY_CHILD = """
-import json, time
+import json, threading, time
 import numpy as np
 def rss():
     return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS:"))
@@ -170,21 +197,33 @@ enc = ix.encoder
 enc.queries(["预热"])
 after_model = rss()
 searcher = Searcher(ix)
-enc_t, search_t = [], []
+enc_t = []
 for q in queries:
     t = time.perf_counter(); enc.queries([q]); enc_t.append(time.perf_counter() - t)
-    searcher._query_cache.clear()
-    t = time.perf_counter(); searcher.search(q, top=5); search_t.append(time.perf_counter() - t)
 p = lambda xs, q: float(np.percentile(np.asarray(xs) * 1000, q))
-print(json.dumps(dict(n=len(queries), enc_p50=p(enc_t, 50), enc_p95=p(enc_t, 95), p50=p(search_t, 50),
-                      p95=p(search_t, 95), ratio=p(search_t, 50) / p(enc_t, 50), index_mb=after_index - base,
-                      model_mb=after_model - after_index, rss_mb=rss())))
+out = dict(n=len(queries), enc_p50=p(enc_t, 50), enc_p95=p(enc_t, 95), index_mb=after_index - base,
+           model_mb=after_model - after_index)
+for users in {concurrency}:
+    times = []
+    def user(k):
+        local = Searcher(ix)  # its own query cache: every query is encoded
+        for q in queries[k::users] if users > 1 else queries:
+            t = time.perf_counter(); local.search(q, top=5); times.append(time.perf_counter() - t)
+    workers = [threading.Thread(target=user, args=(k,)) for k in range(users)]
+    [w.start() for w in workers]; [w.join() for w in workers]
+    out[f"p50_{{users}}"] = p(times, 50); out[f"p95_{{users}}"] = p(times, 95)
+out["p50"], out["p95"] = out["p50_1"], out["p95_1"]
+out["ratio"] = out["p50"] / out["enc_p50"]
+out["rss_mb"] = rss()
+print(json.dumps(out))
 """
 
 
 def bench_query(index_dir: Path, queries: list[str]) -> dict:
-    """Latency and memory in a fresh single-threaded process, as the CLI and the app run."""
-    return run_child(QUERY_CHILD.format(ix=index_dir, queries=json.dumps(queries, ensure_ascii=False)), 1)
+    """Latency and memory in fresh processes, with 1 and 2 OpenMP threads, 1 and 4 searchers at once."""
+    code = QUERY_CHILD.format(ix=index_dir, queries=json.dumps(queries, ensure_ascii=False), concurrency=CONCURRENCY)
+    runs = {threads: run_child(code, threads) for threads in THREADS}
+    return dict(runs[SEARCH_THREADS], by_threads=runs)
 
 
 # ----------------------------------------------------------------------------- 5. growth
@@ -198,7 +237,9 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
 
     ix = kbindex.load(index_dir)
     base_vectors = ix.vectors()
-    tokens = [ix.tokenizer.tokens(retrieval_text(c)) for c in ix.clauses]
+    texts = [retrieval_text(c) for c in ix.clauses]
+    tokens = [ix.tokenizer.tokens(t) for t in texts]
+    bigrams = [char_bigrams(t) for t in texts]
     qvec = ix.encoder.queries(queries)
     rng = np.random.default_rng(0)
     out = []
@@ -209,10 +250,11 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         flat = faiss.IndexFlatIP(vectors.shape[1])
         flat.add(vectors)
-        bm25 = bm25s.BM25()
+        bm25, chars = bm25s.BM25(), bm25s.BM25()
         bm25.index(tokens * k, show_progress=False)
+        chars.index(bigrams * k, show_progress=False)
         grown = kbindex.Index(ix.path, {**ix.manifest, "counts": {"clauses": len(vectors), "documents": len(ix.docs)}},
-                              ix.docs, ix.clauses * k, flat, bm25, ix.tokenizer, ix._encoder)
+                              ix.docs, ix.clauses * k, flat, bm25, ix.tokenizer, bm25_chars=chars, _encoder=ix._encoder)
         searcher = Searcher(grown)
         mem = rss_mb() - before
         searcher.search(queries[0])
@@ -229,7 +271,7 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
         if k == factors[-1]:
             row.update(hnsw(vectors, qvec, flat))
         out.append(row)
-        del grown, searcher, flat, bm25, vectors, noise
+        del grown, searcher, flat, bm25, chars, vectors, noise
     return out
 
 
@@ -274,6 +316,10 @@ def report(res: dict) -> str:
              "## 1. Retrieval quality (R@1 / R@5 / MRR)", "",
              "| queries | index | method | R@1 | R@5 | MRR |", "|---|---|---|---|---|---|"]
     lines += [f"| {r['file']} ({r['n']}) | {r['index']} | {r['method']} | {r['r1']:.3f} | {r['r5']:.3f} | {r['mrr']:.3f} |" for r in q]
+    rel = res["relevance"]
+    lines += ["", f"Relevance floor: {rel['flagged']} of {rel['offtopic']} off-topic queries get relevant=false "
+              f"(bench/offtopic_queries.txt); {rel['hidden']} of {rel['answers']} right answers in the top 5 of the dev "
+              f"sets (whole corpus) would be hidden by it."]
     d = res["deadlines"]
     lines += ["", "## 2. Deadlines", "",
               f"- dev sentences: {d['n']}, exact match **{d['exact']:.3f}**",
@@ -292,7 +338,12 @@ def report(res: dict) -> str:
               f"- peak memory of the ingest process: {g['peak_mb']:.0f} MB; index on disk: {g['size_mb']:.1f} MB"]
     x = res["query"]
     lines += ["", "## 4. Query latency (whole-corpus index, loaded)", "",
-              f"- `Searcher.search` over {x['n']} queries: p50 **{x['p50']:.1f} ms**, p95 {x['p95']:.1f} ms",
+              f"- `Searcher.search` over {x['n']} queries with the shipped {SEARCH_THREADS} OpenMP thread(s): "
+              f"p50 **{x['p50']:.1f} ms**, p95 {x['p95']:.1f} ms",
+              "", "| OpenMP threads | searchers at once | p50 ms | p95 ms |", "|---|---|---|---|"]
+    lines += [f"| {t} | {u} | {r[f'p50_{u}']:.1f} | {r[f'p95_{u}']:.1f} |"
+              for t, r in x["by_threads"].items() for u in CONCURRENCY]
+    lines += ["",
               f"- encoding the same queries alone: p50 {x['enc_p50']:.1f} ms, p95 {x['enc_p95']:.1f} ms "
               f"→ p50 ratio **{x['ratio']:.2f}** (goal ≤ 1.3)",
               f"- memory of a fresh process: index +{x['index_mb']:.0f} MB, model +{x['model_mb']:.0f} MB, "
@@ -317,6 +368,7 @@ def main() -> int:
     start = time.perf_counter()
     WORK.mkdir(parents=True, exist_ok=True)
     files = [f for f in [SHARED_EVAL / "dev_queries.tsv", *map(Path, args.queries)] if f.exists()]
+    corpus_files = [f for f in [SHARED_EVAL / "dev_corpus_queries.tsv"] if f.exists()]
     full, fuxin = WORK / "index-corpus", WORK / "index-fuxin"
     print("ingest …", flush=True)
     ingest_res = bench_ingest(full)
@@ -324,15 +376,16 @@ def main() -> int:
     build_fuxin_index(fuxin)
     print("quality …", flush=True)
     quality = [dict(r, index="Fuxin plan") for r in bench_quality(fuxin, files)]
-    quality += [dict(r, index="whole corpus") for r in bench_quality(full, files)]
+    quality += [dict(r, index="whole corpus") for r in bench_quality(full, files + corpus_files)]
+    relevance = bench_relevance(full, files + corpus_files)
     print("deadlines …", flush=True)
     deadlines = bench_deadlines(full, SHARED_EVAL / "dev_deadlines.tsv")
-    queries = [r[0] for f in files for r in read_tsv(f)] or fallback_queries(full)
+    queries = [r[0] for f in files + corpus_files for r in read_tsv(f)] or fallback_queries(full)
     print("query latency …", flush=True)
     query = bench_query(full, queries)
     print("growth …", flush=True)
     growth = [] if args.skip_growth else bench_growth(full, queries)
-    res = dict(date=dt.date.today().isoformat(), total_s=time.perf_counter() - start, quality=quality, deadlines=deadlines,
+    res = dict(date=dt.date.today().isoformat(), total_s=time.perf_counter() - start, quality=quality, relevance=relevance, deadlines=deadlines,
                ingest=ingest_res, query=query, growth=growth,
                machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
                        f"Python {platform.python_version()}")

@@ -18,8 +18,10 @@ from kb import index as kbindex
 from kb.deadlines import sentence_deadlines
 from kb.encoders import Encoder, get_encoder
 from kb.errors import KBError, ReadError
+from kb.targets import extract_targets
+from kb.units import clause_units
 from kb.model import Clause, Document
-from kb.text import quoted_terms, tokenizer_for
+from kb.text import char_bigrams, quoted_terms, tokenizer_for
 
 from .metadata import catalog_entry, find_catalog, issuer_level, merge, parse_metadata
 from .read import SUPPORTED, read_file
@@ -92,13 +94,15 @@ def build_document(path: Path, root: Path, sha: str) -> tuple[Document, list[Cla
         n_clauses=len(pieces),
     )
     deadlines = _deadlines_by_piece(raw.text, pieces, doc_date)
+    units = [clause_units(p.units, p.text) for p in pieces]
     clauses = [
         Clause(
             clause_id=f"{sha[:10]}-{i:04d}", doc_id=doc.doc_id, title=title, doc_number=meta.doc_number,
             issuer=meta.issuer, doc_date=meta.date, section="".join(p.section), section_titles=p.titles,
             lead=p.lead, text=p.text, paragraph=p.paragraph, sentence=p.sentence,
             char_start=p.char_start, char_end=p.char_end, page=_page(raw.page_starts, p.char_start),
-            deadlines=deadlines[i],
+            deadlines=deadlines[i], targets=extract_targets(p.text, doc_date.year if doc_date else None),
+            lead_units=units[i][0], partner_units=units[i][1], source=raw.source,
         )
         for i, p in enumerate(pieces)
     ]
@@ -186,8 +190,9 @@ def ingest(
         all_docs = {k: v for k, v in docs.items() if k not in dropped} | new_docs
         all_terms = sorted((set(old.tokenizer.terms) if old else set()) | terms)
         tokenizer = tokenizer_for(tuple(all_terms))
-        tokens = [tokenizer.tokens(retrieval_text(c)) for c in all_clauses]
-        kbindex.write(index_dir, list(all_docs.values()), all_clauses, vectors, tokens, all_terms, enc.info)
+        texts = [retrieval_text(c) for c in all_clauses]
+        kbindex.write(index_dir, list(all_docs.values()), all_clauses, vectors, [tokenizer.tokens(t) for t in texts],
+                      [char_bigrams(t) for t in texts], all_terms, enc.info)
         report.clauses, report.written = len(all_clauses), True
     return report
 

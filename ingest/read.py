@@ -41,6 +41,7 @@ class RawDoc:
         encoding: the encoding of a text file (``utf-8-sig`` when it had a BOM), else "".
         page_starts: for PDFs, the offset where each page begins; else None.
         pdf_info: title/date from the PDF's own metadata (may be placeholders).
+        source: ``text`` (a text file or a text layer) or ``ocr`` (read from page images).
     """
 
     text: str
@@ -48,6 +49,7 @@ class RawDoc:
     encoding: str = ""
     page_starts: tuple[int, ...] | None = None
     pdf_info: tuple[tuple[str, str], ...] = ()
+    source: str = "text"
 
 
 def is_furniture(line: str) -> bool:

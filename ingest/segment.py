@@ -9,9 +9,9 @@ never cut inside quotation marks or brackets, never across paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from kb.text import normalize
+from kb.text import CJK_RE, normalize
 
 from .read import is_furniture
 
@@ -38,6 +38,15 @@ MAX_LEAD = 20
 MAX_HEADING = 50
 COMMA_RE = re.compile(r"[，,：:]")
 DOC_NUMBER_LINE_RE = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+号[)）]?$")
+# A paragraph that ends in "（X牵头，Y等按职责分工负责）" names who carries it out: units, not a clause.
+UNITS_TAIL_RE = re.compile(r"[（(](?P<units>[^（）()]{2,120}?(?:牵头|负责|配合|参与)[^（）()]{0,40})[）)][。；;]?$")
+BOX_TITLE_RE = re.compile(r"^(表|专栏)\s*[0-9０-９一二三四五六七八九十]+")  # a box title (专栏2 规划指标体系) or a table caption (表1…)
+MIN_CLAUSE_CJK = 4  # fewer Chinese characters than this is residue ("例。", "质量", "率（%）")
+MIN_UNENDED_CJK = 15  # a piece with no closing punctuation must be this long to be a sentence
+# Indicator-table residue run together by a PDF's text layer: 约束性/预期性 columns, 3+ numbers.
+TABLE_RESIDUE_RE = re.compile(r"约束性|预期性|[（(][%％][）)].*\d|(\d+[^\d]+){2,}\d")
+# Addressees (主送: 各省、自治区…：), the copy list (抄送：) and the print line (…2022年2月8日印发).
+NOT_CLAUSE_RE = re.compile(r"^各.{2,150}[:：]$|^抄送[:：]|年\d{1,2}月\d{1,2}日印发$")
 DATE_LINE_RE = re.compile(r"^[（(]?(\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月([\d一二三四五六七八九十]{1,3}日)?[)）]?$")
 
 
@@ -53,6 +62,24 @@ class Piece:
     lead: str
     paragraph: int
     sentence: int
+    units: str = ""  # the paragraph's closing "（…牵头/负责）" bracket, without its brackets
+
+
+def is_clause_text(text: str) -> bool:
+    """Whether a piece reads as a clause, not table residue, a box title or a fragment.
+
+    A clause has at least ``MIN_CLAUSE_CJK`` Chinese characters, and either closes with
+    sentence punctuation or is long enough to be a sentence whose mark was lost.
+    """
+    t = normalize(text)
+    if BOX_TITLE_RE.match(t) or NOT_CLAUSE_RE.search(t):
+        return False
+    cjk = len(CJK_RE.findall(t))
+    if cjk < MIN_CLAUSE_CJK:
+        return False
+    if t[-1] in STRONG_END + WEAK_END:
+        return True
+    return cjk >= MIN_UNENDED_CJK and not TABLE_RESIDUE_RE.search(t)
 
 
 def canonical_marker(marker: str) -> str:
@@ -152,6 +179,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _with_units(pieces: list[Piece], paragraph: int, units: str) -> list[Piece]:
+    """``pieces`` with ``units`` given to those of ``paragraph`` that have none."""
+    return [replace(p, units=units) if p.paragraph == paragraph and not p.units else p for p in pieces]
+
+
 def segment(text: str) -> list[Piece]:
     """All clauses of a document, in order, with their outline position."""
     stack: list[tuple[int, str, str]] = []  # (level, canonical marker, title)
@@ -174,14 +206,19 @@ def segment(text: str) -> list[Piece]:
             continue
         section = tuple(x[1] for x in stack)
         titles = tuple(x[2] for x in stack)
-        spans = [(body_start + a, body_start + b, end) for a, b, end in sentence_spans(text[body_start:pe])]
+        units = UNITS_TAIL_RE.search(text, body_start, pe)
+        body_end = units.start() if units else pe
+        if units and not text[body_start:body_end].strip():  # a bracket on a line of its own
+            pieces = _with_units(pieces, pno - 1, units.group("units"))
+            continue
+        spans = [(body_start + a, body_start + b, end) for a, b, end in sentence_spans(text[body_start:body_end])]
         lead = ""
         if len(spans) > 1 and _is_short_title(text[spans[0][0] : spans[0][1]].strip(), MAX_LEAD):
             lead = text[spans[0][0] : spans[0][1]].strip().rstrip(STRONG_END + WEAK_END)
         for a, b, ends_sentence in spans:
             s, e = _trimmed(text, a, b)
-            if e > s and normalize(text[s:e]).strip("。！？；!?;，,、"):
-                pieces.append(Piece(text[s:e], s, e, section, titles, lead, pno, sentence))
+            if e > s and is_clause_text(text[s:e]):
+                pieces.append(Piece(text[s:e], s, e, section, titles, lead, pno, sentence, units.group("units") if units else ""))
             if ends_sentence:
                 sentence += 1
         sentence += 0 if not spans or spans[-1][2] else 1

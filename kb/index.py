@@ -5,7 +5,8 @@ Layout of ``index/``::
     manifest.json             schema, encoder, counts, corpus hash, package versions, file names
     clauses-000007.jsonl      line i = vector i
     vectors-000007.faiss      IndexFlatIP over L2-normalised vectors
-    bm25-000007/              bm25s files
+    bm25-000007/              bm25s files over jieba words
+    chars-000007/             bm25s files over character bigrams
     docs-000007.json          the documents and their metadata
     terms-000007.txt          the tokenizer's extra terms (mined from the corpus)
     .lock                     held by the writer
@@ -35,7 +36,7 @@ from .errors import KBError
 from .model import Clause, Document
 from .text import Tokenizer, tokenizer_for
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the character-bigram field, clauses with units
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 KEEP_GENERATIONS = 2
@@ -81,6 +82,7 @@ class Index:
     faiss_index: object
     bm25: object
     tokenizer: Tokenizer
+    bm25_chars: object = None
     _encoder: Encoder | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
 
@@ -177,6 +179,7 @@ def load(index_dir: str | Path, encoder: EncoderInfo | None = None) -> Index:
         docs = [Document.from_dict(d) for d in json.loads((index_dir / files["docs"]).read_text(encoding="utf-8"))]
         vectors = faiss.read_index(str(index_dir / files["vectors"]))
         bm25 = bm25s.BM25.load(str(index_dir / files["bm25"]), show_progress=False) if clauses else None
+        chars = bm25s.BM25.load(str(index_dir / files["chars"]), show_progress=False) if clauses else None
         terms = (index_dir / files["terms"]).read_text(encoding="utf-8").split()
     except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
         raise KBError(f"the index at {index_dir} is damaged ({exc.__class__.__name__}); rebuild it with: {rebuild_hint(index_dir)}") from None
@@ -185,7 +188,7 @@ def load(index_dir: str | Path, encoder: EncoderInfo | None = None) -> Index:
         raise KBError(f"the index at {index_dir} is incomplete (counts differ); rebuild it with: {rebuild_hint(index_dir)}")
     if vectors.d != built.dim:
         raise KBError(f"the index at {index_dir} has {vectors.d}-d vectors, its manifest says {built.dim}; rebuild it with: {rebuild_hint(index_dir)}")
-    return Index(index_dir, manifest, {d.doc_id: d for d in docs}, clauses, vectors, bm25, tokenizer_for(tuple(terms)))
+    return Index(index_dir, manifest, {d.doc_id: d for d in docs}, clauses, vectors, bm25, tokenizer_for(tuple(terms)), chars)
 
 
 def _lines(path: Path):
@@ -221,6 +224,7 @@ def write(
     clauses: list[Clause],
     vectors: np.ndarray,
     token_lists: list[list[str]],
+    char_lists: list[list[str]],
     terms: list[str],
     encoder: EncoderInfo,
 ) -> dict:
@@ -236,6 +240,7 @@ def write(
         "clauses": f"clauses-{gen:06d}.jsonl",
         "vectors": f"vectors-{gen:06d}.faiss",
         "bm25": f"bm25-{gen:06d}",
+        "chars": f"chars-{gen:06d}",
         "docs": f"docs-{gen:06d}.json",
         "terms": f"terms-{gen:06d}.txt",
     }
@@ -250,12 +255,13 @@ def write(
         flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
     faiss.write_index(flat, str(index_dir / names["vectors"]))
     checkpoint("vectors")
-    if clauses:
-        retriever = bm25s.BM25()
-        retriever.index(token_lists, show_progress=False)
-        retriever.save(str(index_dir / names["bm25"]), show_progress=False)
-    else:
-        (index_dir / names["bm25"]).mkdir(exist_ok=True)
+    for key, lists in (("bm25", token_lists), ("chars", char_lists)):
+        if clauses:
+            retriever = bm25s.BM25()
+            retriever.index(lists, show_progress=False)
+            retriever.save(str(index_dir / names[key]), show_progress=False)
+        else:
+            (index_dir / names[key]).mkdir(exist_ok=True)
     _write_text(index_dir / names["docs"], json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=1))
     _write_text(index_dir / names["terms"], "\n".join(terms) + "\n")
     checkpoint("manifest")

@@ -46,6 +46,39 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A quantified target in a clause: 农村生活污水治理率达到35%.
+
+    Attributes:
+        indicator: what is measured (农村生活污水治理率, PM2.5浓度).
+        comparator: ``>=``, ``<=``, ``=``, ``down`` (下降/降低/减少 by value), ``up`` (提高 by value).
+        value: the number (35.0); for a range the bound that matters.
+        unit: ``%``, ``万吨``, ``个百分点``… ("" when none).
+        text: the target as written.
+        base_year: the year a change is measured from (比2020年下降10% → 2020), else None.
+        lower_is_better: whether a smaller value of the indicator is better (浓度, 排放量, 能耗…).
+        char_start, char_end: offsets of ``text`` in the clause's text.
+    """
+
+    indicator: str
+    comparator: str
+    value: float
+    unit: str
+    text: str
+    base_year: int | None = None
+    lower_is_better: bool = False
+    char_start: int = 0
+    char_end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Target":
+        return cls(**d)
+
+
+@dataclass(frozen=True)
 class Clause:
     """A sentence-level unit inside one outline item of one document.
 
@@ -62,6 +95,9 @@ class Clause:
         char_start, char_end: offsets of ``text`` in the document's text.
         page: 1-based page of ``char_start`` for paged formats, else None.
         deadlines: dated commitments that govern this clause.
+        targets: quantified targets the clause sets.
+        lead_units, partner_units: who leads and who takes part (牵头/按职责分工负责).
+        source: where the text came from: ``text`` (a text file or text layer) or ``ocr``.
     """
 
     clause_id: str
@@ -80,6 +116,10 @@ class Clause:
     char_end: int
     page: int | None = None
     deadlines: tuple[Deadline, ...] = ()
+    targets: tuple[Target, ...] = ()
+    lead_units: tuple[str, ...] = ()
+    partner_units: tuple[str, ...] = ()
+    source: str = "text"
 
     @property
     def context(self) -> str:
@@ -93,6 +133,8 @@ class Clause:
         d = dataclasses.asdict(self)
         d["section_titles"] = list(self.section_titles)
         d["deadlines"] = [x.to_dict() for x in self.deadlines]
+        d["targets"] = [x.to_dict() for x in self.targets]
+        d["lead_units"], d["partner_units"] = list(self.lead_units), list(self.partner_units)
         return d
 
     @classmethod
@@ -100,6 +142,8 @@ class Clause:
         d = dict(d)
         d["section_titles"] = tuple(d["section_titles"])
         d["deadlines"] = tuple(Deadline.from_dict(x) for x in d.get("deadlines", ()))
+        d["targets"] = tuple(Target.from_dict(x) for x in d.get("targets", ()))
+        d["lead_units"], d["partner_units"] = tuple(d.get("lead_units", ())), tuple(d.get("partner_units", ()))
         return cls(**d)
 
 
@@ -139,6 +183,7 @@ class Hit:
         dense_rank, bm25_rank: 1-based rank in each retriever (None: not among its candidates).
         dense_score, bm25_score: the raw retriever scores.
         matched_terms: query terms found in the clause, for highlighting.
+        relevant: whether the clause clears the relevance floor (kb.relevance).
     """
 
     clause: Clause
@@ -149,6 +194,7 @@ class Hit:
     dense_score: float | None = None
     bm25_score: float | None = None
     matched_terms: tuple[str, ...] = field(default_factory=tuple)
+    relevant: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Flat dict: the clause's fields, then the hit's own (the CLI's JSON contract)."""

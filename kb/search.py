@@ -1,13 +1,18 @@
-"""Hybrid search: BM25 over jieba tokens and dense vectors, fused by weighted, normalised scores.
+"""Hybrid search over many documents: dense vectors and two lexical fields, fused, scoped.
 
-Each retriever proposes its ``depth`` best clauses; every candidate is then scored by both
-(so a clause one retriever missed is not scored zero by it), the dense scores are min-max
-normalised over the candidates and BM25 scores divided by their maximum, and the two are
-mixed with ``dense_weight``. The weight and depth were chosen on the dev set (see README);
-plain reciprocal-rank fusion is kept as an option for comparison.
+Three retrievers propose their ``depth`` best clauses: e5 vectors, BM25 over jieba words and
+BM25 over character bigrams. Every candidate is scored by all three (a clause one retriever
+missed is not scored zero by it); dense scores are min-max normalised over the candidates, BM25
+scores divided by their maximum, and the three mixed by weight. Weights and depth were chosen on
+both dev sets together (README, "Search quality"); plain RRF and each retriever alone are kept as
+options for comparison.
+
+Two preferences can change a ranking, and both are reported in ``Results.scope``: a scope the
+query names (省里, 全国, 阜新…), and the user's home jurisdiction where the query names none.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -17,11 +22,14 @@ import numpy as np
 from .deadlines import mentions_date
 from .errors import KBError
 from .index import Index
+from .families import Families
 from .model import Clause, Hit
-from .text import normalize
+from .relevance import is_relevant
+from .scope import Scope, ScopeResolver
+from .text import char_bigrams, normalize
+from .units import matches_unit
 
 MAX_QUERY_CHARS = 200
-UNKNOWN_LEVEL = 9  # ingest.metadata.issuer_level's answer for an issuer it cannot place
 # A question about *when* ("什么时候治理完") is answered by a clause that names a date.
 WHEN_QUESTION_RE = re.compile(r"什么时候|啥时候|何时|什么时间|几时|期限|时限|截止|到期|哪年前|多久完成")
 
@@ -36,6 +44,8 @@ class Filters:
         date_from, date_to: the document's date range.
         has_deadline: only clauses with a deadline.
         due_from, due_to: only clauses with a deadline due in this range.
+        unit: a lead or partner unit the clause names (or part of its name).
+        levels: levels of government of the document (0 national … 3 county).
     """
 
     doc_ids: tuple[str, ...] = ()
@@ -45,6 +55,8 @@ class Filters:
     has_deadline: bool = False
     due_from: dt.date | None = None
     due_to: dt.date | None = None
+    unit: str = ""
+    levels: tuple[int, ...] = ()
 
     def __bool__(self) -> bool:
         return any(getattr(self, f) for f in self.__dataclass_fields__)
@@ -57,9 +69,16 @@ class Filters:
             return False
         if (self.date_from or self.date_to) and not _in_range(c.doc_date, self.date_from, self.date_to):
             return False
+        if self.unit and not matches_unit(self.unit, c.lead_units + c.partner_units):
+            return False
         if self.has_deadline or self.due_from or self.due_to:
             return any(_in_range(d.due.isoformat(), self.due_from, self.due_to) for d in c.deadlines)
         return True
+
+
+    def names_file(self, doc_id: str) -> bool:
+        """Whether the filter names this file itself (then it is searched even as a second copy)."""
+        return any(doc_id == d or doc_id.startswith(d) for d in self.doc_ids)
 
 
 def _in_range(iso: str, lo: dt.date | None, hi: dt.date | None) -> bool:
@@ -71,29 +90,51 @@ def _in_range(iso: str, lo: dt.date | None, hi: dt.date | None) -> bool:
 
 @dataclass(frozen=True)
 class Fusion:
-    """How the two retrievers are combined.
+    """How the retrievers are combined, and how much each preference weighs.
 
     Attributes:
-        method: ``weighted`` (default), ``rrf``, ``dense`` or ``bm25``; the last three are the
-            plain methods, without the boosts below (for comparison).
-        dense_weight: share of the dense score in ``weighted``.
+        method: ``weighted`` (default), ``rrf``, ``dense``, ``bm25`` (jieba words) or ``chars``
+            (character bigrams); the plain methods take no boosts (for comparison).
+        dense_weight, words_weight, chars_weight: shares of the three normalised scores.
         depth: candidates taken from each retriever.
         rrf_k: the constant of reciprocal-rank fusion.
         when_boost: added for clauses that name a date when the query asks "when" (什么时候…).
-        local_boost: added for clauses of the most local level of government in the index (the
-            city's own plan over the province's and the nation's); no effect when all documents
-            are of one level.
+        scope_boost: added for clauses of the documents a query's scope names (省里 → the
+            provincial documents).
+        home_boost: added for clauses of the home jurisdiction when the query names no scope;
+            small, so it decides near ties only.
     """
 
     method: str = "weighted"
     dense_weight: float = 0.8
+    words_weight: float = 0.1
+    chars_weight: float = 0.1
     depth: int = 50
     rrf_k: int = 60
     when_boost: float = 0.15
-    local_boost: float = 0.2
+    scope_boost: float = 0.3
+    home_boost: float = 0.12
 
 
 DEFAULT_FUSION = Fusion()
+PLAIN_METHODS = ("rrf", "dense", "bm25", "chars")
+
+
+@dataclass(frozen=True)
+class Results:
+    """One search: the query, the scope that steered it, whether anything is relevant, the hits."""
+
+    query: str
+    scope: Scope
+    hits: list[Hit]
+
+    @property
+    def relevant(self) -> bool:
+        return any(h.relevant for h in self.hits)
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "scope": self.scope.to_dict(), "relevant": self.relevant,
+                "hits": [h.to_dict() for h in self.hits]}
 
 
 def check_query(query: str) -> str:
@@ -107,16 +148,31 @@ def check_query(query: str) -> str:
 
 
 class Searcher:
-    """Searches one loaded index; keeps the query embeddings of recent queries."""
+    """Searches one loaded index; keeps the query embeddings of recent queries.
 
-    def __init__(self, index: Index, fusion: Fusion = DEFAULT_FUSION):
+    Args:
+        index: the loaded index.
+        fusion: the default fusion.
+        home: the home jurisdiction (a place, e.g. 阜新市); None: the most local one among the
+            documents; "" or "无": no home preference.
+    """
+
+    def __init__(self, index: Index, fusion: Fusion = DEFAULT_FUSION, home: str | None = None):
         self.index = index
         self.fusion = fusion
         self._query_cache: dict[str, np.ndarray] = {}
-        levels = {d.doc_id: d.level for d in index.docs.values()}
-        known = [lvl for lvl in levels.values() if lvl < UNKNOWN_LEVEL]
-        most_local = max(known, default=None)
-        self._local = np.array([levels.get(c.doc_id) == most_local for c in index.clauses], dtype=np.float64)
+        self.scopes = ScopeResolver(index.docs.values())
+        self.families = Families(index.docs, index.clauses)
+        self.home = self.scopes.default_home() if home is None else home
+        doc_ids = np.array([c.doc_id for c in index.clauses], dtype=object)
+        self._doc_rows = {d: np.flatnonzero(doc_ids == d) for d in index.docs}
+        self._secondary = self._rows_of(d for d in index.docs if self.families.is_secondary(d))
+
+    def _rows_of(self, doc_ids) -> np.ndarray:
+        mask = np.zeros(len(self.index.clauses), dtype=bool)
+        for d in doc_ids:
+            mask[self._doc_rows.get(d, [])] = True
+        return mask
 
     def embed(self, query: str) -> np.ndarray:
         vec = self._query_cache.get(query)
@@ -127,65 +183,103 @@ class Searcher:
             self._query_cache[query] = vec
         return vec
 
-    def search(self, query: str, top: int = 5, filters: Filters = Filters(), fusion: Fusion | None = None) -> list[Hit]:
-        """The ``top`` best clauses for ``query``, best first.
+    def search(self, query: str, top: int = 5, filters: Filters = Filters(), fusion: Fusion | None = None,
+               home: str | None = None) -> list[Hit]:
+        """The ``top`` best clauses for ``query``, best first (see ``run``)."""
+        return self.run(query, top, filters, fusion, home).hits
+
+    def run(self, query: str, top: int = 5, filters: Filters = Filters(), fusion: Fusion | None = None,
+            home: str | None = None) -> Results:
+        """Search: the ``top`` best clauses for ``query`` with the scope that steered them.
+
+        Args:
+            query: a topic or a question.
+            top: how many hits.
+            filters: restrictions.
+            fusion: overrides the searcher's fusion.
+            home: overrides the searcher's home jurisdiction ("" turns the preference off).
 
         Raises:
             KBError: empty or overlong query.
         """
         query = check_query(query)
         fusion = fusion or self.fusion
-        n = len(self.index.clauses)
-        if n == 0:
-            return []
-        allowed = np.array([filters.accepts(c) for c in self.index.clauses]) if filters else None
+        scope = self.scopes.read(query, self.home if home is None else home)
+        allowed = self._allowed(filters)
         if allowed is not None and not allowed.any():
-            return []
-        tokens = self.index.tokenizer.tokens(query)
-        bm25_all = self._bm25_scores(tokens, allowed)
+            return Results(query, scope, [])
         depth = max(fusion.depth, top * 3)
-        bm25_ids = _top_ids(bm25_all, depth, positive_only=True)
-        dense_ids = self._dense_top(query, depth, allowed) if fusion.method != "bm25" else np.array([], np.int64)
-        cand = np.array(sorted(set(bm25_ids.tolist()) | set(dense_ids.tolist())), dtype=np.int64)
+        words = self._lexical(self.index.bm25, self.index.tokenizer.tokens(query), allowed)
+        chars = self._lexical(self.index.bm25_chars, char_bigrams(query), allowed)
+        plain = fusion.method in PLAIN_METHODS
+        dense_ids = self._dense_top(query, depth, allowed) if fusion.method not in ("bm25", "chars") else _NONE
+        ranked = {"dense": dense_ids, "bm25": _top_ids(words, depth), "chars": _top_ids(chars, depth)}
+        used = {"weighted": ("dense", "bm25", "chars"), "rrf": ("dense", "bm25", "chars")}.get(fusion.method, (fusion.method,))
+        cand = np.unique(np.concatenate([ranked[k] for k in used])).astype(np.int64)
         if not len(cand):
-            return []
-        dense = self._dense_scores(query, cand) if fusion.method != "bm25" else np.zeros(len(cand))
-        bm25 = bm25_all[cand]
-        fused = _fuse(fusion, dense, bm25, cand, dense_ids, bm25_ids)
-        if fusion.method == "weighted":  # the boosts are sized for its 0–1 scale
-            fused = fused + fusion.local_boost * self._local[cand]
-            if fusion.when_boost and WHEN_QUESTION_RE.search(query):
-                fused = fused + fusion.when_boost * np.array([mentions_date(self.index.clauses[i].text) for i in cand])
-        ranks = ({int(i): r + 1 for r, i in enumerate(dense_ids)}, {int(i): r + 1 for r, i in enumerate(bm25_ids)})
-        return self._hits(cand, fused, dense, bm25, ranks, tokens, top)
+            return Results(query, scope, [])
+        dense = self._dense_scores(query, cand)
+        fused = _fuse(fusion, {"dense": dense, "bm25": words[cand], "chars": chars[cand]}, cand, ranked)
+        if not plain:
+            fused = fused + self._preferences(fusion, query, scope, cand)
+            scope = dataclasses.replace(scope, home_applied=bool(scope.home) and not scope.from_query and fusion.home_boost > 0)
+        else:
+            scope = dataclasses.replace(scope, doc_ids=frozenset(), levels=(), places=(), words=())
+        ranks = {k: {int(i): r + 1 for r, i in enumerate(v)} for k, v in ranked.items()}
+        return Results(query, scope, self._hits(query, cand, fused, dense, words[cand], ranks, top))
 
-    def _hits(self, cand, fused, dense, bm25, ranks, tokens, top) -> list[Hit]:
-        """The best ``top`` candidates as hits, each clause text shown once per document title."""
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        """Rows a search may return: the filters' and, for each family, its text source only."""
+        allowed = np.array([filters.accepts(c) for c in self.index.clauses]) if filters else None
+        if filters.levels:
+            allowed &= self._rows_of(d for d, j in self.scopes.jurisdictions.items() if j.level in filters.levels)
+        if not self._secondary.any():
+            return allowed
+        keep = ~self._secondary | self._rows_of(d for d in self.index.docs if filters.names_file(d))
+        return keep if allowed is None else allowed & keep
+
+    def _preferences(self, fusion: Fusion, query: str, scope: Scope, cand: np.ndarray) -> np.ndarray:
+        """The boosts: a date for a "when" question, the query's scope, else the home jurisdiction."""
+        clauses = self.index.clauses
+        out = np.zeros(len(cand))
+        if fusion.when_boost and WHEN_QUESTION_RE.search(query):
+            out += fusion.when_boost * np.array([mentions_date(clauses[i].text) for i in cand])
+        if scope.from_query:
+            out += fusion.scope_boost * self._rows_of(scope.doc_ids)[cand]
+        elif scope.home:
+            home = self.scopes.home_docs(scope.home)
+            out += fusion.home_boost * self._rows_of(home)[cand]
+        return out
+
+    def _hits(self, query, cand, fused, dense, words, ranks, top) -> list[Hit]:
+        """The best ``top`` candidates as hits, each clause text once per family, with its page."""
+        tokens = self.index.tokenizer.tokens(query)
         hits, seen = [], set()
         for k in np.argsort(-fused, kind="stable"):
             i = int(cand[k])
             c = self.index.clauses[i]
-            key = (c.title, normalize(c.text))
+            key = (self.families.primary.get(c.doc_id, c.doc_id), normalize(c.text))
             if key in seen:
-                continue  # the same clause of the same document in another format (txt and pdf)
+                continue
             seen.add(key)
             hits.append(Hit(
-                clause=c, score=round(float(fused[k]), 6), rank=len(hits) + 1,
-                dense_rank=ranks[0].get(i), bm25_rank=ranks[1].get(i),
-                dense_score=round(float(dense[k]), 6), bm25_score=round(float(bm25[k]), 6),
+                clause=self.families.with_page(c), score=round(float(fused[k]), 6), rank=len(hits) + 1,
+                dense_rank=ranks["dense"].get(i), bm25_rank=ranks["bm25"].get(i),
+                dense_score=round(float(dense[k]), 6), bm25_score=round(float(words[k]), 6),
                 matched_terms=tuple(self.index.tokenizer.matched_terms(tokens, c.text)),
+                relevant=is_relevant(query, c, float(dense[k]), self.index.encoder_info.backend),
             ))
             if len(hits) == top:
                 break
         return hits
 
-    def _bm25_scores(self, tokens: list[str], allowed: np.ndarray | None) -> np.ndarray:
-        vocab = self.index.bm25.vocab_dict
-        known = [t for t in tokens if t in vocab]
+    def _lexical(self, bm25, tokens: list[str], allowed: np.ndarray | None) -> np.ndarray:
+        """BM25 scores of every clause for ``tokens`` (zero where not allowed)."""
+        known = [t for t in tokens if bm25 is not None and t in bm25.vocab_dict]
         if not known:
             return np.zeros(len(self.index.clauses), dtype=np.float32)
         mask = allowed.astype(np.float32) if allowed is not None else None
-        return np.asarray(self.index.bm25.get_scores(known, weight_mask=mask), dtype=np.float32)
+        return np.asarray(bm25.get_scores(known, weight_mask=mask), dtype=np.float32)
 
     def _dense_top(self, query: str, depth: int, allowed: np.ndarray | None) -> np.ndarray:
         """Ids of the ``depth`` nearest clauses (among the allowed ones), nearest first."""
@@ -206,26 +300,32 @@ class Searcher:
         return vectors @ self.embed(query)
 
 
-def _top_ids(scores: np.ndarray, k: int, positive_only: bool = False) -> np.ndarray:
+_NONE = np.array([], dtype=np.int64)
+
+
+def _top_ids(scores: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` best ids with a positive score, best first."""
     k = min(k, len(scores))
     ids = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     ids = ids[np.argsort(-scores[ids], kind="stable")]
-    return ids[scores[ids] > 0] if positive_only else ids
+    return ids[scores[ids] > 0]
 
 
-def _fuse(f: Fusion, dense, bm25, cand, dense_ids, bm25_ids) -> np.ndarray:
-    if f.method == "dense":
-        return dense.astype(np.float64)
-    if f.method == "bm25":
-        return bm25.astype(np.float64)
+def _fuse(f: Fusion, scores: dict[str, np.ndarray], cand: np.ndarray, ranked: dict[str, np.ndarray]) -> np.ndarray:
+    if f.method in scores:
+        return scores[f.method].astype(np.float64)
     if f.method == "rrf":
-        d_rank = {int(i): r for r, i in enumerate(dense_ids)}
-        b_rank = {int(i): r for r, i in enumerate(bm25_ids)}
-        return np.array([
-            (1 / (f.rrf_k + d_rank[i] + 1) if i in d_rank else 0) + (1 / (f.rrf_k + b_rank[i] + 1) if i in b_rank else 0)
-            for i in cand.tolist()
-        ])
-    span = dense.max() - dense.min()
-    d = (dense - dense.min()) / span if span > 0 else np.zeros_like(dense)
-    b = bm25 / bm25.max() if bm25.max() > 0 else np.zeros_like(bm25)
-    return f.dense_weight * d + (1 - f.dense_weight) * b
+        out = np.zeros(len(cand))
+        pos = {int(i): k for k, i in enumerate(cand)}
+        for ids in ranked.values():
+            for r, i in enumerate(ids.tolist()):
+                out[pos[i]] += 1 / (f.rrf_k + r + 1)
+        return out
+    d = scores["dense"]
+    span = d.max() - d.min()
+    out = f.dense_weight * ((d - d.min()) / span if span > 0 else np.zeros_like(d))
+    for key, weight in (("bm25", f.words_weight), ("chars", f.chars_weight)):
+        s = scores[key]
+        if weight and s.max() > 0:
+            out = out + weight * s / s.max()
+    return out

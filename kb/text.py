@@ -19,6 +19,8 @@ WS_RE = re.compile(r"\s+")
 TOKEN_KEEP_RE = re.compile(rf"[{CJK}]|[a-z0-9]")
 # Short “quoted” terms in policy texts are names of campaigns and concepts (“散乱污”, “三线一单”).
 QUOTED_TERM_RE = re.compile(rf"[“\"「]([{CJK}A-Za-z0-9]{{2,8}})[”\"」]")
+# Character bigrams: the second lexical field, robust where jieba cuts a query and a clause differently.
+BIGRAM_RUN_RE = re.compile(rf"[{CJK}]+|[a-z0-9][a-z0-9.]*")
 MIN_MATCH_CHARS = 2  # a lone character (市, 县) is not worth highlighting
 STATIC_TERMS = Path(__file__).with_name("data") / "policy_terms.txt"
 STOPWORDS = Path(__file__).with_name("data") / "stopwords.txt"
@@ -37,6 +39,17 @@ def fold(text: str) -> str:
         n = unicodedata.normalize("NFKC", ch)
         out.append(n if len(n) == 1 else ch)
     return "".join(out)
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping character bigrams of each CJK run, and whole Latin/number words (pm2.5, vocs)."""
+    out = []
+    for run in BIGRAM_RUN_RE.findall(normalize(text)):
+        if not CJK_RE.match(run) or len(run) == 1:
+            out.append(run)
+        else:
+            out += [run[i : i + 2] for i in range(len(run) - 1)]
+    return out
 
 
 def quoted_terms(text: str) -> set[str]:

@@ -9,7 +9,9 @@ import numpy as np
 
 from .index import Index
 from .model import Clause, Deadline
+from .scope import LEVEL_NAMES
 from .text import normalize
+from .units import matches_unit
 
 # The same task at two levels of government is usually worded alike (a city plan copies the
 # province's sentence and changes the numbers), so pairs are scored half on shared wording
@@ -19,22 +21,34 @@ from .text import normalize
 CROSSREF_THRESHOLD = 0.5
 DENSE_FLOOR = 0.9
 CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
-LEVEL_NAMES = {0: "国家", 1: "省", 2: "市", 3: "县", 9: "未知"}
+DUE_SOON_DAYS = 90
+STATUS_NAMES = {"overdue": "已逾期", "due_soon": "即将到期", "open": "未到期", "started": "已开始执行"}
+
+
+def deadline_status(deadline: Deadline, as_of: dt.date) -> str:
+    """``overdue`` (passed), ``due_soon`` (within ``DUE_SOON_DAYS``) or ``open``, as of a day.
+
+    A ``start`` date (2022年起…) that has passed is ``started``: the rule applies, nothing is late.
+    """
+    if deadline.due < as_of:
+        return "started" if deadline.kind == "start" else "overdue"
+    return "due_soon" if (deadline.due - as_of).days <= DUE_SOON_DAYS else "open"
 
 
 @dataclass(frozen=True)
 class DeadlineRow:
-    """One deadline of one clause."""
+    """One deadline of one clause, with its status as of a day."""
 
     clause: Clause
     deadline: Deadline
+    status: str = "open"
 
     def to_dict(self) -> dict:
         c, d = self.clause, self.deadline
         return {
-            "clause_id": c.clause_id, "doc_id": c.doc_id, "title": c.title, "doc_number": c.doc_number,
-            "section": c.section, "text": c.text, "raw": d.text, "due": d.due.isoformat(), "kind": d.kind,
-            "start": d.start.isoformat() if d.start else None, "inherited": d.inherited, "page": c.page,
+            **{k: v for k, v in c.to_dict().items() if k != "deadlines"},
+            "raw": d.text, "due": d.due.isoformat(), "kind": d.kind, "status": self.status,
+            "start": d.start.isoformat() if d.start else None, "inherited": d.inherited,
         }
 
 
@@ -51,16 +65,22 @@ def unique_clauses(clauses: list[Clause]) -> list[Clause]:
 
 def deadline_rows(
     index: Index, doc: str | None = None, after: dt.date | None = None, before: dt.date | None = None,
-    kinds: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = (), unit: str = "", as_of: dt.date | None = None, statuses: tuple[str, ...] = (),
 ) -> list[DeadlineRow]:
-    """Every deadline, sorted by due date, filtered by document (id or prefix), due range and kind."""
+    """Every deadline, sorted by due date, with its status as of ``as_of`` (default today).
+
+    Filtered by document (id or prefix), due range, kind, lead or partner unit and status.
+    """
+    as_of = as_of or dt.date.today()
     rows = [
-        DeadlineRow(c, d)
+        DeadlineRow(c, d, deadline_status(d, as_of))
         for c in unique_clauses(index.clauses)
-        if not doc or c.doc_id == doc or c.doc_id.startswith(doc)
+        if (not doc or c.doc_id == doc or c.doc_id.startswith(doc))
+        and (not unit or matches_unit(unit, c.lead_units + c.partner_units))
         for d in c.deadlines
         if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)
     ]
+    rows = [r for r in rows if not statuses or r.status in statuses]
     return sorted(rows, key=lambda r: (r.deadline.due, r.clause.doc_id, index.position(r.clause.clause_id)))
 
 

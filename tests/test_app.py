@@ -93,7 +93,7 @@ def test_deadlines_page_filters_and_cross_references(app_index):
 
 def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):
     at = go(start(app_index), "文件")
-    assert set(at.dataframe[0].value["文件名"]) == {"city_plan.txt", "province_plan.txt"}
+    assert set(at.dataframe[0].value["文件名"]) == {"city_plan.txt", "province_plan.txt", "national_opinions.txt"}
     before = kbindex.read_manifest(app_index)
     at.file_uploader(key="uploads").set_value([
         ("../../evil.pdf", b"PK\x03\x04 a word file", "application/pdf"),

@@ -73,9 +73,9 @@ def test_ingest_cli_reports_and_is_idempotent(tmp_path):
     ix = tmp_path / "ix"
     r = run_cli("ingest", str(DATA), "--index", str(ix), "--encoder", "fake", "--quiet")
     assert r.returncode == 0, r.stderr
-    assert "2 added" in r.stdout
+    assert "3 added" in r.stdout
     r = run_cli("ingest", str(DATA), "--index", str(ix), "--quiet")
-    assert r.returncode == 0 and "2 unchanged" in r.stdout and "nothing to write" in r.stdout
+    assert r.returncode == 0 and "3 unchanged" in r.stdout and "nothing to write" in r.stdout
 
 
 def test_skipped_files_are_named_and_exit_3(tmp_path):

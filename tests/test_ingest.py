@@ -15,7 +15,7 @@ def test_index_is_plain_files_with_a_manifest(fake_index):
     manifest = json.loads((fake_index / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema"] == kbindex.SCHEMA_VERSION
     assert manifest["encoder"] == {"backend": "fake", "name": "hash-ngrams-64", "dim": 64}
-    assert manifest["counts"]["documents"] == 2
+    assert manifest["counts"]["documents"] == 3
     assert set(manifest["packages"]) >= {"faiss-cpu", "bm25s", "jieba"}
     files = manifest["files"]
     lines = (fake_index / files["clauses"]).read_text(encoding="utf-8").splitlines()
@@ -64,17 +64,17 @@ def test_clause_ids_are_stable_across_rebuilds(tmp_path, fake_index):
 def test_incremental_ingest(tmp_path, corpus_copy):
     ix = tmp_path / "ix"
     first = ingest([corpus_copy], ix, encoder_spec="fake")
-    assert len(first.added) == 2 and first.written
+    assert len(first.added) == 3 and first.written
     gen = kbindex.read_manifest(ix)["generation"]
 
     again = ingest([corpus_copy], ix)  # the encoder comes from the index
-    assert len(again.unchanged) == 2 and not again.written
+    assert len(again.unchanged) == 3 and not again.written
     assert kbindex.read_manifest(ix)["generation"] == gen  # nothing rewritten
 
     city = corpus_copy / "city_plan.txt"
     city.write_text(city.read_text(encoding="utf-8").replace("基本消除黑臭水体。", "全面消除黑臭水体。"), encoding="utf-8")
     changed = ingest([corpus_copy], ix)
-    assert changed.updated == [str(city)] and len(changed.unchanged) == 1
+    assert changed.updated == [str(city)] and len(changed.unchanged) == 2
     loaded = kbindex.load(ix)
     assert any("全面消除黑臭水体" in c.text for c in loaded.clauses)
     assert not any(c.text == "2025年底前,市、县建成区基本消除黑臭水体。" for c in loaded.clauses)
@@ -82,7 +82,7 @@ def test_incremental_ingest(tmp_path, corpus_copy):
 
     removed = ingest([], ix, remove=["province_plan.txt"])
     assert removed.removed == ["province_plan.txt"]
-    assert set(kbindex.load(ix).docs) == {"city_plan.txt"}
+    assert set(kbindex.load(ix).docs) == {"city_plan.txt", "national_opinions.txt"}
 
 
 def test_unchanged_vectors_are_kept_not_recomputed(tmp_path, corpus_copy):

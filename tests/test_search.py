@@ -29,11 +29,11 @@ def test_search_ranks_the_clause_that_matches(searcher):
 def test_hit_dict_is_flat_and_carries_the_contract_fields(searcher):
     d = searcher.search("黑臭水体")[0].to_dict()
     for key in ("clause_id", "doc_id", "title", "doc_number", "section", "text", "page", "char_start",
-                "char_end", "score", "deadlines"):
+                "char_end", "score", "relevant", "deadlines", "targets", "lead_units", "partner_units"):
         assert key in d
 
 
-@pytest.mark.parametrize("method", ["weighted", "rrf", "dense", "bm25"])
+@pytest.mark.parametrize("method", ["weighted", "rrf", "dense", "bm25", "chars"])
 def test_every_fusion_method_answers(searcher, method):
     assert searcher.search("黑臭水体", fusion=Fusion(method=method))
 
@@ -52,23 +52,50 @@ def test_filters(searcher):
     assert searcher.search("黑臭水体", filters=Filters(doc_ids=("nothing",))) == []
 
 
-def test_the_most_local_level_comes_first_on_a_tie(searcher):
+def test_the_home_jurisdiction_comes_first_on_a_tie_and_is_reported(searcher):
     query = "涉危涉重企业和化工园区环境应急预案备案率"
-    hits = searcher.search(query, top=2)
-    assert [h.clause.doc_id for h in hits] == ["city_plan.txt", "province_plan.txt"]
-    assert hits[0].score - hits[1].score == pytest.approx(Fusion().local_boost, abs=0.05)
-    plain = searcher.search(query, top=2, fusion=Fusion(local_boost=0))
-    assert abs(plain[0].score - plain[1].score) < 0.05
+    res = searcher.run(query, top=2)
+    assert [h.clause.doc_id for h in res.hits] == ["city_plan.txt", "province_plan.txt"]
+    assert res.scope.home == "阜新市" and res.scope.home_applied
+    assert res.scope.chips() == ["本级优先：阜新市"]
+    assert res.hits[0].score - res.hits[1].score == pytest.approx(Fusion().home_boost, abs=0.05)
+    off = searcher.run(query, top=2, home="")
+    assert not off.scope.home_applied and off.scope.chips() == []
+    assert abs(off.hits[0].score - off.hits[1].score) < 0.05
 
 
-def test_local_boost_changes_nothing_when_all_documents_are_one_level(tmp_path):
+def test_home_preference_changes_nothing_when_all_documents_are_one_level(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     shutil.copy(DATA / "city_plan.txt", corpus)
     ingest([corpus], tmp_path / "ix", encoder_spec="fake")
     s = Searcher(kbindex.load(tmp_path / "ix"))
-    ids = lambda f: [h.clause.clause_id for h in s.search("黑臭水体 排污口", top=10, fusion=f)]  # noqa: E731
-    assert ids(Fusion()) == ids(Fusion(local_boost=0))
+    ids = lambda home: [h.clause.clause_id for h in s.search("黑臭水体 排污口", top=10, home=home)]  # noqa: E731
+    assert ids(None) == ids("")
+
+
+@pytest.mark.parametrize("query,doc_id,words", [
+    ("省里对危险废物处置有什么期限", "province_plan.txt", ["省里"]),
+    ("辽宁的黑臭水体什么时候消除", "province_plan.txt", ["辽宁"]),
+    ("国家对危险废物处置有什么要求", "national_opinions.txt", ["国家"]),
+    ("全国黑臭水体治理", "national_opinions.txt", ["全国"]),
+    ("我市黑臭水体什么时候消除", "city_plan.txt", ["我市"]),
+])
+def test_a_scope_named_in_the_query_wins_over_home(searcher, query, doc_id, words):
+    res = searcher.run(query, top=3)
+    assert res.hits[0].clause.doc_id == doc_id
+    assert list(res.scope.words) == words and not res.scope.home_applied
+    assert res.to_dict()["scope"]["docs"] == [doc_id]
+
+
+@pytest.mark.parametrize("query", ["城市黑臭水体什么时候消除", "省界两侧项目环评会商", "节省能源", "国家级自然保护区"])
+def test_words_that_only_look_like_a_scope_do_not_steer(searcher, query):
+    assert not searcher.run(query).scope.from_query
+
+
+def test_level_filter(searcher):
+    hits = searcher.search("黑臭水体", top=20, filters=Filters(levels=(0,)))
+    assert hits and {h.clause.doc_id for h in hits} == {"national_opinions.txt"}
 
 
 def test_the_same_document_in_two_formats_is_shown_once(tmp_path):

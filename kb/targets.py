@@ -1,0 +1,114 @@
+"""Quantified targets in a clause: indicator, comparator, value, unit (and base year).
+
+"农村生活污水治理率达到35%" → 农村生活污水治理率 ``>=`` 35 %; "PM2.5浓度比2020年下降10%" →
+PM2.5浓度 ``down`` 10 % from 2020; "原油一次加工能力控制在10亿吨以内" → ``<=`` 10 亿吨. A
+result already achieved ("比2015年改善29.1%", "累计下降16.5%") is not a target.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Target
+from .text import fold
+
+NUM = r"\d+(?:\.\d+)?"
+UNIT = (r"个百分点|%|万千瓦|亿千瓦|千瓦|亿吨标准煤|万吨标准煤|吨标准煤|亿吨|万吨|吨|万辆|辆|万亩|亩|"
+        r"万公顷|公顷|平方公里|公里|亿立方米|万立方米|立方米|微克/立方米|μg/m3|mg/L|万个|个|家|座|处|天|小时|次|倍|项|条")
+# The indicator: the run of words just before the comparator, after the last punctuation.
+INDICATOR = r"(?P<ind>[\u4e00-\u9fffA-Za-z0-9.ⅠⅡⅢⅣⅤ（）()、]{2,40}?)"
+BASE = r"(?:比|较)(?P<base>\d{4})年(?:底|末)?(?:分别)?(?:累计)?"
+CHANGE_RE = re.compile(INDICATOR + BASE + rf"(?P<cmp>下降|降低|减少|削减|提高|提升|增加|增长|改善)(?P<val>{NUM})(?P<unit>{UNIT})(?P<mod>以上|左右|以内)?")
+LEVEL_RE = re.compile(
+    INDICATOR + r"(?:要|应|须|必须|力争|确保|基本|全面|稳定|分别|总体)?"
+    r"(?P<cmp>达到|不低于|不少于|不高于|不超过|控制在|保持在|稳定在|提高到|提高至|提升到|提升至|降至|降低到|降低至|下降到|下降至|低于|高于|超过|≥|≤|＜|＞|<|>)"
+    rf"(?P<val>{NUM})(?P<unit>{UNIT})?(?P<mod>以上|以下|以内|左右)?"
+)
+COMPARATORS = {
+    "达到": ">=", "不低于": ">=", "不少于": ">=", "提高到": ">=", "提高至": ">=", "提升到": ">=", "提升至": ">=",
+    "高于": ">", "超过": ">", "≥": ">=", ">": ">", "＞": ">",
+    "不高于": "<=", "不超过": "<=", "控制在": "<=", "降至": "<=", "降低到": "<=", "降低至": "<=", "下降到": "<=",
+    "下降至": "<=", "低于": "<", "≤": "<=", "<": "<", "＜": "<", "保持在": "=", "稳定在": "=",
+    "下降": "down", "降低": "down", "减少": "down", "削减": "down", "提高": "up", "提升": "up", "增加": "up",
+    "增长": "up", "改善": "up",
+}
+MODIFIERS = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "="}
+# Indicators where less is better: concentrations, emissions, energy use, bad-water shares…
+LOWER_BETTER_RE = re.compile(
+    r"浓度|排放|能耗|消耗|煤炭消费|用水量|劣[ⅤV５5]类|[ⅤV]类水|重污染|污染天|超标|事故|发生率|强度|"
+    r"黑臭|噪声|PM2\.5|PM10|二氧化硫|氮氧化物|化学需氧量|氨氮|挥发性有机物|损失|死亡|比重.*煤|燃煤|散煤|使用量|填埋"
+)
+# Leading words that belong to the sentence, not to the indicator.
+INDICATOR_HEAD_RE = re.compile(r"^(?:到|至|在)?\d{4}年(?:底|末)?(?:前)?|^(?:全国|全省|全市|全县|我市|我省|其中|力争|确保|使|将|推动|实现)+")
+PAST_RE = re.compile(r"累计|已经|已|了|实现了|完成了|分别为|同比")
+PAST_BASE_GAP = 5  # a change measured from a year more than five years before the document is a past result
+
+
+def _indicator(raw: str) -> str:
+    ind = INDICATOR_HEAD_RE.sub("", raw).strip("（(")
+    ind = INDICATOR_HEAD_RE.sub("", ind)
+    return ind
+
+
+def _comparator(cmp: str, mod: str | None) -> str:
+    base = COMPARATORS[cmp]
+    if mod and base in (">=", "<=", "=") and cmp in ("达到", "保持在", "稳定在"):
+        return MODIFIERS[mod]
+    if mod == "以内" and base in ("<=", "="):
+        return "<="
+    return base
+
+
+def extract_targets(text: str, doc_year: int | None = None) -> tuple[Target, ...]:
+    """Targets in ``text`` (a clause), in order of appearance.
+
+    Args:
+        text: the clause.
+        doc_year: the document's year; a change from a base year long before it is a past result.
+    """
+    folded = fold(text)
+    found: list[Target] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (CHANGE_RE, LEVEL_RE):
+        for m in pattern.finditer(folded):
+            if any(m.start("val") < e and m.end("val") > s for s, e in taken):
+                continue
+            if _is_past(folded, m, doc_year):
+                continue
+            ind = _indicator(text[m.start("ind") : m.end("ind")]).strip("、")
+            if len(ind) < 2 or ind.isdigit():
+                continue
+            base = int(m.group("base")) if "base" in m.groupdict() and m.group("base") else None
+            cmp = _comparator(m.group("cmp"), m.group("mod"))
+            start = m.start("ind") + text[m.start("ind") : m.end("ind")].find(ind)
+            found.append(Target(
+                indicator=ind, comparator=cmp, value=float(m.group("val")), unit=m.group("unit") or "",
+                text=text[start : m.end()], base_year=base,
+                lower_is_better=bool(LOWER_BETTER_RE.search(ind)) or cmp == "down",
+                char_start=start, char_end=m.end(),
+            ))
+            taken.append((m.start("val"), m.end("val")))
+    return tuple(sorted(found, key=lambda t: t.char_start))
+
+
+def _is_past(text: str, m: re.Match, doc_year: int | None) -> bool:
+    """A result already achieved: 累计/已/了 near the value, or a change from a long-past base year."""
+    window = text[max(0, m.start("cmp") - 4) : m.end() + 2]
+    if PAST_RE.search(window):
+        return True
+    base = m.groupdict().get("base")
+    return bool(base and doc_year and int(base) < doc_year - PAST_BASE_GAP)
+
+
+def stronger_or_equal(upper: Target, lower: Target) -> bool | None:
+    """Whether ``lower`` asks at least as much as ``upper`` on the same indicator (None: not comparable)."""
+    if upper.unit != lower.unit:
+        return None
+    directional = {">=": 1, ">": 1, "up": 1, "<=": -1, "<": -1, "down": 1}
+    if upper.comparator in ("down", "up") or lower.comparator in ("down", "up"):
+        if upper.comparator != lower.comparator:
+            return None
+        return lower.value >= upper.value  # a larger cut (or rise) asks more
+    sign = -1 if upper.lower_is_better else 1
+    if upper.comparator in directional and lower.comparator in directional:
+        sign = directional[upper.comparator]
+    return (lower.value - upper.value) * sign >= 0
