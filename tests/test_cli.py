@@ -11,10 +11,28 @@ def test_search_json_contract(fake_index):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["query"] == "市、县建成区基本消除黑臭水体" and len(out["hits"]) == 3
+    assert out["relevant"] is True and out["scope"]["home"] == "阜新市" and out["scope"]["home_applied"] is True
     hit = out["hits"][0]
-    for key in ("clause_id", "doc_id", "title", "doc_number", "section", "text", "page", "char_start", "char_end", "score", "deadlines"):
+    for key in ("clause_id", "doc_id", "title", "doc_number", "section", "text", "page", "char_start", "char_end", "score",
+                "relevant", "deadlines", "targets", "lead_units", "partner_units"):
         assert key in hit
     assert hit["deadlines"][0]["due"] == "2025-12-31"
+
+
+@pytest.mark.parametrize("query", ["asdfqwer", "？？？", "<script>alert(1)</script>", "qwertyuiop zxcvbnm"])
+def test_nonsense_is_not_relevant(fake_index, query):
+    out = json.loads(run_cli("kb", "search", query, "--index", str(fake_index), "--json").stdout)
+    assert out["relevant"] is False and not any(h["relevant"] for h in out["hits"])
+
+
+def test_query_scope_and_home_are_reported_and_can_be_switched_off(fake_index):
+    out = json.loads(run_cli("kb", "search", "省里排污口整治什么时候完成", "--index", str(fake_index), "--json").stdout)
+    assert out["scope"]["words"] == ["省里"] and out["scope"]["docs"] == ["province_plan.txt"]
+    assert out["hits"][0]["doc_id"] == "province_plan.txt"
+    out = json.loads(run_cli("kb", "search", "黑臭水体", "--index", str(fake_index), "--json", "--home", "无").stdout)
+    assert out["scope"]["home"] is None and out["scope"]["home_applied"] is False
+    out = json.loads(run_cli("kb", "search", "黑臭水体", "--index", str(fake_index), "--json", env={"KB_HOME": "辽宁省"}).stdout)
+    assert out["scope"]["home"] == "辽宁省"
 
 
 def test_queries_file_prints_one_object_a_line(fake_index, tmp_path):
@@ -36,7 +54,8 @@ def test_deadlines_sorted_and_filtered(fake_index):
     r = run_cli("kb", "deadlines", "--index", str(fake_index), "--json")
     rows = json.loads(r.stdout)
     assert rows and [x["due"] for x in rows] == sorted(x["due"] for x in rows)
-    for key in ("clause_id", "doc_id", "title", "section", "text", "raw", "due", "kind"):
+    for key in ("clause_id", "doc_id", "title", "section", "text", "raw", "due", "kind", "status", "targets",
+                "lead_units", "partner_units"):
         assert key in rows[0]
     r = run_cli("kb", "deadlines", "--index", str(fake_index), "--json", "--doc", "city", "--after", "2025-01-01", "--before", "2025-12")
     rows = json.loads(r.stdout)

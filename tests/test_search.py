@@ -10,7 +10,7 @@ from kb.cite import citation
 from kb.errors import KBError
 from kb.search import Filters, Fusion, Searcher
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +137,34 @@ def test_everyday_words_find_the_clause_with_the_real_model(e5_index):
     assert first.text == "2025年底前,市、县建成区基本消除黑臭水体。"  # the city's own plan first
     top = s.search("企业的环境应急预案备案", top=3)
     assert any("备案率达到100%" in h.clause.text for h in top)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("query", ["周末去哪里看足球比赛", "双十一买手机有什么优惠", "asdfqwer", "<script>alert(1)</script>"])
+def test_off_topic_queries_are_not_relevant_with_the_real_model(e5_index, query):
+    res = Searcher(kbindex.load(e5_index)).run(query)
+    assert res.hits and not res.relevant
+
+
+@pytest.mark.model
+def test_an_everyday_question_is_relevant_with_the_real_model(e5_index):
+    res = Searcher(kbindex.load(e5_index)).run("城里的臭水沟什么时候治理完")
+    assert res.relevant and res.hits[0].relevant
+
+
+def test_a_text_and_its_pdf_are_one_hit_with_the_pdf_page(tmp_path):
+    from ingest.pipeline import build_document  # noqa: F401  (the PDF comes from the real corpus)
+
+    corpus = tmp_path / "c"
+    (corpus / "pdf").mkdir(parents=True)
+    shutil.copy(ROOT / "corpus" / "liaoning_14th_fyp_eco_env_plan.txt", corpus)
+    shutil.copy(ROOT / "corpus" / "pdf" / "liaoning_14th_fyp_eco_env_plan.pdf", corpus / "pdf")
+    shutil.copy(ROOT / "corpus" / "catalog.tsv", corpus)
+    ingest([corpus], tmp_path / "ix", encoder_spec="fake")
+    s = Searcher(kbindex.load(tmp_path / "ix"))
+    hits = s.search("涉危涉重企业和化工园区环境应急预案备案率达到100%", top=5)
+    assert hits[0].clause.doc_id == "liaoning_14th_fyp_eco_env_plan.txt" and hits[0].clause.page == 61
+    assert len({h.clause.text for h in hits}) == len(hits)
+    assert all(h.clause.doc_id.endswith(".txt") for h in hits)
+    pdf_only = s.search("应急预案备案率", filters=Filters(doc_ids=("liaoning_14th_fyp_eco_env_plan.pdf",)))
+    assert pdf_only and all(h.clause.doc_id.endswith(".pdf") for h in pdf_only)

@@ -1,7 +1,7 @@
 """Outline parsing and clause splitting, on real lines of the corpus (both punctuation widths)."""
 import pytest
 
-from ingest.segment import canonical_marker, match_outline, segment, sentence_spans, split_heading
+from ingest.segment import canonical_marker, is_clause_text, match_outline, segment, sentence_spans, split_heading
 
 
 @pytest.mark.parametrize("para,level,marker", [
@@ -117,3 +117,49 @@ def test_segment_paths_offsets_and_leads():
     assert pieces[0].section == ()  # before the first heading; title/文号/date lines skipped
     assert pieces[-1].section == ("六、", "（二）", "（1）")
     assert all("jpg" not in t for t in texts)
+
+
+@pytest.mark.parametrize("text", [
+    "例。", "质量", "3", "率 （%）", "专栏2 规划指标体系", "专栏7水污染防治重点工程", "表1“十四五”土壤、地下水和农业农村生态环境保护主要指标",
+    "7地级及以上城市可吸入颗粒物浓度 （μg/m3） ≤85 64", "16受污染耕地安全利用率 （%）96左右93左右预期性17重点建设用地安全利用率",
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "抄送：省委各部委，省人大常委会办公厅，省政协办公厅，北部战",
+    "辽宁省人民政府办公厅2022年2月8日印发", "完成国家", "—100约束性",
+])
+def test_residue_is_not_a_clause(text):
+    assert not is_clause_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "全面禁止进口“洋垃圾”。", "汾渭平原。", "加强规划宣传。", "2025年底前,市、县建成区基本消除黑臭水体。",
+    "推动煤矸石、粉煤灰、尾矿、冶炼渣等工业固废资源利用或替代建材生产原料",  # a long sentence whose 。 was lost
+])
+def test_short_and_unended_sentences_stay_clauses(text):
+    assert is_clause_text(text)
+
+
+def test_no_clause_of_four_characters_or_fewer_in_the_shipped_corpus():
+    from pathlib import Path
+
+    from ingest.read import read_file
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    short = [(f.name, p.text) for f in sorted(corpus.rglob("*")) if f.suffix in (".txt", ".pdf") and f.name != "README.md"
+             for p in segment(read_file(f).text) if len(p.text) <= 4]
+    assert short == []
+
+
+@pytest.mark.parametrize("paragraph,units", [
+    ("强化重点监管单位监管。动态更新土壤污染重点监管单位名录。（生态环境部负责）", "生态环境部负责"),
+    ("开展耕地土壤重金属污染成因排查。选择一批县开展源头追溯。（生态环境部、农业农村部等按职责分工负责）",
+     "生态环境部、农业农村部等按职责分工负责"),
+])
+def test_a_closing_responsibility_bracket_is_units_not_a_clause(paragraph, units):
+    pieces = segment("一、任务\n" + paragraph)
+    assert all(p.units == units for p in pieces)
+    assert not any("负责" in p.text for p in pieces)
+
+
+def test_a_bracket_on_its_own_line_belongs_to_the_paragraph_above():
+    pieces = segment("一、任务\n推进清洁生产审核。\n（工业和信息化部、生态环境部等按职责分工负责，地方各级人民政府负责落实）\n")
+    assert [p.text for p in pieces] == ["推进清洁生产审核。"]
+    assert pieces[0].units.startswith("工业和信息化部")
