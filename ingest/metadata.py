@@ -24,6 +24,7 @@ ISSUER_SUFFIX_RE = re.compile(r"(人民政府|办公室|办公厅|国务院|中�
 LEVELS = ((0, re.compile(r"国务院|中共中央|生态环境部|国家|部$|部等|部门")), (1, re.compile(r"省|自治区")),
           (2, re.compile(r"市|州|盟")), (3, re.compile(r"县|区|旗")))
 CATALOG_NAME = "catalog.tsv"
+CATALOG_FIELDS = ("title", "issuer", "doc_number", "date", "period_start", "period_end")  # after the file column
 CN_COUNTS = dict(enumerate("一二三四五六七八九十", start=1))
 CATALOG_SEARCH_DEPTH = 3  # the file's folder and two above it
 
@@ -34,6 +35,8 @@ class Metadata:
     issuer: str = ""
     doc_number: str = ""
     date: str = ""  # ISO
+    period_start: str = ""  # catalog only: overrides the period parsed from the text
+    period_end: str = ""
 
 
 def _head_lines(text: str) -> list[str]:
@@ -122,7 +125,7 @@ def catalog_entry(path: Path, catalog: Path | None) -> Metadata | None:
     for key in (rel, path.name):
         for row in rows:
             if (row.get("file") or "").strip() == key:
-                return Metadata(*(str(row.get(k) or "").strip() for k in ("title", "issuer", "doc_number", "date")))
+                return Metadata(*(str(row.get(k) or "").strip() for k in CATALOG_FIELDS))
     return None
 
 

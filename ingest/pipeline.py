@@ -18,8 +18,9 @@ from kb import index as kbindex
 from kb.deadlines import sentence_deadlines
 from kb.encoders import Encoder, get_encoder
 from kb.errors import KBError, ReadError
-from kb.targets import extract_targets
+from kb.targets import extract_targets, reports_past
 from kb.units import clause_units
+from kb.validity import parse_period, repealed_names
 from kb.model import Clause, Document
 from kb.text import char_bigrams, quoted_terms, tokenizer_for
 
@@ -91,22 +92,34 @@ def build_document(path: Path, root: Path, sha: str) -> tuple[Document, list[Cla
         doc_id=path.name, path=str(path.resolve()), sha256=sha, format=raw.format, encoding=raw.encoding,
         title=title, issuer=meta.issuer, doc_number=meta.doc_number, date=meta.date,
         level=issuer_level(meta.issuer), pages=len(raw.page_starts) if raw.page_starts else None,
-        n_clauses=len(pieces),
+        n_clauses=len(pieces), **_period_fields(title, raw.text, meta), repeals=repealed_names(raw.text),
     )
     deadlines = _deadlines_by_piece(raw.text, pieces, doc_date)
     units = [clause_units(p.units, p.text) for p in pieces]
+    heads = {}
+    for p in pieces:
+        heads.setdefault(p.sentence, p.text)  # a sentence's first clause: 2020年，… reports the past
+    past = [reports_past(heads[p.sentence], doc_date.year if doc_date else None) for p in pieces]
     clauses = [
         Clause(
             clause_id=f"{sha[:10]}-{i:04d}", doc_id=doc.doc_id, title=title, doc_number=meta.doc_number,
             issuer=meta.issuer, doc_date=meta.date, section="".join(p.section), section_titles=p.titles,
             lead=p.lead, text=p.text, paragraph=p.paragraph, sentence=p.sentence,
             char_start=p.char_start, char_end=p.char_end, page=_page(raw.page_starts, p.char_start),
-            deadlines=deadlines[i], targets=extract_targets(p.text, doc_date.year if doc_date else None),
+            deadlines=deadlines[i], targets=() if past[i] else extract_targets(p.text, doc_date.year if doc_date else None),
             lead_units=units[i][0], partner_units=units[i][1], source=raw.source,
         )
         for i, p in enumerate(pieces)
     ]
     return doc, clauses, quoted_terms(raw.text)
+
+
+def _period_fields(title: str, text: str, meta) -> dict[str, str]:
+    """The document's period: the catalog's where it gives one, else parsed (kb.validity)."""
+    if meta.period_start or meta.period_end:
+        return {"period_start": meta.period_start, "period_end": meta.period_end, "period_basis": "目录（catalog.tsv）"}
+    p = parse_period(title, text, meta.date)
+    return {"period_start": p.start, "period_end": p.end, "period_basis": p.basis}
 
 
 def _date_or_none(iso: str) -> dt.date | None:

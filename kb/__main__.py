@@ -1,6 +1,7 @@
 """python -m kb search|deadlines|cite|docs … — see README."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -10,6 +11,7 @@ from . import index as kbindex
 from .cite import citation, location
 from .cli import ArgumentParser, parse_date, run
 from .errors import KBError
+from .align import STATUSES as ALIGN_STATUSES
 from .scope import LEVEL_BY_NAME
 from .search import PLAIN_METHODS, Filters, Fusion, Searcher
 from .timeline import STATUS_NAMES, crossref, deadline_rows
@@ -50,8 +52,17 @@ def _parser() -> ArgumentParser:
     c = sub.add_parser("cite", help="the citation of a clause")
     c.add_argument("clause_id")
     c.add_argument("--context", type=int, default=0, help="also print N clauses before and after")
+    a = sub.add_parser("align", help="对标对表: the higher levels' commitments and the lower document's answer")
+    a.add_argument("--doc", required=True, help="the lower document (id or prefix)")
+    a.add_argument("--against", action="append", default=[], help="an upper document (repeatable; default: all higher levels)")
+    a.add_argument("--unit", default="", help="only commitments of this lead or partner unit")
+    a.add_argument("--status", action="append", choices=list(ALIGN_STATUSES), default=[])
+    a.add_argument("--as-of", dest="as_of", help="the report's date (default today)")
+    a.add_argument("--json", action="store_true")
+    a.add_argument("--xlsx", help="write the report as an Excel file")
+    a.add_argument("--docx", help="write the report as a Word file")
     sub.add_parser("docs", help="the ingested documents")
-    for sp in (s, d, c, sub.choices["docs"]):
+    for sp in (s, d, c, a, sub.choices["docs"]):
         sp.add_argument("--index", default=DEFAULT_INDEX)
     return p
 
@@ -59,7 +70,8 @@ def _parser() -> ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     index = kbindex.load(args.index)
-    return {"search": cmd_search, "deadlines": cmd_deadlines, "cite": cmd_cite, "docs": cmd_docs}[args.cmd](index, args)
+    commands = {"search": cmd_search, "deadlines": cmd_deadlines, "cite": cmd_cite, "docs": cmd_docs, "align": cmd_align}
+    return commands[args.cmd](index, args)
 
 
 def cmd_search(index, args) -> int:
@@ -125,6 +137,30 @@ def cmd_deadlines(index, args) -> int:
     for r in rows:
         print(f"{r.deadline.due}  {STATUS_NAMES[r.status]:<5} {r.deadline.kind:<6} {r.deadline.text:<12} "
               f"《{r.clause.title}》{r.clause.section}  {r.clause.text}")
+    return 0
+
+
+def cmd_align(index, args) -> int:
+    from .align import STATUS_NAMES as ALIGN_NAMES
+    from .align import Aligner, summary
+    from .align_report import to_docx, to_xlsx
+
+    aligner = Aligner(index)
+    rows = aligner.align(args.doc, args.against or None, unit=args.unit)
+    rows = [r for r in rows if not args.status or r.status in args.status]
+    as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
+    title = index.docs[aligner.resolve(args.doc)].title
+    for path, write in ((args.xlsx, to_xlsx), (args.docx, to_docx)):
+        if path:
+            Path(path).write_bytes(write(rows, title, as_of))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
+        return 0
+    print("  ".join(f"{ALIGN_NAMES[k]} {n}" for k, n in summary(rows).items()))
+    for r in rows:
+        print(f"[{ALIGN_NAMES[r.status]}] {r.score:.2f}  上级《{r.upper.title}》{r.upper.section}：{r.upper.text}")
+        if r.lower:
+            print(f"        本级{r.lower.section}：{r.lower.text}")
     return 0
 
 

@@ -39,6 +39,7 @@ PLAN_NUMBER_RE = re.compile(r"十([一二三四五六]?)五")
 NOT_A_PERIOD_RE = re.compile(r"^(是|的|以来|主要|发展|规划)")
 # "“十四五”时期，我市将进入高质量发展阶段…" describes the period; a commitment names a result to reach.
 DESCRIBES_PERIOD_RE = re.compile(r"^[，,]?\s*(?:我市|我省|我国|全市|全省|全国)?[^，,。；]{0,6}?(?:将|仍|正|依然|仍然)?(?:进入|处于|面临|迎来|成为|发生)")
+DESCRIPTION_VERB_RE = re.compile(r"(?:将|仍|依然|仍然)(?:处于|进入|面临|迎来)|处于高位|面临")
 COMMITMENT_RE = re.compile(r"完成|建成|实现|达到|控制|下降|降低|提高到|提高至|提升至|消除|淘汰|削减|新增|不低于|不超过|累计")
 SPAN = rf"(?P<y1>{YEAR})(?:年)?\s*[—\-－–~～至到]\s*(?P<y2>{YEAR})年"
 
@@ -196,7 +197,8 @@ def _plans(text: str) -> list[_Found]:
     for m in PLAN_RE.finditer(text):
         phase, after = m.group("phase"), text[m.end() :]
         rest = after[: next((i for i, ch in enumerate(after) if ch in SENTENCE_BREAK), len(after))]
-        if DESCRIBES_PERIOD_RE.match(after) or (phase == "时期" and not COMMITMENT_RE.search(rest)):
+        no_task = not COMMITMENT_RE.search(rest)
+        if DESCRIBES_PERIOD_RE.match(after) or (no_task and (phase == "时期" or DESCRIPTION_VERB_RE.search(rest))):
             continue  # a description of the period, not a dated task
         if phase in ("期间", "内", "时期") and not NOT_A_PERIOD_RE.match(after):
             kind = "during"

@@ -163,13 +163,22 @@ class Document:
     level: int
     pages: int | None = None
     n_clauses: int = 0
+    period_start: str = ""  # ISO; the period the document applies for (kb.validity), "" unknown
+    period_end: str = ""
+    period_basis: str = ""  # how the period was found, in words shown to the user
+    repeals: tuple[str, ...] = ()  # titles and 文号 of documents it repeals or replaces
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        d = dataclasses.asdict(self)
+        d["repeals"] = list(self.repeals)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Document":
+        d = dict(d)
+        d["repeals"] = tuple(d.get("repeals", ()))
         return cls(**d)
+
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ LOWER_BETTER_RE = re.compile(
 # Leading words that belong to the sentence, not to the indicator.
 INDICATOR_HEAD_RE = re.compile(r"^(?:到|至|在)?\d{4}年(?:底|末)?(?:前)?|^(?:全国|全省|全市|全县|我市|我省|其中|力争|确保|使|将|推动|实现)+")
 PAST_RE = re.compile(r"累计|已经|已|了|实现了|完成了|分别为|同比")
+# A clause that opens with a year before the document's ("2020年，受污染耕地安全利用率达到96%") reports.
+PAST_HEAD_RE = re.compile(r"^\s*(?:截至|截止)?((?:19|20)\d{2})年(?:末|底)?[，,]")
 PAST_BASE_GAP = 5  # a change measured from a year more than five years before the document is a past result
 
 
@@ -65,6 +67,8 @@ def extract_targets(text: str, doc_year: int | None = None) -> tuple[Target, ...
         text: the clause.
         doc_year: the document's year; a change from a base year long before it is a past result.
     """
+    if reports_past(text, doc_year):
+        return ()
     folded = fold(text)
     found: list[Target] = []
     taken: list[tuple[int, int]] = []
@@ -88,6 +92,12 @@ def extract_targets(text: str, doc_year: int | None = None) -> tuple[Target, ...
             ))
             taken.append((m.start("val"), m.end("val")))
     return tuple(sorted(found, key=lambda t: t.char_start))
+
+
+def reports_past(sentence: str, doc_year: int | None) -> bool:
+    """Whether a sentence opens with a year before the document's: a report, not a target."""
+    head = PAST_HEAD_RE.match(fold(sentence))
+    return bool(head and doc_year and int(head.group(1)) < doc_year)
 
 
 def _is_past(text: str, m: re.Match, doc_year: int | None) -> bool:

@@ -21,6 +21,7 @@ from .units import matches_unit
 CROSSREF_THRESHOLD = 0.5
 DENSE_FLOOR = 0.9
 CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+TIME_WORDS_RE = re.compile(r"(到|至|在)?(\d{4}|[〇○零一二三四五六七八九]{4})年(底|末|上半年|下半年)?(前|以前)?|“?十[一二三四五六]?五”?(期间|时期|末年?)?")
 DUE_SOON_DAYS = 90
 STATUS_NAMES = {"overdue": "已逾期", "due_soon": "即将到期", "open": "未到期", "started": "已开始执行"}
 
@@ -53,9 +54,10 @@ class DeadlineRow:
 
 
 def unique_clauses(clauses: list[Clause]) -> list[Clause]:
-    """Clauses minus repeats of the same text in the same-titled document (a txt and its PDF)."""
+    """Clauses minus repeats of the same text in the same-titled document (a txt and its PDF);
+    of two copies, the one from a text file (no page) is kept over the PDF's."""
     seen, out = set(), []
-    for c in clauses:
+    for c in sorted(clauses, key=lambda c: c.page is not None):  # stable: document order otherwise
         key = (c.title, normalize(c.text))
         if key not in seen:
             seen.add(key)
@@ -86,7 +88,8 @@ def deadline_rows(
 
 @dataclass(frozen=True)
 class CrossRef:
-    """Two clauses on the same task in documents of different issuers, with their dates."""
+    """Two clauses on the same task at two levels of government, with their dates: ``a`` is the
+    higher level (national before provincial before city)."""
 
     a: Clause
     b: Clause
@@ -126,8 +129,10 @@ def _due(c: Clause) -> dt.date:
 
 
 def bigram_matrix(texts: list[str]) -> np.ndarray:
-    """Binary (text × Chinese character bigram) matrix; numbers and punctuation are left out."""
-    grams = [{run[i : i + 2] for run in CJK_RUN_RE.findall(normalize(t)) for i in range(len(run) - 1)} for t in texts]
+    """Binary (text × Chinese character bigram) matrix; numbers, punctuation and time words
+    (2025年底前, 到“十四五”末) are left out: sharing a deadline does not make two tasks alike."""
+    grams = [{run[i : i + 2] for run in CJK_RUN_RE.findall(TIME_WORDS_RE.sub("，", normalize(t)))
+              for i in range(len(run) - 1)} for t in texts]
     vocab = {g: k for k, g in enumerate(sorted(set().union(*grams)))}
     m = np.zeros((len(texts), max(len(vocab), 1)), dtype=np.float32)
     for row, gs in enumerate(grams):
@@ -135,29 +140,41 @@ def bigram_matrix(texts: list[str]) -> np.ndarray:
     return m
 
 
-def pair_scores(texts: list[str], vectors: np.ndarray) -> np.ndarray:
-    """The cross-reference score of every pair: 0.5 × bigram Dice + 0.5 × rescaled cosine."""
-    b = bigram_matrix(texts)
-    sizes = b.sum(axis=1)
-    dice = 2 * (b @ b.T) / np.maximum(sizes[:, None] + sizes[None, :], 1)
-    dense = np.clip((vectors @ vectors.T - DENSE_FLOOR) / (1 - DENSE_FLOOR), 0, 1)
+def pair_scores(texts: list[str], vectors: np.ndarray, other_texts: list[str] | None = None,
+                other_vectors: np.ndarray | None = None) -> np.ndarray:
+    """The cross-reference score of every pair: 0.5 × bigram Dice + 0.5 × rescaled cosine.
+
+    With ``other_texts``/``other_vectors``: rows are ``texts``, columns the others; else every
+    pair of ``texts``.
+    """
+    if other_texts is None:
+        other_texts, other_vectors = texts, vectors
+    b = bigram_matrix(texts + other_texts)
+    x, y = b[: len(texts)], b[len(texts) :]
+    dice = 2 * (x @ y.T) / np.maximum(x.sum(axis=1)[:, None] + y.sum(axis=1)[None, :], 1)
+    dense = np.clip((vectors @ other_vectors.T - DENSE_FLOOR) / (1 - DENSE_FLOOR), 0, 1)
     return 0.5 * dice + 0.5 * dense
 
 
-def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: int = 1) -> list[CrossRef]:
-    """For each clause with a deadline, its most similar dated clauses in other documents.
+def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: int = 1,
+             clauses: list[Clause] | None = None) -> list[CrossRef]:
+    """Pairs of dated clauses on the same task at two levels of government, the higher first.
 
-    Documents with the same title (one text as txt and as PDF) count as one. Pairs are listed
-    once, best first; ``similarity`` is the score of ``pair_scores``.
+    For each dated clause, its most similar dated clauses in documents of another level (one
+    text as txt and as PDF counts once; two milestones of one target in one document, or in two
+    documents of one level, are not the same task at another level). ``clauses`` restricts the
+    pairs to those with at least one side among them (the page's filters). ``similarity`` is the
+    score of ``pair_scores``; pairs are listed once, best first.
     """
     dated = [c for c in unique_clauses(index.clauses) if c.deadlines]
     if len(dated) < 2:
         return []
     vectors = index.faiss_index.reconstruct_batch(np.array([index.position(c.clause_id) for c in dated], dtype=np.int64))
     sims = pair_scores([c.text for c in dated], vectors)
-    titles = np.array([c.title for c in dated])
-    sims[titles[:, None] == titles[None, :]] = -1.0
     level = {d.doc_id: d.level for d in index.docs.values()}
+    levels = np.array([level.get(c.doc_id, 9) for c in dated])
+    sims[levels[:, None] == levels[None, :]] = -1.0
+    wanted = {c.clause_id for c in clauses} if clauses is not None else None
     pairs, seen = [], set()
     for i, c in enumerate(dated):
         for j in np.argsort(-sims[i])[:per_clause]:
@@ -166,6 +183,9 @@ def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: in
             if sims[i, j] < threshold or key in seen:
                 continue
             seen.add(key)
-            b = dated[j]
-            pairs.append(CrossRef(c, b, float(sims[i, j]), _due(c), _due(b), level.get(c.doc_id, 9), level.get(b.doc_id, 9)))
+            high, low = (c, dated[j]) if levels[i] < levels[j] else (dated[j], c)
+            if wanted is not None and not ({high.clause_id, low.clause_id} & wanted):
+                continue
+            pairs.append(CrossRef(high, low, float(sims[i, j]), _due(high), _due(low),
+                                  level.get(high.doc_id, 9), level.get(low.doc_id, 9)))
     return sorted(pairs, key=lambda p: -p.similarity)

@@ -84,11 +84,43 @@ def test_deadlines_page_filters_and_cross_references(app_index):
     at = go(start(app_index), "期限")
     table = at.dataframe[0].value
     assert len(table) > 3 and list(table["期限"]) == sorted(table["期限"])
-    at.multiselect(key="d_titles").set_value(["辽宁省“十四五”生态环境保护规划"]).run()
+    assert set(table["状态"]) <= {"已逾期", "即将到期", "未到期", "已开始执行"}
+    pairs = at.dataframe[1].value
+    assert any("环境应急预案备案率" in a and "环境应急预案备案率" in b for a, b in zip(pairs["上级条款"], pairs["下级条款"]))
+    assert all("（省）" in a or "（国家）" in a for a in pairs["上级文件"])  # the higher level first
+    at.multiselect(key="d_titles").set_value(["辽宁·十四五生态环境保护规划"]).run()
     filtered = at.dataframe[0].value
     assert 0 < len(filtered) < len(table) and set(filtered["文件"]) == {"辽宁省“十四五”生态环境保护规划"}
-    pairs = at.dataframe[1].value
-    assert any("环境应急预案备案率" in a and "环境应急预案备案率" in b for a, b in zip(pairs["A 条款"], pairs["B 条款"]))
+    narrowed = at.dataframe[1].value  # the cross-references follow the page's filters
+    assert all("辽宁" in a or "辽宁" in b for a, b in zip(narrowed["上级文件"], narrowed["下级文件"]))
+
+
+def test_deadline_status_counts_from_the_reference_date(app_index):
+    import datetime as dt
+
+    at = go(start(app_index), "期限")
+    at.date_input(key="d_as_of").set_value(dt.date(2022, 1, 1)).run()
+    early = at.dataframe[0].value
+    assert "未到期" in set(early["状态"]) and "已逾期" not in set(early["状态"])
+    at.date_input(key="d_as_of").set_value(dt.date(2026, 11, 29)).run()
+    at.multiselect(key="d_status").set_value(["overdue"]).run()
+    assert set(at.dataframe[0].value["状态"]) == {"已逾期"}
+
+
+def test_align_page_counts_colours_opens_both_clauses(app_index):
+    at = go(start(app_index), "对标")
+    assert at.selectbox(key="a_lower").value == "city_plan.txt"  # the most local document
+    assert set(at.multiselect(key="a_uppers").value) == {"province_plan.txt", "national_opinions.txt"}
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert set(metrics) == {"已覆盖", "时限晚于上级", "目标弱于上级", "未找到对应条款"} and sum(metrics.values()) > 0
+    table = at.dataframe[0].value
+    assert len(table) == sum(metrics.values())
+    row = next(i for i, t in enumerate(table["上级条款"], 1) if "环境应急预案备案率" in t)
+    at.selectbox(key="a_pick").set_value(row).run()
+    assert "环境应急预案备案率" in at.code[0].value and "环境应急预案备案率" in at.code[1].value
+    assert at.code[0].value.startswith("《辽宁省") and at.code[1].value.startswith("《阜新市")
+    at.multiselect(key="a_status").set_value(["missing"]).run()
+    assert set(at.dataframe[0].value["状态"]) == {"未找到对应条款"}
 
 
 def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):

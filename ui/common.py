@@ -1,0 +1,44 @@
+"""Helpers every page uses."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from kb.render import escape
+from kb.timeline import STATUS_NAMES
+
+KIND_NAMES = {"by": "完成时限", "start": "起始日期", "during": "期间截止"}
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_BADGE = {"overdue": "red", "due_soon": "orange", "open": "green", "started": "gray"}
+
+
+def deadline_badges(clause, as_of: dt.date) -> str:
+    from kb.timeline import deadline_status
+
+    return " ".join(
+        f":{STATUS_BADGE[s]}-badge[{KIND_NAMES[d.kind]} {d.due.isoformat()} · {STATUS_NAMES[s]}]"
+        for d in clause.deadlines for s in [deadline_status(d, as_of)]
+    )
+
+
+def target_badges(clause) -> str:
+    arrows = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "=": "≈", "down": "↓", "up": "↑"}
+    return " ".join(
+        f":violet-badge[{escape(t.indicator)} {arrows.get(t.comparator, t.comparator)}{t.value:g}{escape(t.unit)}]"
+        for t in clause.targets
+    )
+
+
+def unit_line(clause) -> str:
+    parts = []
+    if clause.lead_units:
+        parts.append("牵头：" + "、".join(clause.lead_units))
+    if clause.partner_units:
+        parts.append("参与：" + "、".join(clause.partner_units))
+    return escape("；".join(parts))
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,47 @@
+"""文件管理: the documents, uploads and removal."""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from kb.errors import KBError
+from kb.render import escape
+
+
+def documents_page(index, path: str) -> None:
+    import pandas as pd
+
+    from ingest.pipeline import ingest
+    from ingest.uploads import add_uploads
+
+    st.dataframe(pd.DataFrame([{
+        "文件名": d.doc_id, "标题": d.title, "发文机关": d.issuer, "文号": d.doc_number, "成文日期": d.date,
+        "格式": d.format, "页数": d.pages, "条款数": d.n_clauses,
+    } for d in index.docs.values()]), hide_index=True, width="stretch", key="docs_table")
+    st.subheader("添加文件")
+    uploads = st.file_uploader("txt / pdf / docx / html", type=["txt", "pdf", "docx", "html", "htm"],
+                               accept_multiple_files=True, key="uploads")
+    if st.button("导入", key="do-upload", disabled=not uploads):
+        bar = st.progress(0.0, text="正在导入…")
+        progress = lambda stage, done, total: bar.progress(min(1.0, done / max(total, 1)), text=f"{'读取' if stage == 'read' else '编码'} {done}/{total}")  # noqa: E731
+        try:
+            report, refused = add_uploads(path, [(f.name, f.getvalue()) for f in uploads], progress)
+        except KBError as exc:
+            st.error(str(exc))
+            return
+        bar.empty()
+        for name, reason in refused + (report.skipped if report else []):
+            st.error(f"跳过 {escape(os.path.basename(name))}：{reason}")
+        if report and (report.added or report.updated):
+            st.success(f"已导入 {len(report.added) + len(report.updated)} 份文件，共 {report.clauses} 条条款。")
+        elif report and report.unchanged:
+            st.info("文件未变化，无需重新导入。")
+    st.subheader("删除文件")
+    doc = st.selectbox("选择文件", ["", *index.docs], key="rm_doc", format_func=lambda d: d or "（请选择）")
+    if st.button("删除", key="do-remove", disabled=not doc):
+        ingest([], path, remove=[doc])
+        st.success(f"已删除 {doc}")
+        st.rerun()
+
+

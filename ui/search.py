@@ -1,0 +1,126 @@
+"""条款检索: the query, scope and filters, and the hits with citations."""
+from __future__ import annotations
+
+import streamlit as st
+
+from kb.cite import citation, location
+from kb.errors import KBError
+from kb.render import escape, highlight
+from kb.scope import LEVEL_BY_NAME, LEVEL_NAMES
+from kb.search import MAX_QUERY_CHARS, Filters
+
+from .basket import basket
+from .common import deadline_badges, target_badges, today, unit_line
+
+SCOPE_CHOICES = ("全部", "国家", "省", "市", "县区")
+FILTER_KEYS = ("f_docs", "f_issuer", "f_from", "f_to", "f_has_deadline", "f_due_from", "f_due_to", "f_unit")
+NO_HOME_LABEL = "（不设本级优先）"
+
+
+def reset_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state["f_scope"] = SCOPE_CHOICES[0]
+
+
+def units_of(index) -> list[str]:
+    return sorted({u for c in index.clauses for u in c.lead_units + c.partner_units})
+
+
+def search_filters(index) -> Filters:
+    scope = st.segmented_control("范围", SCOPE_CHOICES, default=SCOPE_CHOICES[0], key="f_scope")
+    with st.expander("筛选条件", expanded=False):
+        titles = {d.doc_id: f"{d.title}（{d.format}）" for d in index.docs.values()}
+        docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs", placeholder="全部文件")
+        issuers = sorted({d.issuer for d in index.docs.values() if d.issuer})
+        issuer = st.selectbox("发文机关", ["（全部）", *issuers], key="f_issuer")
+        col1, col2 = st.columns(2)
+        date_from = col1.date_input("成文日期自", value=None, key="f_from")
+        date_to = col2.date_input("成文日期至", value=None, key="f_to")
+        has_deadline = st.checkbox("只看有期限的条款", key="f_has_deadline")
+        col3, col4 = st.columns(2)
+        due_from = col3.date_input("期限自", value=None, key="f_due_from")
+        due_to = col4.date_input("期限至", value=None, key="f_due_to")
+        unit = st.selectbox("牵头或参与单位", ["（全部）", *units_of(index)], key="f_unit")
+    levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
+    return Filters(doc_ids=tuple(docs), issuer="" if issuer == "（全部）" else issuer, date_from=date_from,
+                   date_to=date_to, has_deadline=has_deadline, due_from=due_from, due_to=due_to,
+                   unit="" if unit == "（全部）" else unit, levels=levels)
+
+
+def home_choice(searcher) -> str:
+    """The home jurisdiction for this session: the deployment's default, switchable."""
+    homes = searcher.scopes.homes()
+    options = [*homes, NO_HOME_LABEL]
+    default = options.index(searcher.home) if searcher.home in options else len(options) - 1
+    chosen = st.sidebar.selectbox("本级（优先显示）", options, index=default, key="home")
+    return "" if chosen == NO_HOME_LABEL else chosen
+
+
+def filter_chips(filters: Filters, scope) -> list[str]:
+    """A label for every active filter and preference."""
+    chips = list(scope.chips())
+    if filters.levels:
+        chips.append("范围：" + "、".join(LEVEL_NAMES[lv] for lv in filters.levels))
+    named = {"doc_ids": "文件", "issuer": "发文机关", "date_from": "成文日期自", "date_to": "成文日期至",
+             "due_from": "期限自", "due_to": "期限至", "unit": "单位"}
+    for field, label in named.items():
+        value = getattr(filters, field)
+        if value:
+            shown = "、".join(value) if isinstance(value, tuple) else str(value)
+            chips.append(f"{label}：{shown}")
+    if filters.has_deadline:
+        chips.append("只看有期限的条款")
+    return chips
+
+
+def show_hit(searcher, hit) -> None:
+    c = hit.clause
+    with st.container(border=True):
+        number = f"（{escape(c.doc_number)}）" if c.doc_number else ""
+        st.markdown(f"**{hit.rank}.** 《{escape(c.title)}》{number} &nbsp; {escape(location(c))}")
+        st.markdown(f"<div class='clause'>{highlight(c.text, hit.matched_terms)}</div>", unsafe_allow_html=True)
+        badges = " ".join(b for b in (deadline_badges(c, today()), target_badges(c)) if b)
+        if badges:
+            st.markdown(badges)
+        if c.lead_units or c.partner_units:
+            st.caption(unit_line(c))
+        st.code(citation(c), language=None, wrap_lines=True)
+        col1, col2 = st.columns([1, 3])
+        in_basket = c.clause_id in basket()
+        if col1.button("已加入备忘录" if in_basket else "加入备忘录", key=f"add-{c.clause_id}", disabled=in_basket):
+            basket().append(c.clause_id)
+            st.rerun()
+        with col2.expander("上下文"):
+            for n in searcher.index.neighbours(c, 2, 2):
+                text = escape(n.text)
+                st.markdown(f"**▶ {text}**" if n.clause_id == c.clause_id else text, unsafe_allow_html=True)
+
+
+def search_page(searcher) -> None:
+    index = searcher.index
+    query = st.text_input("输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query")
+    filters = search_filters(index)
+    top = st.slider("结果数", 3, 30, 8, key="top")
+    if not query.strip():
+        st.caption(f"已收录 {len(index.docs)} 份文件、{len(index.clauses)} 条条款。")
+        return
+    try:
+        results = searcher.run(query, top=top, filters=filters, home=home_choice(searcher))
+    except KBError as exc:
+        st.error(str(exc))
+        return
+    chips = filter_chips(filters, results.scope)
+    if chips:
+        cols = st.columns([5, 1])
+        cols[0].markdown(" ".join(f":gray-badge[{escape(c)}]" for c in chips))
+        cols[1].button("清除筛选", key="reset_filters", on_click=reset_filters)
+    if not results.hits:
+        st.info("没有找到相关条款，请换个说法或放宽筛选条件。")
+        return
+    if not results.relevant:
+        st.warning("没有找到直接相关的条款。以下是最接近的结果，仅供参考：")
+    for hit in results.hits:
+        show_hit(searcher, hit)
+
+
