@@ -45,6 +45,8 @@ def main() -> None:
     except KBError as exc:
         st.error(str(exc))
         st.stop()
+    if "doc" in st.query_params and "page" not in st.session_state:
+        st.session_state["page"] = PAGES[3]  # a link to a document opens the document list
     page = st.sidebar.radio("功能", PAGES, key="page", label_visibility="collapsed")
     st.title(page)
     if page == PAGES[0]:

@@ -15,6 +15,8 @@ from .align import STATUSES as ALIGN_STATUSES
 from .scope import LEVEL_BY_NAME
 from .search import PLAIN_METHODS, Filters, Fusion, Searcher
 from .timeline import STATUS_NAMES, crossref, deadline_rows
+from .validity import STATUS_NAMES as VALIDITY_NAMES
+from .validity import validities
 
 DEFAULT_INDEX = "index"
 HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
@@ -36,6 +38,8 @@ def _parser() -> ArgumentParser:
     s.add_argument("--unit", default="", help="lead or partner unit (or part of its name)")
     s.add_argument("--level", action="append", default=[], choices=list(LEVEL_BY_NAME),
                    help="only documents of this level of government (repeatable): 国家, 省, 市, 县区")
+    s.add_argument("--in-force", action="store_true", help="only documents in force (see: python -m kb docs)")
+    s.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     s.add_argument("--home", default=None,
                    help="home jurisdiction preferred on near ties (default: KB_HOME, else the most local in the index; 无 = off)")
     s.add_argument("--fusion", choices=["weighted", *PLAIN_METHODS], default=None)
@@ -61,8 +65,10 @@ def _parser() -> ArgumentParser:
     a.add_argument("--json", action="store_true")
     a.add_argument("--xlsx", help="write the report as an Excel file")
     a.add_argument("--docx", help="write the report as a Word file")
-    sub.add_parser("docs", help="the ingested documents")
-    for sp in (s, d, c, a, sub.choices["docs"]):
+    o = sub.add_parser("docs", help="the ingested documents, with period, validity and successor")
+    o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
+    o.add_argument("--json", action="store_true")
+    for sp in (s, d, c, a, o):
         sp.add_argument("--index", default=DEFAULT_INDEX)
     return p
 
@@ -84,6 +90,7 @@ def cmd_search(index, args) -> int:
         date_from=parse_date(args.date_from) if args.date_from else None,
         date_to=parse_date(args.date_to, end=True) if args.date_to else None,
         has_deadline=args.has_deadline, unit=args.unit, levels=tuple(LEVEL_BY_NAME[x] for x in args.level),
+        in_force=args.in_force, as_of=parse_date(args.as_of) if args.as_of else None,
     )
     home = args.home if args.home is not None else os.environ.get(HOME_ENV)
     searcher = Searcher(index, Fusion(method=args.fusion) if args.fusion else Fusion(), home=home)
@@ -175,8 +182,18 @@ def cmd_cite(index, args) -> int:
 
 
 def cmd_docs(index, args) -> int:
+    as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
+    valid = validities(index.docs.values(), as_of)
+    if args.json:
+        print(json.dumps([{**d.to_dict(), "validity": valid[d.doc_id].to_dict(index.docs)} for d in index.docs.values()],
+                         ensure_ascii=False))
+        return 0
     for d in index.docs.values():
-        print(f"{d.doc_id}\t{d.title}\t{d.issuer}\t{d.doc_number}\t{d.date}\t{d.n_clauses} clauses")
+        v = valid[d.doc_id]
+        period = f"{v.period.start or '?'}至{v.period.end or '?'}" if v.period.start or v.period.end else "期限未写明"
+        successor = f"\t替代文件：{v.successor}" if v.successor else ""
+        print(f"{d.doc_id}\t{d.title}\t{d.issuer}\t{d.doc_number}\t{d.date}\t{d.n_clauses} clauses\t"
+              f"{period}（{v.period.basis}）\t{VALIDITY_NAMES[v.status]}{successor}")
     return 0
 
 

@@ -193,6 +193,7 @@ class Hit:
         dense_score, bm25_score: the raw retriever scores.
         matched_terms: query terms found in the clause, for highlighting.
         relevant: whether the clause clears the relevance floor (kb.relevance).
+        doc_status: the validity of the clause's document on the search's day (kb.validity).
     """
 
     clause: Clause
@@ -204,6 +205,7 @@ class Hit:
     bm25_score: float | None = None
     matched_terms: tuple[str, ...] = field(default_factory=tuple)
     relevant: bool = True
+    doc_status: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Flat dict: the clause's fields, then the hit's own (the CLI's JSON contract)."""

@@ -28,6 +28,7 @@ from .relevance import is_relevant
 from .scope import Scope, ScopeResolver
 from .text import char_bigrams, normalize
 from .units import matches_unit
+from .validity import Validity, validities
 
 MAX_QUERY_CHARS = 200
 # A question about *when* ("什么时候治理完") is answered by a clause that names a date.
@@ -46,6 +47,8 @@ class Filters:
         due_from, due_to: only clauses with a deadline due in this range.
         unit: a lead or partner unit the clause names (or part of its name).
         levels: levels of government of the document (0 national … 3 county).
+        in_force: only documents in force on ``as_of`` (not expired, superseded or not yet in force).
+        as_of: the day validity is judged on (default today).
     """
 
     doc_ids: tuple[str, ...] = ()
@@ -57,9 +60,11 @@ class Filters:
     due_to: dt.date | None = None
     unit: str = ""
     levels: tuple[int, ...] = ()
+    in_force: bool = False
+    as_of: dt.date | None = None
 
     def __bool__(self) -> bool:
-        return any(getattr(self, f) for f in self.__dataclass_fields__)
+        return any(getattr(self, f) for f in self.__dataclass_fields__ if f != "as_of")
 
     def accepts(self, c: Clause) -> bool:
         """Whether a clause passes every filter."""
@@ -167,12 +172,20 @@ class Searcher:
         doc_ids = np.array([c.doc_id for c in index.clauses], dtype=object)
         self._doc_rows = {d: np.flatnonzero(doc_ids == d) for d in index.docs}
         self._secondary = self._rows_of(d for d in index.docs if self.families.is_secondary(d))
+        self._validity: tuple[dt.date, dict[str, Validity]] | None = None
 
     def _rows_of(self, doc_ids) -> np.ndarray:
         mask = np.zeros(len(self.index.clauses), dtype=bool)
         for d in doc_ids:
             mask[self._doc_rows.get(d, [])] = True
         return mask
+
+    def validity(self, as_of: dt.date | None = None) -> dict[str, Validity]:
+        """Each document's validity on ``as_of`` (default today)."""
+        day = as_of or dt.date.today()
+        if self._validity is None or self._validity[0] != day:
+            self._validity = (day, validities(self.index.docs.values(), day))
+        return self._validity[1]
 
     def embed(self, query: str) -> np.ndarray:
         vec = self._query_cache.get(query)
@@ -226,13 +239,19 @@ class Searcher:
         else:
             scope = dataclasses.replace(scope, doc_ids=frozenset(), levels=(), places=(), words=())
         ranks = {k: {int(i): r + 1 for r, i in enumerate(v)} for k, v in ranked.items()}
-        return Results(query, scope, self._hits(query, cand, fused, dense, words[cand], ranks, top))
+        hits = self._hits(query, cand, fused, dense, words[cand], ranks, top)
+        valid = self.validity(filters.as_of)
+        hits = [dataclasses.replace(h, doc_status=valid[h.clause.doc_id].status) if h.clause.doc_id in valid else h for h in hits]
+        return Results(query, scope, hits)
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """Rows a search may return: the filters' and, for each family, its text source only."""
         allowed = np.array([filters.accepts(c) for c in self.index.clauses]) if filters else None
         if filters.levels:
             allowed &= self._rows_of(d for d, j in self.scopes.jurisdictions.items() if j.level in filters.levels)
+        if filters.in_force:
+            valid = self.validity(filters.as_of)
+            allowed &= self._rows_of(d for d, v in valid.items() if v.status == "in_force")
         if not self._secondary.any():
             return allowed
         keep = ~self._secondary | self._rows_of(d for d in self.index.docs if filters.names_file(d))

@@ -20,11 +20,11 @@ BASE = r"(?:比|较)(?P<base>\d{4})年(?:底|末)?(?:分别)?(?:累计)?"
 CHANGE_RE = re.compile(INDICATOR + BASE + rf"(?P<cmp>下降|降低|减少|削减|提高|提升|增加|增长|改善)(?P<val>{NUM})(?P<unit>{UNIT})(?P<mod>以上|左右|以内)?")
 LEVEL_RE = re.compile(
     INDICATOR + r"(?:要|应|须|必须|力争|确保|基本|全面|稳定|分别|总体)?"
-    r"(?P<cmp>达到|不低于|不少于|不高于|不超过|控制在|保持在|稳定在|提高到|提高至|提升到|提升至|降至|降低到|降低至|下降到|下降至|低于|高于|超过|≥|≤|＜|＞|<|>)"
+    r"(?P<cmp>达到|达(?=\d)|不低于|不少于|不高于|不超过|控制在|保持在|稳定在|提高到|提高至|提升到|提升至|降至|降低到|降低至|下降到|下降至|低于|高于|超过|≥|≤|＜|＞|<|>)"
     rf"(?P<val>{NUM})(?P<unit>{UNIT})?(?P<mod>以上|以下|以内|左右)?"
 )
 COMPARATORS = {
-    "达到": ">=", "不低于": ">=", "不少于": ">=", "提高到": ">=", "提高至": ">=", "提升到": ">=", "提升至": ">=",
+    "达到": ">=", "达": ">=", "不低于": ">=", "不少于": ">=", "提高到": ">=", "提高至": ">=", "提升到": ">=", "提升至": ">=",
     "高于": ">", "超过": ">", "≥": ">=", ">": ">", "＞": ">",
     "不高于": "<=", "不超过": "<=", "控制在": "<=", "降至": "<=", "降低到": "<=", "降低至": "<=", "下降到": "<=",
     "下降至": "<=", "低于": "<", "≤": "<=", "<": "<", "＜": "<", "保持在": "=", "稳定在": "=",
@@ -42,7 +42,9 @@ INDICATOR_HEAD_RE = re.compile(r"^(?:到|至|在)?\d{4}年(?:底|末)?(?:前)?|^
 PAST_RE = re.compile(r"累计|已经|已|了|实现了|完成了|分别为|同比")
 # A clause that opens with a year before the document's ("2020年，受污染耕地安全利用率达到96%") reports.
 PAST_HEAD_RE = re.compile(r"^\s*(?:截至|截止)?((?:19|20)\d{2})年(?:末|底)?[，,]")
-PAST_BASE_GAP = 5  # a change measured from a year more than five years before the document is a past result
+PAST_BASE_GAP = 5
+FROM_YEAR_RE = re.compile(r"由((?:19|20)\d{2})年")  # 由2015年的49μg/m3下降到36: a change already made
+FUTURE_YEAR_RE = re.compile(r"(?:到|至|于|力争)((?:19|20)\d{2})年|((?:19|20)\d{2})年(?:底|末)?前")  # a change measured from a year more than five years before the document is a past result
 
 
 def _indicator(raw: str) -> str:
@@ -53,7 +55,7 @@ def _indicator(raw: str) -> str:
 
 def _comparator(cmp: str, mod: str | None) -> str:
     base = COMPARATORS[cmp]
-    if mod and base in (">=", "<=", "=") and cmp in ("达到", "保持在", "稳定在"):
+    if mod and base in (">=", "<=", "=") and cmp in ("达到", "达", "保持在", "稳定在"):
         return MODIFIERS[mod]
     if mod == "以内" and base in ("<=", "="):
         return "<="
@@ -101,12 +103,19 @@ def reports_past(sentence: str, doc_year: int | None) -> bool:
 
 
 def _is_past(text: str, m: re.Match, doc_year: int | None) -> bool:
-    """A result already achieved: 累计/已/了 near the value, or a change from a long-past base year."""
+    """A result already achieved: 累计/已/了 near the value, a change 由2015年…, or one from a
+    long-past base year in a sentence that names no year ahead (比2005年下降65% 到2030年 is a target)."""
     window = text[max(0, m.start("cmp") - 4) : m.end() + 2]
     if PAST_RE.search(window):
         return True
+    if not doc_year:
+        return False
+    since = FROM_YEAR_RE.search(text[max(0, m.start() - 30) : m.start("cmp")])
+    if since and int(since.group(1)) < doc_year:
+        return True
     base = m.groupdict().get("base")
-    return bool(base and doc_year and int(base) < doc_year - PAST_BASE_GAP)
+    ahead = any(int(a or b) >= doc_year for a, b in FUTURE_YEAR_RE.findall(text))
+    return bool(base and int(base) < doc_year - PAST_BASE_GAP and not ahead)
 
 
 def stronger_or_equal(upper: Target, lower: Target) -> bool | None:

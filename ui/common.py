@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import streamlit as st
 
@@ -40,5 +41,10 @@ def unit_line(clause) -> str:
     return escape("；".join(parts))
 
 
+TODAY_ENV = "KB_TODAY"  # the reference date for statuses, for tests and demonstrations (ISO)
+
+
 def today() -> dt.date:
-    return dt.date.today()
+    """Today, or the date ``KB_TODAY`` names."""
+    fixed = os.environ.get(TODAY_ENV)
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()

@@ -7,6 +7,16 @@ import streamlit as st
 
 from kb.errors import KBError
 from kb.render import escape
+from kb.validity import STATUS_NAMES as VALIDITY_NAMES
+from kb.validity import validities
+
+from .common import today
+
+
+def period_text(v) -> str:
+    if not (v.period.start or v.period.end):
+        return f"未写明（{v.period.basis}）"
+    return f"{v.period.start or '…'} 至 {v.period.end or '…'}（{v.period.basis}）"
 
 
 def documents_page(index, path: str) -> None:
@@ -15,10 +25,17 @@ def documents_page(index, path: str) -> None:
     from ingest.pipeline import ingest
     from ingest.uploads import add_uploads
 
-    st.dataframe(pd.DataFrame([{
+    valid = validities(index.docs.values(), today())
+    focus = st.query_params.get("doc")
+    rows = [{
         "文件名": d.doc_id, "标题": d.title, "发文机关": d.issuer, "文号": d.doc_number, "成文日期": d.date,
-        "格式": d.format, "页数": d.pages, "条款数": d.n_clauses,
-    } for d in index.docs.values()]), hide_index=True, width="stretch", key="docs_table")
+        "施行期限": period_text(valid[d.doc_id]), "时效": VALIDITY_NAMES[valid[d.doc_id].status],
+        "替代文件": index.docs[valid[d.doc_id].successor].title if valid[d.doc_id].successor else "",
+        "格式": d.format, "页数": d.pages or "", "条款数": d.n_clauses,
+    } for d in index.docs.values() if not focus or d.doc_id == focus]
+    if focus:
+        st.caption(f"只显示：{focus}")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="docs_table")
     st.subheader("添加文件")
     uploads = st.file_uploader("txt / pdf / docx / html", type=["txt", "pdf", "docx", "html", "htm"],
                                accept_multiple_files=True, key="uploads")

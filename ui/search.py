@@ -1,6 +1,8 @@
 """条款检索: the query, scope and filters, and the hits with citations."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import streamlit as st
 
 from kb.cite import citation, location
@@ -13,6 +15,7 @@ from .basket import basket
 from .common import deadline_badges, target_badges, today, unit_line
 
 SCOPE_CHOICES = ("全部", "国家", "省", "市", "县区")
+VALIDITY_CHOICES = ("全部", "现行有效")
 FILTER_KEYS = ("f_docs", "f_issuer", "f_from", "f_to", "f_has_deadline", "f_due_from", "f_due_to", "f_unit")
 NO_HOME_LABEL = "（不设本级优先）"
 
@@ -21,6 +24,7 @@ def reset_filters() -> None:
     for key in FILTER_KEYS:
         st.session_state.pop(key, None)
     st.session_state["f_scope"] = SCOPE_CHOICES[0]
+    st.session_state["f_validity"] = VALIDITY_CHOICES[0]
 
 
 def units_of(index) -> list[str]:
@@ -28,7 +32,9 @@ def units_of(index) -> list[str]:
 
 
 def search_filters(index) -> Filters:
-    scope = st.segmented_control("范围", SCOPE_CHOICES, default=SCOPE_CHOICES[0], key="f_scope")
+    col_scope, col_valid = st.columns([3, 2])
+    scope = col_scope.segmented_control("范围", SCOPE_CHOICES, default=SCOPE_CHOICES[0], key="f_scope")
+    validity = col_valid.segmented_control("时效", VALIDITY_CHOICES, default=VALIDITY_CHOICES[0], key="f_validity")
     with st.expander("筛选条件", expanded=False):
         titles = {d.doc_id: f"{d.title}（{d.format}）" for d in index.docs.values()}
         docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs", placeholder="全部文件")
@@ -45,7 +51,8 @@ def search_filters(index) -> Filters:
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
     return Filters(doc_ids=tuple(docs), issuer="" if issuer == "（全部）" else issuer, date_from=date_from,
                    date_to=date_to, has_deadline=has_deadline, due_from=due_from, due_to=due_to,
-                   unit="" if unit == "（全部）" else unit, levels=levels)
+                   unit="" if unit == "（全部）" else unit, levels=levels,
+                   in_force=validity == VALIDITY_CHOICES[1], as_of=today())
 
 
 def home_choice(searcher) -> str:
@@ -71,7 +78,20 @@ def filter_chips(filters: Filters, scope) -> list[str]:
             chips.append(f"{label}：{shown}")
     if filters.has_deadline:
         chips.append("只看有期限的条款")
+    if filters.in_force:
+        chips.append("时效：现行有效")
     return chips
+
+
+def validity_warning(searcher, hit) -> str:
+    """A badge when the hit's document has expired or been replaced, naming and linking the successor."""
+    v = searcher.validity(today()).get(hit.clause.doc_id)
+    if v is None or v.status == "in_force":
+        return ""
+    label = escape(v.label(searcher.index.docs))
+    if v.successor:
+        return f":orange-badge[⚠ {label}] [查看替代文件](?doc={quote(v.successor)})"
+    return f":orange-badge[⚠ {label}]"
 
 
 def show_hit(searcher, hit) -> None:
@@ -79,6 +99,9 @@ def show_hit(searcher, hit) -> None:
     with st.container(border=True):
         number = f"（{escape(c.doc_number)}）" if c.doc_number else ""
         st.markdown(f"**{hit.rank}.** 《{escape(c.title)}》{number} &nbsp; {escape(location(c))}")
+        warning = validity_warning(searcher, hit)
+        if warning:
+            st.markdown(warning)
         st.markdown(f"<div class='clause'>{highlight(c.text, hit.matched_terms)}</div>", unsafe_allow_html=True)
         badges = " ".join(b for b in (deadline_badges(c, today()), target_badges(c)) if b)
         if badges:
