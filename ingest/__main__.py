@@ -13,7 +13,7 @@ EXIT_SKIPPED = 3
 
 
 def _parser() -> ArgumentParser:
-    p = ArgumentParser(prog="python -m ingest", description="Ingest .txt/.pdf/.docx/.html files and folders.")
+    p = ArgumentParser(prog="python -m ingest", description="Ingest .txt/.pdf/.docx/.html/.doc/.wps/.ofd files, scans (.png/.jpg/.tif) and folders.")
     p.add_argument("paths", nargs="*", help="files or folders")
     p.add_argument("--index", default="index")
     p.add_argument("--encoder", default=None, help="e5 (default), st:MODEL_FOLDER, or fake (tests)")
@@ -54,8 +54,8 @@ def _progress():
         if bar is None:
             for other in bars.values():  # one bar at a time: the previous stage is over
                 other.close()
-            bar = bars[stage] = tqdm(total=total, desc={"read": "reading", "encode": "encoding"}.get(stage, stage),
-                                     unit="file" if stage == "read" else "clause", leave=False, file=sys.stderr)
+            bar = bars[stage] = tqdm(total=total, desc={"read": "reading", "encode": "encoding", "ocr": "OCR"}.get(stage, stage),
+                                     unit={"read": "file", "ocr": "page"}.get(stage, "clause"), leave=False, file=sys.stderr)
         bar.update(done - bar.n)
 
     return update

@@ -15,8 +15,9 @@ from kb.deadlines import parse_cn_int, parse_year
 from .read import is_furniture
 
 HEAD_CHARS = 3000
+RED_HEADER_RE = re.compile(r"^[\u4e00-\u9fff（）()\s]{2,40}文件$")  # 版头: 辽宁省生态环境厅文件
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（](\d{4})[〕\]］)）]第?\d{1,4}号")
-NOTICE_TITLE_RE = re.compile(r"^(?P<issuer>.{0,40}?)关于(印发|转发)?(?P<title>.+?)的(通知|函|决定|批复)$")
+NOTICE_TITLE_RE = re.compile(r"^(?P<issuer>.{0,40}?)关于(印发|转发)?(?P<title>.+?)的(通知|函|决定|批复)(?![\u4e00-\u9fff]{0,2}[）)])")
 OPINION_TITLE_RE = re.compile(r"^(?P<issuer>.{2,30}?)关于.+(意见|决定|办法|规定|方案|规划|通知)$")
 DATE_RE = re.compile(r"^[（(]?(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>[\d一二三四五六七八九十]{1,2})月((?P<d>[\d一二三四五六七八九十]{1,3})日)?[)）]?$")
 WEB_DATE_RE = re.compile(r"(发布)?日期[:：]\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
@@ -44,6 +45,14 @@ def _head_lines(text: str) -> list[str]:
     return [ln for ln in lines if ln and not is_furniture(ln)]
 
 
+def _title_lines(lines: list[str]) -> list[str]:
+    """The head lines without the red header (辽宁省生态环境厅文件) and the 文号 line above the title."""
+    out = list(lines)
+    while out and (RED_HEADER_RE.match(out[0]) or DOC_NUMBER_RE.fullmatch(out[0].strip("（()）"))):
+        out.pop(0)
+    return out
+
+
 def _iso(y: str, m: str, d: str | None) -> str:
     year = parse_year(y)
     month, day = parse_cn_int(m), parse_cn_int(d) if d else 1
@@ -54,11 +63,14 @@ def parse_metadata(text: str) -> Metadata:
     """Metadata found in a document's first lines (fields it cannot find stay "")."""
     lines = _head_lines(text)
     title = issuer = number = date = ""
-    if lines:
-        first = lines[0].strip("《》")
+    titled = _title_lines(lines)
+    if titled:
+        first = titled[0].strip("《》")
         m = NOTICE_TITLE_RE.match(first)
-        if m:
+        if m and m.group(2):  # 关于印发《X》的通知: the document is X
             title, issuer = m.group("title").strip("《》"), m.group("issuer")
+        elif m:  # 关于同意…的批复: the notice is the document
+            title, issuer = first[len(m.group("issuer")):], m.group("issuer")
         else:
             title = first
             m = OPINION_TITLE_RE.match(first)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from dataclasses import replace
 
 from kb.text import CJK
 
@@ -111,16 +112,26 @@ def _join(pages: list[list[str]], indents: list[set[str]]) -> tuple[str, list[in
     return "".join(out), page_starts
 
 
-def pdf_text(reader) -> tuple[str, list[int]]:
-    """The repaired text of a PDF, one paragraph a line, and each page's start offset.
+def pdf_text(raw_pages: list[str], tables: list = ()) -> tuple[str, list[int], list]:
+    """The repaired text of a PDF, one paragraph a line, each page's start offset, table rows.
 
     Args:
-        reader: a ``pypdf.PdfReader``.
+        raw_pages: each page's text as extracted (text layer, or OCR for pages in ``ocr_pages``).
+        tables: ``ingest.tables.Table`` objects found on the pages; their body rows are written
+            after the text, one line each, so they have offsets (their page is the table's).
 
     Returns:
-        (text, page_starts): ``page_starts[i]`` is the offset where page i+1's text begins.
+        (text, page_starts, table_rows): ``page_starts[i]`` is the offset where page i+1's text begins.
     """
-    raw_pages = [(p.extract_text() or "") for p in reader.pages]
+    from .tables import table_lines
+
     pages, indents = _page_lines(raw_pages, punctuation_is_mapped("".join(raw_pages)))
     headers = running_headers(pages)
-    return _join([_strip_page(p, headers) for p in pages], indents)
+    text, starts = _join([_strip_page(p, headers) for p in pages], indents)
+    rows = []
+    for table in tables:
+        start = len(text) + 1
+        lines, spans = table_lines(table, start)
+        text += "\n" + "\n".join(lines)
+        rows += [replace(r, page=table.page) for r in spans]
+    return text, starts, rows

@@ -5,8 +5,6 @@ as they are. A changed file replaces its old clauses; ``remove`` drops documents
 """
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,18 +13,16 @@ from typing import Callable
 import numpy as np
 
 from kb import index as kbindex
-from kb.deadlines import sentence_deadlines
 from kb.encoders import Encoder, get_encoder
 from kb.errors import KBError, ReadError
-from kb.targets import extract_targets, reports_past
-from kb.units import clause_units
-from kb.validity import parse_period, repealed_names
 from kb.model import Clause, Document
 from kb.text import char_bigrams, quoted_terms, tokenizer_for
+from kb.validity import parse_period, repealed_names
 
+from .clauses import make_clauses
 from .metadata import catalog_entry, find_catalog, issuer_level, merge, parse_metadata
 from .read import SUPPORTED, read_file
-from .segment import Piece, segment
+from .segment import segment
 
 SKIP_NAMES = {"readme.md", "catalog.tsv"}
 Progress = Callable[[str, int, int], None]
@@ -72,7 +68,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def build_document(path: Path, root: Path, sha: str) -> tuple[Document, list[Clause], set[str]]:
+def build_document(path: Path, root: Path, sha: str, progress: Progress | None = None) -> tuple[Document, list[Clause], set[str]]:
     """Read, describe and segment one file.
 
     Returns:
@@ -81,36 +77,19 @@ def build_document(path: Path, root: Path, sha: str) -> tuple[Document, list[Cla
     Raises:
         ReadError: the file cannot be read, or has no clause.
     """
-    raw = read_file(path)
+    raw = read_file(path, progress=progress)
     meta = merge(parse_metadata(raw.text), catalog_entry(path, find_catalog(path, root)))
     title = meta.title or path.stem
-    pieces = segment(raw.text)
-    if not pieces:
+    pieces = segment(raw.text, skip=[(r.start, r.end) for r in raw.table_rows])
+    if not pieces and not raw.table_rows:
         raise ReadError(str(path), "no text to index (no sentence found)")
-    doc_date = _date_or_none(meta.date)
+    clauses = make_clauses(raw, pieces, sha, path.name, title, meta.doc_number, meta.issuer, meta.date)
     doc = Document(
         doc_id=path.name, path=str(path.resolve()), sha256=sha, format=raw.format, encoding=raw.encoding,
         title=title, issuer=meta.issuer, doc_number=meta.doc_number, date=meta.date,
         level=issuer_level(meta.issuer), pages=len(raw.page_starts) if raw.page_starts else None,
-        n_clauses=len(pieces), **_period_fields(title, raw.text, meta), repeals=repealed_names(raw.text),
+        n_clauses=len(clauses), **_period_fields(title, raw.text, meta), repeals=repealed_names(raw.text),
     )
-    deadlines = _deadlines_by_piece(raw.text, pieces, doc_date)
-    units = [clause_units(p.units, p.text) for p in pieces]
-    heads = {}
-    for p in pieces:
-        heads.setdefault(p.sentence, p.text)  # a sentence's first clause: 2020年，… reports the past
-    past = [reports_past(heads[p.sentence], doc_date.year if doc_date else None) for p in pieces]
-    clauses = [
-        Clause(
-            clause_id=f"{sha[:10]}-{i:04d}", doc_id=doc.doc_id, title=title, doc_number=meta.doc_number,
-            issuer=meta.issuer, doc_date=meta.date, section="".join(p.section), section_titles=p.titles,
-            lead=p.lead, text=p.text, paragraph=p.paragraph, sentence=p.sentence,
-            char_start=p.char_start, char_end=p.char_end, page=_page(raw.page_starts, p.char_start),
-            deadlines=deadlines[i], targets=() if past[i] else extract_targets(p.text, doc_date.year if doc_date else None),
-            lead_units=units[i][0], partner_units=units[i][1], source=raw.source,
-        )
-        for i, p in enumerate(pieces)
-    ]
     return doc, clauses, quoted_terms(raw.text)
 
 
@@ -120,30 +99,6 @@ def _period_fields(title: str, text: str, meta) -> dict[str, str]:
         return {"period_start": meta.period_start, "period_end": meta.period_end, "period_basis": "目录（catalog.tsv）"}
     p = parse_period(title, text, meta.date)
     return {"period_start": p.start, "period_end": p.end, "period_basis": p.basis}
-
-
-def _date_or_none(iso: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(iso) if iso else None
-    except ValueError:
-        return None
-
-
-def _page(page_starts: tuple[int, ...] | None, offset: int) -> int | None:
-    return bisect.bisect_right(page_starts, offset) if page_starts else None
-
-
-def _deadlines_by_piece(text: str, pieces: list[Piece], doc_date: dt.date | None) -> list[tuple]:
-    """Deadlines for each piece, sentence by sentence, so a sentence head governs all its clauses."""
-    out: list[tuple] = []
-    i = 0
-    while i < len(pieces):
-        j = i
-        while j + 1 < len(pieces) and pieces[j + 1].sentence == pieces[i].sentence:
-            j += 1
-        out += sentence_deadlines(text, [(p.char_start, p.char_end) for p in pieces[i : j + 1]], doc_date)
-        i = j + 1
-    return out
 
 
 def retrieval_text(clause: Clause) -> str:
@@ -229,7 +184,7 @@ def _read_changed(files, docs: dict[str, Document], report: IngestReport, progre
             report.unchanged.append(str(path))
             continue
         try:
-            doc, clauses, doc_terms = build_document(path, root, sha)
+            doc, clauses, doc_terms = build_document(path, root, sha, progress)
         except ReadError as exc:
             report.skipped.append((str(path), exc.reason))
             continue

@@ -1,4 +1,4 @@
-"""Read .txt, .pdf, .docx and .html files into text, one paragraph a line.
+"""Read .txt, .pdf, .docx, .html, .doc/.wps, .ofd and scanned images into text, a paragraph a line.
 
 Every failure becomes a ``ReadError`` with a reason in plain words, so that a batch can skip
 the file and go on. The text returned is what clauses quote and what offsets index.
@@ -15,11 +15,16 @@ from pathlib import Path
 from kb.errors import ReadError
 from kb.text import CJK
 
+from .ocr import IMAGE_SUFFIXES, ocr_image_file
+from .office import read_ofd, read_word97
 from .pdf import pdf_text
+from .tables import Table, TableRow, table_lines
 
-SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps", ".ofd", *IMAGE_SUFFIXES)
+TEXT_SUFFIXES = (".txt", ".html", ".htm")
 MAX_TEXT_MB = 5  # a long plan is well under 1 MB of text
 MAX_BINARY_MB = 50
+MIN_TEXT_LAYER_CHARS = 20  # a page with less text than this in its text layer is read by OCR
 MAX_PAGES = 1000
 TEXT_ENCODINGS = ("utf-8", "gb18030")
 # Page furniture of scraped government pages: image names, the view-count bar, share buttons.
@@ -41,7 +46,9 @@ class RawDoc:
         encoding: the encoding of a text file (``utf-8-sig`` when it had a BOM), else "".
         page_starts: for PDFs, the offset where each page begins; else None.
         pdf_info: title/date from the PDF's own metadata (may be placeholders).
-        source: ``text`` (a text file or a text layer) or ``ocr`` (read from page images).
+        source: ``text`` (a text file or a text layer) or ``ocr`` (every page read from images).
+        table_rows: the table rows written into ``text``, one line each, with their headers.
+        ocr_pages: 1-based pages read by OCR.
     """
 
     text: str
@@ -50,6 +57,23 @@ class RawDoc:
     page_starts: tuple[int, ...] | None = None
     pdf_info: tuple[tuple[str, str], ...] = ()
     source: str = "text"
+    table_rows: tuple[TableRow, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+
+
+def assemble(blocks: list, format: str, **kwargs) -> RawDoc:
+    """A ``RawDoc`` from lines and ``Table``s in reading order; each table row becomes a line."""
+    lines, rows, pos = [], [], 0
+    for block in blocks:
+        if isinstance(block, Table):
+            table_text, spans = table_lines(block, pos)
+            lines += table_text
+            rows += spans
+            pos = spans[-1].end + 1 if spans else pos
+        elif block.strip():
+            lines.append(block.strip())
+            pos += len(lines[-1]) + 1
+    return RawDoc(text="\n".join(lines), format=format, table_rows=tuple(rows), **kwargs)
 
 
 def is_furniture(line: str) -> bool:
@@ -136,17 +160,26 @@ def read_html(data: bytes) -> RawDoc:
 
 
 def read_docx(data: bytes) -> RawDoc:
-    """Paragraphs of a Word file, then its tables' cells, a paragraph a line."""
+    """Paragraphs and tables of a Word file in document order; tables of 3+ columns as rows."""
     import docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    from .tables import docx_table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError("", f"not a Word .docx file ({exc.__class__.__name__})") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        lines += [" ".join(c.text for c in row.cells) for row in table.rows]
-    return RawDoc(text="\n".join(ln.strip() for ln in lines if ln.strip()), format="docx")
+    blocks = []
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            blocks.append(Paragraph(child, document).text)
+        elif child.tag.endswith("}tbl"):
+            table = DocxTable(child, document)
+            parsed = docx_table(table)
+            blocks += [parsed] if parsed else [" ".join(c.text for c in row.cells) for row in table.rows]
+    return assemble(blocks, "docx")
 
 
 def _opens_without_password(reader) -> bool:
@@ -157,8 +190,9 @@ def _opens_without_password(reader) -> bool:
         return False
 
 
-def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> RawDoc:
-    """Text of a PDF's text layer, repaired, with each page's start offset."""
+def read_pdf(data: bytes, max_pages: int = MAX_PAGES, progress=None) -> RawDoc:
+    """Text of a PDF, repaired, with each page's start offset; pages without a text layer are
+    read by OCR, and tables of 3+ columns are added as rows at the end of their page."""
     import pypdf
     from pypdf.errors import PdfReadError
 
@@ -171,19 +205,53 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> RawDoc:
             raise ReadError("", "encrypted PDF: save an unprotected copy and add that")
         if len(reader.pages) > max_pages:
             raise ReadError("", f"too many pages ({len(reader.pages)} > {max_pages})")
-        text, starts = pdf_text(reader)
+        raw_pages = [(p.extract_text() or "") for p in reader.pages]
         meta = reader.metadata or {}
     except ReadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise ReadError("", f"corrupt PDF ({exc.__class__.__name__}: {str(exc)[:80]})") from None
-    if len(re.sub(r"\s", "", text)) < 20:
-        raise ReadError("", "no text layer (a scanned PDF): it needs OCR first")
+    blank = [i for i, t in enumerate(raw_pages) if len(re.sub(r"\s", "", t)) < MIN_TEXT_LAYER_CHARS]
+    ocr = _ocr_pdf(data, blank, progress) if blank else {}
+    if ocr:
+        from .ocr import check_document_text
+
+        if len(blank) == len(raw_pages):
+            check_document_text(list(ocr.values()))
+        raw_pages = [ocr.get(i, t) for i, t in enumerate(raw_pages)]
+    tables = _pdf_tables(data) if len(blank) < len(raw_pages) else []
+    text, starts, rows = pdf_text(raw_pages, tables)
+    if len(re.sub(r"\s", "", text)) < MIN_TEXT_LAYER_CHARS:
+        raise ReadError("", "no text layer (a scanned PDF): it needs OCR, which found no text")
     info = tuple((k.lstrip("/"), str(v)) for k, v in meta.items() if k in ("/Title", "/CreationDate"))
-    return RawDoc(text=text, format="pdf", page_starts=tuple(starts), pdf_info=info)
+    ocr_pages = tuple(sorted(i + 1 for i, t in ocr.items() if t))
+    return RawDoc(text=text, format="pdf", page_starts=tuple(starts), pdf_info=info, table_rows=tuple(rows),
+                  ocr_pages=ocr_pages, source="ocr" if len(ocr_pages) == len(raw_pages) else "text")
 
 
-def read_file(path: str | Path, max_text_mb: float = MAX_TEXT_MB, max_binary_mb: float = MAX_BINARY_MB) -> RawDoc:
+def _ocr_pdf(data: bytes, pages: list[int], progress) -> dict[int, str]:
+    """OCR text of the given pages; {} when the OCR packages are not installed."""
+    try:
+        from .ocr import ocr_pdf_pages
+
+        return ocr_pdf_pages(data, pages, progress)
+    except ImportError:
+        return {}
+
+
+def _pdf_tables(data: bytes) -> list[Table]:
+    try:
+        from .tables import pdf_tables
+
+        return pdf_tables(data)
+    except ImportError:
+        return []
+    except Exception:  # noqa: BLE001 - a table finder's failure must not lose the text
+        return []
+
+
+def read_file(path: str | Path, max_text_mb: float = MAX_TEXT_MB, max_binary_mb: float = MAX_BINARY_MB,
+              progress=None) -> RawDoc:
     """Read one file into a ``RawDoc``.
 
     Raises:
@@ -196,16 +264,23 @@ def read_file(path: str | Path, max_text_mb: float = MAX_TEXT_MB, max_binary_mb:
         if ext not in SUPPORTED:
             raise ReadError(str(path), f"unsupported file type {ext or '(none)'}; use {', '.join(SUPPORTED)}")
         size = path.stat().st_size
-        limit = max_binary_mb if ext in (".pdf", ".docx") else max_text_mb
+        limit = max_text_mb if ext in TEXT_SUFFIXES else max_binary_mb
         if size == 0:
             raise ReadError(str(path), "empty file")
         if size > limit * 1024 * 1024:
             raise ReadError(str(path), f"too large ({size / 1048576:.1f} MB > {limit:g} MB limit)")
         data = path.read_bytes()
         if ext == ".pdf":
-            doc = read_pdf(data)
+            doc = read_pdf(data, progress=progress)
         elif ext == ".docx":
             doc = read_docx(data)
+        elif ext in (".doc", ".wps"):
+            doc = assemble(read_word97(data, ext), ext.lstrip("."))
+        elif ext == ".ofd":
+            text, starts, _ = pdf_text(read_ofd(data))
+            doc = RawDoc(text=text, format="ofd", page_starts=tuple(starts))
+        elif ext in IMAGE_SUFFIXES:
+            doc = RawDoc(text=ocr_image_file(data, progress), format="image", source="ocr", ocr_pages=(1,))
         elif ext in (".html", ".htm"):
             doc = read_html(data)
         else:

@@ -184,13 +184,21 @@ def _with_units(pieces: list[Piece], paragraph: int, units: str) -> list[Piece]:
     return [replace(p, units=units) if p.paragraph == paragraph and not p.units else p for p in pieces]
 
 
-def segment(text: str) -> list[Piece]:
-    """All clauses of a document, in order, with their outline position."""
+def segment(text: str, skip: list[tuple[int, int]] = ()) -> list[Piece]:
+    """All clauses of a document, in order, with their outline position.
+
+    Args:
+        text: the document's text.
+        skip: spans that are not prose (table rows), left out.
+    """
+    skipped = {start for start, _ in skip}
     stack: list[tuple[int, str, str]] = []  # (level, canonical marker, title)
     pieces: list[Piece] = []
     sentence = 0
     seen_outline = False
     for pno, (ps, pe) in enumerate(paragraphs(text)):
+        if ps in skipped:
+            continue
         para = text[ps:pe]
         found = match_outline(para)
         body_start = ps

@@ -14,6 +14,8 @@ def citation(clause: Clause) -> str:
     '《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）四、（二）1.：“到2025年，基本消除黑臭水体。”'
     """
     number = f"（{clause.doc_number}）" if clause.doc_number else ""
+    if clause.table_cells:  # a table row: 《title》section 表：row
+        return f"《{clause.title}》{number}{clause.section} 表：“{clause.text}”"
     return f"《{clause.title}》{number}{clause.section}：“{clause.text}”"
 
 

@@ -98,6 +98,8 @@ class Clause:
         targets: quantified targets the clause sets.
         lead_units, partner_units: who leads and who takes part (牵头/按职责分工负责).
         source: where the text came from: ``text`` (a text file or text layer) or ``ocr``.
+        table_header, table_cells: for a table row, the column headers and the row's cells
+            (``text`` is the cells joined by " | "); empty for prose.
     """
 
     clause_id: str
@@ -120,6 +122,8 @@ class Clause:
     lead_units: tuple[str, ...] = ()
     partner_units: tuple[str, ...] = ()
     source: str = "text"
+    table_header: tuple[str, ...] = ()
+    table_cells: tuple[str, ...] = ()
 
     @property
     def context(self) -> str:
@@ -134,7 +138,8 @@ class Clause:
         d["section_titles"] = list(self.section_titles)
         d["deadlines"] = [x.to_dict() for x in self.deadlines]
         d["targets"] = [x.to_dict() for x in self.targets]
-        d["lead_units"], d["partner_units"] = list(self.lead_units), list(self.partner_units)
+        for key in ("lead_units", "partner_units", "table_header", "table_cells"):
+            d[key] = list(getattr(self, key))
         return d
 
     @classmethod
@@ -143,7 +148,8 @@ class Clause:
         d["section_titles"] = tuple(d["section_titles"])
         d["deadlines"] = tuple(Deadline.from_dict(x) for x in d.get("deadlines", ()))
         d["targets"] = tuple(Target.from_dict(x) for x in d.get("targets", ()))
-        d["lead_units"], d["partner_units"] = tuple(d.get("lead_units", ())), tuple(d.get("partner_units", ()))
+        for key in ("lead_units", "partner_units", "table_header", "table_cells"):
+            d[key] = tuple(d.get(key, ()))
         return cls(**d)
 
 

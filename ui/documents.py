@@ -5,6 +5,7 @@ import os
 
 import streamlit as st
 
+from ingest.read import MAX_BINARY_MB, MAX_TEXT_MB, SUPPORTED
 from kb.errors import KBError
 from kb.render import escape
 from kb.validity import STATUS_NAMES as VALIDITY_NAMES
@@ -37,11 +38,14 @@ def documents_page(index, path: str) -> None:
         st.caption(f"只显示：{focus}")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="docs_table")
     st.subheader("添加文件")
-    uploads = st.file_uploader("txt / pdf / docx / html", type=["txt", "pdf", "docx", "html", "htm"],
-                               accept_multiple_files=True, key="uploads")
+    st.caption(f"文本文件（txt、html）每个不超过 {MAX_TEXT_MB} MB；PDF、Word、WPS、OFD 和扫描图片每个不超过 "
+               f"{MAX_BINARY_MB} MB。扫描件和图片会自动识别文字（OCR），每页约 2–3 秒。")
+    uploads = st.file_uploader("选择文件", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True,
+                               key="uploads")
     if st.button("导入", key="do-upload", disabled=not uploads):
         bar = st.progress(0.0, text="正在导入…")
-        progress = lambda stage, done, total: bar.progress(min(1.0, done / max(total, 1)), text=f"{'读取' if stage == 'read' else '编码'} {done}/{total}")  # noqa: E731
+        stages = {"read": "读取", "ocr": "文字识别（页）", "encode": "编码"}
+        progress = lambda stage, done, total: bar.progress(min(1.0, done / max(total, 1)), text=f"{stages.get(stage, stage)} {done}/{total}")  # noqa: E731
         try:
             report, refused = add_uploads(path, [(f.name, f.getvalue()) for f in uploads], progress)
         except KBError as exc:

@@ -1,6 +1,7 @@
 """条款检索: the query, scope and filters, and the hits with citations."""
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 import streamlit as st
@@ -118,6 +119,34 @@ def show_hit(searcher, hit) -> None:
             for n in searcher.index.neighbours(c, 2, 2):
                 text = escape(n.text)
                 st.markdown(f"**▶ {text}**" if n.clause_id == c.clause_id else text, unsafe_allow_html=True)
+        page_preview(searcher, c)
+
+
+def page_preview(searcher, clause) -> None:
+    """The page image of a PDF hit, rendered on demand from the stored source file."""
+    source = page_source(searcher, clause)
+    if source is None:
+        return
+    path, page = source
+    if st.toggle(f"查看原文第{page}页", key=f"page-{clause.clause_id}"):
+        from ingest.ocr import page_png
+
+        try:
+            st.image(page_png(path, page - 1), caption=f"原文第{page}页", width="stretch")
+        except Exception:  # noqa: BLE001 - a moved or damaged file must not break the results
+            st.warning("无法显示该页：原文件已移动或损坏。")
+
+
+def page_source(searcher, clause) -> tuple[str, int] | None:
+    """(PDF file, 1-based page) showing the clause: its own file, or its family's PDF."""
+    if not clause.page:
+        return None
+    docs = searcher.index.docs
+    for doc_id in (clause.doc_id, searcher.families.paged.get(clause.doc_id)):
+        doc = docs.get(doc_id)
+        if doc and doc.format == "pdf" and os.path.exists(doc.path):
+            return doc.path, clause.page
+    return None
 
 
 def search_page(searcher) -> None:
