@@ -169,3 +169,32 @@ def test_missing_index_shows_the_command_that_builds_it(tmp_path):
     os.environ["KB_INDEX"] = str(tmp_path / "none")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert "python -m ingest" in at.error[0].value
+
+
+FORMATS = ROOT.parent / "shared" / "formats"
+
+
+@pytest.mark.skipif(not FORMATS.exists(), reason="../shared/formats is not beside the project")
+def test_upload_of_office_formats_with_progress(app_index):
+    names = ["gov_reply_notice.ofd", "word97_notice.doc", "wps_authored.wps", "scanned_notice_p1.jpg"]
+    at = go(start(app_index), "文件")
+    at.file_uploader(key="uploads").set_value([(n, (FORMATS / n).read_bytes(), "application/octet-stream") for n in names]).run()
+    at.button(key="do-upload").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "已导入 4 份文件" in at.success[0].value
+    assert set(names) <= set(kbindex.load(app_index).docs)
+
+
+def test_page_preview_for_a_pdf_hit(tmp_path):
+    from ingest.pipeline import ingest
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(ROOT / "corpus" / "pdf" / "cpc_sc_opinions_deepen_pollution_prevention_2021.pdf", corpus)
+    ingest([corpus], tmp_path / "ix", encoder_spec="fake")
+    at = start(tmp_path / "ix")
+    at.text_input(key="query").input("县级城市建成区基本消除黑臭水体").run()
+    toggle = next(t for t in at.toggle if t.key and t.key.startswith("page-"))
+    assert toggle.label.startswith("查看原文第")
+    toggle.set_value(True).run()
+    assert not at.exception and at.get("image")  # the page image is shown
