@@ -14,10 +14,11 @@ import streamlit as st
 from kb.errors import KBError
 from kb.live import LiveIndex
 from ui.align import align_page
-from ui.basket import basket_sidebar
+from ui.basket import basket_sidebar, print_view
 from ui.deadlines import deadlines_page
 from ui.documents import documents_page
 from ui.search import search_page
+from ui.session import restore_from_url, sign_in, sign_out_button, write_to_url
 
 PAGES = ("条款检索", "期限跟踪", "对标对表", "文件管理")
 
@@ -40,24 +41,41 @@ def main() -> None:
     st.markdown("<style>.clause{font-size:1.05rem;line-height:1.7} mark{background:#fde68a;padding:0 .1em}</style>",
                 unsafe_allow_html=True)
     path = index_path()
+    user = sign_in(path)
     try:
         searcher = live_index(path).searcher  # one index generation for the whole run; a new one is picked up
     except KBError as exc:
-        st.error(str(exc))
+        st.error(translate_error(str(exc)))
         st.stop()
-    if "doc" in st.query_params and "page" not in st.session_state:
-        st.session_state["page"] = PAGES[3]  # a link to a document opens the document list
+    restore_from_url()
+    if "page" not in st.session_state:
+        wanted = st.query_params.get("page")
+        st.session_state["page"] = wanted if wanted in PAGES else PAGES[3] if "doc" in st.query_params else PAGES[0]
     page = st.sidebar.radio("功能", PAGES, key="page", label_visibility="collapsed")
-    st.title(page)
-    if page == PAGES[0]:
-        search_page(searcher)
-    elif page == PAGES[1]:
-        deadlines_page(searcher.index)
-    elif page == PAGES[2]:
-        align_page(searcher.index)
+    sign_out_button()
+    if st.session_state.get("print_view"):
+        print_view(searcher.index)
     else:
-        documents_page(searcher.index, path)
+        st.title(page)
+        if page == PAGES[0]:
+            search_page(searcher)
+        elif page == PAGES[1]:
+            deadlines_page(searcher.index)
+        elif page == PAGES[2]:
+            align_page(searcher.index)
+        else:
+            documents_page(searcher.index, path, user)
     basket_sidebar(searcher.index)
+    write_to_url(page)
+
+
+def translate_error(message: str) -> str:
+    """The index's load errors in Chinese, with the command kept as it is."""
+    if message.startswith("no index at"):
+        return f"还没有索引。请先建立索引：{message.split('build it with: ', 1)[-1]}"
+    if "rebuild it with:" in message:
+        return f"索引无法读取，需要重建：{message.split('rebuild it with: ', 1)[-1]}"
+    return message
 
 
 main()

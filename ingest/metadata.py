@@ -25,7 +25,7 @@ ISSUER_SUFFIX_RE = re.compile(r"(人民政府|办公室|办公厅|国务院|中�
 LEVELS = ((0, re.compile(r"国务院|中共中央|生态环境部|国家|部$|部等|部门")), (1, re.compile(r"省|自治区")),
           (2, re.compile(r"市|州|盟")), (3, re.compile(r"县|区|旗")))
 CATALOG_NAME = "catalog.tsv"
-CATALOG_FIELDS = ("title", "issuer", "doc_number", "date", "period_start", "period_end")  # after the file column
+CATALOG_FIELDS = ("title", "issuer", "doc_number", "date", "period_start", "period_end", "level")  # after "file"
 CN_COUNTS = dict(enumerate("一二三四五六七八九十", start=1))
 CATALOG_SEARCH_DEPTH = 3  # the file's folder and two above it
 
@@ -38,6 +38,7 @@ class Metadata:
     date: str = ""  # ISO
     period_start: str = ""  # catalog only: overrides the period parsed from the text
     period_end: str = ""
+    level: str = ""  # catalog only: 国家/省/市/县区, overrides the level judged from the issuer
 
 
 def _head_lines(text: str) -> list[str]:

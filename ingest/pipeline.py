@@ -12,10 +12,12 @@ from typing import Callable
 
 import numpy as np
 
+from kb import audit
 from kb import index as kbindex
 from kb.encoders import Encoder, get_encoder
 from kb.errors import KBError, ReadError
 from kb.model import Clause, Document
+from kb.scope import LEVEL_BY_NAME
 from kb.text import char_bigrams, quoted_terms, tokenizer_for
 from kb.validity import parse_period, repealed_names
 
@@ -23,8 +25,10 @@ from .clauses import make_clauses
 from .metadata import catalog_entry, find_catalog, issuer_level, merge, parse_metadata
 from .read import SUPPORTED, read_file
 from .segment import segment
+from .uploads import SOURCES
 
 SKIP_NAMES = {"readme.md", "catalog.tsv"}
+PREREAD: dict[str, object] = {}  # sha256 → RawDoc already read (an upload's trial read; OCR is costly)
 Progress = Callable[[str, int, int], None]
 
 
@@ -38,6 +42,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     clauses: int = 0
+    new_clauses: int = 0  # clauses of the files added or updated
     written: bool = False
 
 
@@ -77,7 +82,7 @@ def build_document(path: Path, root: Path, sha: str, progress: Progress | None =
     Raises:
         ReadError: the file cannot be read, or has no clause.
     """
-    raw = read_file(path, progress=progress)
+    raw = PREREAD.pop(sha, None) or read_file(path, progress=progress)
     meta = merge(parse_metadata(raw.text), catalog_entry(path, find_catalog(path, root)))
     title = meta.title or path.stem
     pieces = segment(raw.text, skip=[(r.start, r.end) for r in raw.table_rows])
@@ -87,7 +92,7 @@ def build_document(path: Path, root: Path, sha: str, progress: Progress | None =
     doc = Document(
         doc_id=path.name, path=str(path.resolve()), sha256=sha, format=raw.format, encoding=raw.encoding,
         title=title, issuer=meta.issuer, doc_number=meta.doc_number, date=meta.date,
-        level=issuer_level(meta.issuer), pages=len(raw.page_starts) if raw.page_starts else None,
+        level=LEVEL_BY_NAME.get(meta.level, issuer_level(meta.issuer)), pages=len(raw.page_starts) if raw.page_starts else None,
         n_clauses=len(clauses), **_period_fields(title, raw.text, meta), repeals=repealed_names(raw.text),
     )
     return doc, clauses, quoted_terms(raw.text)
@@ -121,6 +126,7 @@ def ingest(
     prune: bool = False,
     progress: Progress | None = None,
     encoder: Encoder | None = None,
+    user: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders into ``index_dir``, incrementally and atomically.
 
@@ -133,6 +139,7 @@ def ingest(
         prune: drop documents whose file was under one of the given folders and is gone.
         progress: called as ``progress(stage, done, total)``.
         encoder: an already-built encoder (tests, the app), instead of ``encoder_spec``.
+        user: who makes the change, for the audit log (default: the command line's OS account).
 
     Returns:
         What was added, updated, kept, removed and skipped (with the reason).
@@ -162,7 +169,19 @@ def ingest(
         kbindex.write(index_dir, list(all_docs.values()), all_clauses, vectors, [tokenizer.tokens(t) for t in texts],
                       [char_bigrams(t) for t in texts], all_terms, enc.info)
         report.clauses, report.written = len(all_clauses), True
+        report.new_clauses = len(new_clauses)
+        audit.record_report(index_dir, user or audit.cli_user(), report, docs, all_docs)
+        _remove_uploaded_sources(index_dir, [docs[d] for d in report.removed if d in docs])
     return report
+
+
+def _remove_uploaded_sources(index_dir: str | Path, removed: list[Document]) -> None:
+    """Delete the stored copies of removed uploads (files under ``index/sources``); a corpus file stays."""
+    sources = (Path(index_dir) / SOURCES).resolve()
+    for doc in removed:
+        path = Path(doc.path)
+        if path.is_relative_to(sources):
+            path.unlink(missing_ok=True)
 
 
 def _read_changed(files, docs: dict[str, Document], report: IngestReport, progress: Progress | None):

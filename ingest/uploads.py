@@ -1,6 +1,7 @@
 """Files added through the app: safe names, stored beside the index, ingested like any other."""
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import unicodedata
@@ -31,7 +32,7 @@ def safe_filename(name: str) -> str:
     return f"{stem[: MAX_NAME - len(ext) - 1]}.{ext.lower()}"
 
 
-def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=None):
+def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=None, user: str | None = None):
     """Check, store and ingest uploaded files with the index's own encoder.
 
     A file is read once in a scratch folder first: one that cannot be read is refused with
@@ -40,7 +41,7 @@ def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=
     Returns:
         (IngestReport or None, [(name, reason)] for the files refused).
     """
-    from .pipeline import ingest
+    from .pipeline import PREREAD, ingest
 
     folder = Path(index_dir) / SOURCES
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,7 +52,7 @@ def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=
                 safe = safe_filename(name)
                 trial = Path(scratch) / safe
                 trial.write_bytes(data)
-                read_file(trial)
+                PREREAD[hashlib.sha256(data).hexdigest()] = read_file(trial, progress=progress)
             except ReadError as exc:
                 refused.append((name, exc.reason))
                 continue
@@ -60,5 +61,5 @@ def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=
                 continue
             trial.replace(folder / safe)
             accepted.append(folder / safe)
-    report = ingest(accepted, index_dir, progress=progress) if accepted else None
+    report = ingest(accepted, index_dir, progress=progress, user=user) if accepted else None
     return report, refused

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ from . import index as kbindex
 from .cite import citation, location
 from .cli import ArgumentParser, parse_date, run
 from .errors import KBError
+from .accounts import ROLES, State, check_serving
 from .align import STATUSES as ALIGN_STATUSES
 from .scope import LEVEL_BY_NAME
 from .search import PLAIN_METHODS, Filters, Fusion, Searcher
@@ -56,6 +58,7 @@ def _parser() -> ArgumentParser:
     c = sub.add_parser("cite", help="the citation of a clause")
     c.add_argument("clause_id")
     c.add_argument("--context", type=int, default=0, help="also print N clauses before and after")
+    c.add_argument("--raw", action="store_true", help="keep the clause's punctuation exactly as stored")
     a = sub.add_parser("align", help="对标对表: the higher levels' commitments and the lower document's answer")
     a.add_argument("--doc", required=True, help="the lower document (id or prefix)")
     a.add_argument("--against", action="append", default=[], help="an upper document (repeatable; default: all higher levels)")
@@ -65,16 +68,25 @@ def _parser() -> ArgumentParser:
     a.add_argument("--json", action="store_true")
     a.add_argument("--xlsx", help="write the report as an Excel file")
     a.add_argument("--docx", help="write the report as a Word file")
+    u = sub.add_parser("users", help="accounts of the app: add (password from stdin), list, remove")
+    u.add_argument("action", choices=["add", "list", "remove"])
+    u.add_argument("name", nargs="?")
+    u.add_argument("--role", choices=list(ROLES), default="viewer")
+    v = sub.add_parser("serve", help="serve the app (refuses a non-loopback address without accounts)")
+    v.add_argument("--address", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8501)
     o = sub.add_parser("docs", help="the ingested documents, with period, validity and successor")
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
-    for sp in (s, d, c, a, o):
+    for sp in (s, d, c, a, o, u, v):
         sp.add_argument("--index", default=DEFAULT_INDEX)
     return p
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    if args.cmd in ("users", "serve"):
+        return {"users": cmd_users, "serve": cmd_serve}[args.cmd](args)
     index = kbindex.load(args.index)
     commands = {"search": cmd_search, "deadlines": cmd_deadlines, "cite": cmd_cite, "docs": cmd_docs, "align": cmd_align}
     return commands[args.cmd](index, args)
@@ -171,13 +183,41 @@ def cmd_align(index, args) -> int:
     return 0
 
 
+def cmd_users(args) -> int:
+    state = State(args.index)
+    if args.action == "list":
+        for user in state.users():
+            print(f"{user.name}\t{user.role}\t{ROLES[user.role]}")
+        return 0
+    if not args.name:
+        raise KBError(f"name the user, e.g.: python -m kb users {args.action} zhangsan --index {args.index}")
+    if args.action == "remove":
+        state.remove_user(args.name)
+        print(f"removed {args.name}")
+        return 0
+    password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    state.add_user(args.name, password, args.role)
+    print(f"added {args.name} ({args.role})")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    check_serving(args.index, args.address)
+    kbindex.read_manifest(args.index)
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", args.address,
+                              "--server.port", str(args.port), "--server.headless", "true",
+                              "--browser.gatherUsageStats", "false", "--", "--index", str(args.index)])
+    return 0  # pragma: no cover - execv does not return
+
+
 def cmd_cite(index, args) -> int:
     clause = index.clause(args.clause_id)
     if args.context:
         for c in index.neighbours(clause, args.context, args.context):
             print(("▶ " if c.clause_id == clause.clause_id else "  ") + c.text)
         print()
-    print(citation(clause))
+    print(citation(clause, raw=args.raw))
     return 0
 
 

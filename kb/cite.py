@@ -1,11 +1,44 @@
-"""Citations an official can paste into a memo."""
+"""Citations an official can paste into a memo.
+
+Every word is verbatim. By default the punctuation between Chinese characters is folded to
+full width ("2025年底前,市、县…" → "2025年底前，市、县…"), as a memo needs: the scraped city
+plan writes ASCII commas a Chinese memo would never show. ``raw=True`` keeps the text exactly
+as stored, character for character.
+"""
 from __future__ import annotations
 
+import re
+
 from .model import Clause
+from .text import CJK
+
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# ASCII punctuation with a Chinese character (or a closing bracket/quote) on at least one side;
+# 2.5, PM2.5, GB3095-2012 and "NOx, SO2" keep theirs.
+CJK_SIDE = rf"[{CJK}“”‘’《》（）]"
+ASCII_PUNCT_RE = re.compile(rf"(?<={CJK_SIDE})[,;:?!]|[,;:?!](?={CJK_SIDE})")
+ASCII_PAREN_RE = re.compile(r"\(([^()]*)\)")
 
 
-def citation(clause: Clause) -> str:
-    """《title》（文号）section：“verbatim clause” (no （文号） when the document has none).
+def memo_text(text: str) -> str:
+    """``text`` with its ASCII punctuation next to Chinese folded to full width; words unchanged."""
+    text = ASCII_PUNCT_RE.sub(lambda m: FULL_WIDTH[m.group(0)], text)
+    return ASCII_PAREN_RE.sub(lambda m: f"（{m.group(1)}）" if re.search(f"[{CJK}]", m.group(1)) or
+                              _beside_cjk(text, m) else m.group(0), text)
+
+
+def _beside_cjk(text: str, m: re.Match) -> bool:
+    before = text[m.start() - 1 : m.start()]
+    after = text[m.end() : m.end() + 1]
+    return bool(re.match(CJK_SIDE, before) or re.match(CJK_SIDE, after))
+
+
+def citation(clause: Clause, raw: bool = False) -> str:
+    """《title》（文号）section：“clause” (no （文号） when the document has none).
+
+    Args:
+        clause: the clause.
+        raw: keep the clause's punctuation as stored (default: full width between Chinese).
 
     >>> from kb.model import Clause
     >>> c = Clause("x-0001", "d.txt", "阜新市“十四五”生态环境保护规划", "阜政办发〔2023〕8号", "", "",
@@ -14,9 +47,10 @@ def citation(clause: Clause) -> str:
     '《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）四、（二）1.：“到2025年，基本消除黑臭水体。”'
     """
     number = f"（{clause.doc_number}）" if clause.doc_number else ""
+    text = clause.text if raw else memo_text(clause.text)
     if clause.table_cells:  # a table row: 《title》section 表：row
-        return f"《{clause.title}》{number}{clause.section} 表：“{clause.text}”"
-    return f"《{clause.title}》{number}{clause.section}：“{clause.text}”"
+        return f"《{clause.title}》{number}{clause.section} 表：“{text}”"
+    return f"《{clause.title}》{number}{clause.section}：“{text}”"
 
 
 def location(clause: Clause) -> str:

@@ -29,19 +29,93 @@ def memo_markdown(clauses: list[Clause], today: dt.date | None = None) -> str:
     return "\n".join(lines)
 
 
-def memo_docx(clauses: list[Clause], today: dt.date | None = None) -> bytes:
-    """The same memo as a .docx file (python-docx)."""
+# 公文 layout (GB/T 9704): A4, margins 37/35/28/26 mm, title in 小标宋 二号, body in 仿宋_GB2312 三号.
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+FALLBACK_FONTS = {"方正小标宋简体": "华文中宋", "仿宋_GB2312": "仿宋"}  # named in the style, used where the first is missing
+TITLE_PT, BODY_PT = 22, 16
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+
+
+def _font(run_or_style, name: str, size: int | None = None, bold: bool = False) -> None:
+    """Set a run's or style's Latin and East-Asian font (Word reads eastAsia for Chinese)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    font = run_or_style.font
+    font.name = name
+    if size:
+        font.size = Pt(size)
+    font.bold = bold
+    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
+    rpr = element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        rfonts.set(qn(attr), name)
+    rfonts.set(qn("w:cs"), FALLBACK_FONTS.get(name, name))
+
+
+def _page_number_footer(section) -> None:
+    """A centred "— N —" footer with Word's PAGE field."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+    paragraph.add_run(" —")
+
+
+def memo_docx(clauses: list[Clause], today: dt.date | None = None, names: dict[str, str] | None = None) -> bytes:
+    """The memo as a .docx in 公文 layout (python-docx): A4, 小标宋 title, 仿宋_GB2312 三号 body,
+    page numbers; each clause with its citation.
+
+    Args:
+        clauses: the clauses, in order.
+        today: the date printed under the title.
+        names: short document names by doc_id, shown before each citation.
+    """
     import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
 
     document = docx.Document()
-    document.add_heading(MEMO_TITLE, level=1)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side, mm in MARGINS_MM.items():
+        setattr(section, f"{side}_margin", Mm(mm))
+    normal = document.styles["Normal"]
+    _font(normal, BODY_FONT, BODY_PT)
+    normal.paragraph_format.line_spacing = Pt(28)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(MEMO_TITLE), TITLE_FONT, TITLE_PT)
     if today:
-        document.add_paragraph(f"整理日期：{today.isoformat()}")
+        dated = document.add_paragraph(f"整理日期：{today.isoformat()}")
+        dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for i, c in enumerate(clauses, 1):
-        document.add_paragraph(f"{i}. {citation(c)}")
-        document.add_paragraph(f"出处：{location(c)}", style="List Bullet")
-        if c.deadlines:
-            document.add_paragraph(f"期限：{_due_line(c)}", style="List Bullet")
+        name = f"【{names[c.doc_id]}】" if names and c.doc_id in names else ""
+        paragraph = document.add_paragraph(f"{i}. {name}{citation(c)}")
+        paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+        details = [f"出处：{location(c)}"] + ([f"期限：{_due_line(c)}"] if c.deadlines else [])
+        for line in details:
+            document.add_paragraph(line).paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    _page_number_footer(section)
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()

@@ -133,8 +133,8 @@ def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):
     ]).run()
     at.button(key="do-upload").click().run()
     errors = [e.value for e in at.error]
-    assert "跳过 evil.pdf：not a PDF (the file is a Word/zip file named .pdf)" in errors
-    assert "跳过 empty.txt：empty file" in errors
+    assert "跳过 evil.pdf：不是 PDF 文件（实为改了扩展名的 Word/zip 文件）" in errors
+    assert "跳过 empty.txt：空文件" in errors
     assert kbindex.read_manifest(app_index) == before
     assert not (app_index.parent / "evil.pdf").exists() and not list((app_index / "sources").glob("*.pdf"))
 

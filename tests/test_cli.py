@@ -47,7 +47,9 @@ def test_cite_prints_the_citation(fake_index):
     r = run_cli("kb", "search", "市、县建成区基本消除黑臭水体", "--index", str(fake_index), "--json", "--top", "1")
     cid = json.loads(r.stdout)["hits"][0]["clause_id"]
     r = run_cli("kb", "cite", cid, "--index", str(fake_index))
-    assert r.stdout.strip() == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前,市、县建成区基本消除黑臭水体。”"
+    assert r.stdout.strip() == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前，市、县建成区基本消除黑臭水体。”"
+    raw = run_cli("kb", "cite", cid, "--raw", "--index", str(fake_index))
+    assert raw.stdout.strip() == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前,市、县建成区基本消除黑臭水体。”"
 
 
 def test_deadlines_sorted_and_filtered(fake_index):

@@ -1,4 +1,5 @@
-"""End to end: `streamlit run app.py` on 127.0.0.1, driven by Debian's headless Chromium."""
+"""End to end: the app served on the office network (0.0.0.0, accounts required), driven by
+Debian's headless Chromium over loopback: a viewer signs in, searches, and a screenshot is saved."""
 import os
 import shutil
 import socket
@@ -22,14 +23,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+VIEWER, PASSWORD = "zhangsan", "chakan-2026"
+
+
 @pytest.fixture
 def server(e5_index, tmp_path):
+    from kb.accounts import State
+
+    index = tmp_path / "index"
+    shutil.copytree(e5_index, index)
+    State(index).add_user(VIEWER, PASSWORD, "viewer")
     port = free_port()
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--", "--index", str(e5_index)],
+        [sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--port", str(port), "--index", str(index)],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     url = f"http://127.0.0.1:{port}"
@@ -73,6 +80,9 @@ def test_search_in_the_browser(server, browser, tmp_path):
 
     browser.get(server)
     wait = WebDriverWait(browser, 90)
+    name = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='用户名']")))
+    name.send_keys(VIEWER)
+    browser.find_element(By.CSS_SELECTOR, "input[aria-label='密码']").send_keys(PASSWORD, Keys.ENTER)
     box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
     box.send_keys("城市黑臭水体什么时候消除", Keys.ENTER)
     wait.until(lambda d: "建成区基本消除黑臭水体" in d.find_element(By.TAG_NAME, "body").text)
@@ -83,3 +93,13 @@ def test_search_in_the_browser(server, browser, tmp_path):
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "建成区基本消除黑臭水体" in body
     assert "完成时限 2025-12-31" in body
+    assert f"{VIEWER}（查阅）" in body
+
+
+def test_serving_the_network_without_accounts_is_refused(e5_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(e5_index, index)
+    r = subprocess.run([sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--index", str(index)],
+                       cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: no user accounts") and "python -m kb users add NAME --role admin" in r.stderr

@@ -1,5 +1,6 @@
 """Escaping and highlighting of document text, memo export, safe upload names."""
 import html
+import re
 
 import pytest
 
@@ -39,3 +40,17 @@ def test_safe_filenames(name, safe):
 def test_unsafe_or_unsupported_names_are_refused(name):
     with pytest.raises(KBError):
         safe_filename(name)
+
+
+@pytest.mark.parametrize("text,memo", [
+    ("2025年底前,市、县建成区基本消除黑臭水体。", "2025年底前，市、县建成区基本消除黑臭水体。"),
+    ("达标天数(含沙尘)296天;PM2.5浓度36μg/m3,下降", "达标天数（含沙尘）296天；PM2.5浓度36μg/m3，下降"),
+    ("标准(GB3095-2012)", "标准（GB3095-2012）"),
+    ("PM2.5、NOx, SO2 and VOCs", "PM2.5、NOx, SO2 and VOCs"),
+    ("到2025年，基本消除黑臭水体。", "到2025年，基本消除黑臭水体。"),
+])
+def test_memo_text_folds_punctuation_between_chinese_only(text, memo):
+    from kb.cite import memo_text
+
+    assert memo_text(text) == memo
+    assert re.sub(r"[^\w]", "", memo_text(text)) == re.sub(r"[^\w]", "", text)  # every word verbatim

@@ -122,7 +122,8 @@ def test_a_query_with_no_known_word_still_answers_from_vectors(searcher):
 
 def test_citation_is_exact(searcher):
     c = searcher.search("市、县建成区基本消除黑臭水体")[0].clause
-    assert citation(c) == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前,市、县建成区基本消除黑臭水体。”"
+    assert citation(c) == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前，市、县建成区基本消除黑臭水体。”"
+    assert citation(c, raw=True).endswith("“2025年底前,市、县建成区基本消除黑臭水体。”")
     prov = searcher.search("涉危涉重企业 应急预案 备案率", filters=Filters(doc_ids=("province",)))[0].clause
     assert citation(prov).startswith("《辽宁省“十四五”生态环境保护规划》第七章第五节：“2025年底前，涉危涉重企业")  # no 文号: no brackets
 

@@ -6,12 +6,19 @@ import os
 import streamlit as st
 
 from ingest.read import MAX_BINARY_MB, MAX_TEXT_MB, SUPPORTED
+from ingest.reasons import in_chinese
+from kb.audit import ACTION_NAMES, entries
 from kb.errors import KBError
 from kb.render import escape
+from kb.scope import LEVEL_NAMES
 from kb.validity import STATUS_NAMES as VALIDITY_NAMES
 from kb.validity import validities
 
 from .common import today
+
+
+FORMAT_NAMES = {"txt": "文本", "pdf": "PDF", "docx": "Word", "doc": "Word 97", "wps": "WPS", "ofd": "OFD",
+                "html": "网页", "image": "图片"}
 
 
 def period_text(v) -> str:
@@ -20,49 +27,119 @@ def period_text(v) -> str:
     return f"{v.period.start or '…'} 至 {v.period.end or '…'}（{v.period.basis}）"
 
 
-def documents_page(index, path: str) -> None:
+def documents_page(index, path: str, user) -> None:
     import pandas as pd
 
-    from ingest.pipeline import ingest
-    from ingest.uploads import add_uploads
-
+    message = st.session_state.pop("doc_message", None)
+    if message:
+        getattr(st, message[0])(message[1])
     valid = validities(index.docs.values(), today())
     focus = st.query_params.get("doc")
     rows = [{
-        "文件名": d.doc_id, "标题": d.title, "发文机关": d.issuer, "文号": d.doc_number, "成文日期": d.date,
-        "施行期限": period_text(valid[d.doc_id]), "时效": VALIDITY_NAMES[valid[d.doc_id].status],
+        "标题": d.title, "文件名": d.doc_id, "发文机关": d.issuer, "文号": d.doc_number, "成文日期": d.date,
+        "层级": LEVEL_NAMES.get(d.level, "未知"), "施行期限": period_text(valid[d.doc_id]),
+        "时效": VALIDITY_NAMES[valid[d.doc_id].status],
         "替代文件": index.docs[valid[d.doc_id].successor].title if valid[d.doc_id].successor else "",
-        "格式": d.format, "页数": d.pages or "", "条款数": d.n_clauses,
+        "格式": FORMAT_NAMES.get(d.format, d.format), "页数": str(d.pages or ""), "条款数": d.n_clauses,
     } for d in index.docs.values() if not focus or d.doc_id == focus]
     if focus:
         st.caption(f"只显示：{focus}")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="docs_table")
+    if user.is_admin:
+        upload_section(path, user)
+        edit_section(index, path, user)
+        remove_section(index, path, user)
+    else:
+        st.caption("查阅账号可以检索、引用、整理备忘录、查看期限和对标对表；添加、删除和修改文件需要管理账号。")
+    audit_section(path)
+
+
+def upload_section(path: str, user) -> None:
+    from ingest.uploads import add_uploads
+
     st.subheader("添加文件")
     st.caption(f"文本文件（txt、html）每个不超过 {MAX_TEXT_MB} MB；PDF、Word、WPS、OFD 和扫描图片每个不超过 "
                f"{MAX_BINARY_MB} MB。扫描件和图片会自动识别文字（OCR），每页约 2–3 秒。")
     uploads = st.file_uploader("选择文件", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True,
                                key="uploads")
-    if st.button("导入", key="do-upload", disabled=not uploads):
-        bar = st.progress(0.0, text="正在导入…")
-        stages = {"read": "读取", "ocr": "文字识别（页）", "encode": "编码"}
-        progress = lambda stage, done, total: bar.progress(min(1.0, done / max(total, 1)), text=f"{stages.get(stage, stage)} {done}/{total}")  # noqa: E731
+    if not st.button("导入", key="do-upload", disabled=not uploads):
+        return
+    bar = st.progress(0.0, text="正在导入…")
+    stages = {"read": "读取", "ocr": "文字识别（页）", "encode": "编码"}
+    progress = lambda stage, done, total: bar.progress(min(1.0, done / max(total, 1)), text=f"{stages.get(stage, stage)} {done}/{total}")  # noqa: E731
+    try:
+        report, refused = add_uploads(path, [(f.name, f.getvalue()) for f in uploads], progress, user=user.name)
+    except KBError as exc:
+        st.error(in_chinese(str(exc)))
+        return
+    bar.empty()
+    for name, reason in refused + (report.skipped if report else []):
+        st.error(f"跳过 {escape(os.path.basename(name))}：{in_chinese(reason)}")
+    if report and (report.added or report.updated):
+        st.session_state["doc_message"] = (
+            "success", f"已导入 {len(report.added) + len(report.updated)} 份文件，共 {report.new_clauses} 条条款。")
+        st.rerun()  # the list shows the new document at once
+    elif report and report.unchanged:
+        st.info("文件未变化，无需重新导入。")
+
+
+def edit_section(index, path: str, user) -> None:
+    from ingest.edit import edit_metadata
+
+    st.subheader("修改文件信息")
+    doc_id = st.selectbox("选择文件", ["", *index.docs], key="edit_doc",
+                          format_func=lambda d: f"{index.docs[d].title}（{d}）" if d else "（请选择）")
+    if not doc_id:
+        return
+    d = index.docs[doc_id]
+    with st.form("edit_form"):
+        title = st.text_input("标题", d.title)
+        issuer = st.text_input("发文机关", d.issuer)
+        number = st.text_input("文号", d.doc_number)
+        date = st.text_input("成文日期（如 2023-08-08）", d.date)
+        levels = [LEVEL_NAMES[k] for k in range(4)]
+        level = st.selectbox("层级", levels, index=d.level if d.level < 4 else 0)
+        saved = st.form_submit_button("保存")
+    if saved:
+        current = {"title": d.title, "issuer": d.issuer, "doc_number": d.doc_number, "date": d.date,
+                   "level": LEVEL_NAMES.get(d.level, "")}
+        edited = {"title": title, "issuer": issuer, "doc_number": number, "date": date, "level": level}
+        changes = {k: v for k, v in edited.items() if v != current[k]}
         try:
-            report, refused = add_uploads(path, [(f.name, f.getvalue()) for f in uploads], progress)
+            edit_metadata(path, doc_id, changes, user.name)
         except KBError as exc:
             st.error(str(exc))
             return
-        bar.empty()
-        for name, reason in refused + (report.skipped if report else []):
-            st.error(f"跳过 {escape(os.path.basename(name))}：{reason}")
-        if report and (report.added or report.updated):
-            st.success(f"已导入 {len(report.added) + len(report.updated)} 份文件，共 {report.clauses} 条条款。")
-        elif report and report.unchanged:
-            st.info("文件未变化，无需重新导入。")
-    st.subheader("删除文件")
-    doc = st.selectbox("选择文件", ["", *index.docs], key="rm_doc", format_func=lambda d: d or "（请选择）")
-    if st.button("删除", key="do-remove", disabled=not doc):
-        ingest([], path, remove=[doc])
-        st.success(f"已删除 {doc}")
+        st.session_state["doc_message"] = ("success", f"已更新《{title}》的文件信息。")
         st.rerun()
 
 
+def remove_section(index, path: str, user) -> None:
+    from ingest.pipeline import ingest
+
+    st.subheader("删除文件")
+    doc = st.selectbox("选择文件", ["", *index.docs], key="rm_doc",
+                       format_func=lambda d: f"{index.docs[d].title}（{d}）" if d else "（请选择）")
+    if not doc:
+        return
+    st.warning(f"将从知识库中删除《{index.docs[doc].title}》（{doc}）及其 {index.docs[doc].n_clauses} 条条款；"
+               "上传的原文件一并删除，审计记录保留。")
+    if st.button("确认删除", key="do-remove", type="primary"):
+        ingest([], path, remove=[doc], user=user.name)
+        st.session_state["doc_message"] = ("success", f"已删除《{index.docs[doc].title}》（{doc}）。")
+        st.session_state.pop("rm_doc", None)
+        st.rerun()
+
+
+def audit_section(path: str) -> None:
+    import pandas as pd
+
+    log = entries(path)
+    with st.expander(f"审计记录（{len(log)} 条）"):
+        if not log:
+            st.caption("还没有记录。")
+            return
+        st.dataframe(pd.DataFrame([{
+            "时间": e["time"], "用户": e["user"], "操作": ACTION_NAMES.get(e["action"], e["action"]), "文件": e["file"],
+            "SHA-256": e.get("sha256", "")[:16], "说明": e.get("title", "") or str(e.get("changes", "")),
+        } for e in reversed(log)]), hide_index=True, width="stretch", key="audit_table")

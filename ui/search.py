@@ -12,9 +12,12 @@ from kb.render import escape, highlight
 from kb.scope import LEVEL_BY_NAME, LEVEL_NAMES
 from kb.search import MAX_QUERY_CHARS, Filters
 
-from .basket import basket
+from .basket import basket, save_basket
+from .clause_view import full_item_view, linked_clause, neighbours_view
+from .session import state, user
 from .common import deadline_badges, target_badges, today, unit_line
 
+RECENT_SHOWN = 5
 SCOPE_CHOICES = ("全部", "国家", "省", "市", "县区")
 VALIDITY_CHOICES = ("全部", "现行有效")
 FILTER_KEYS = ("f_docs", "f_issuer", "f_from", "f_to", "f_has_deadline", "f_due_from", "f_due_to", "f_unit")
@@ -109,16 +112,16 @@ def show_hit(searcher, hit) -> None:
             st.markdown(badges)
         if c.lead_units or c.partner_units:
             st.caption(unit_line(c))
-        st.code(citation(c), language=None, wrap_lines=True)
+        st.code(citation(c, raw=st.session_state.get("raw_punct", False)), language=None, wrap_lines=True)
         col1, col2 = st.columns([1, 3])
         in_basket = c.clause_id in basket()
         if col1.button("已加入备忘录" if in_basket else "加入备忘录", key=f"add-{c.clause_id}", disabled=in_basket):
-            basket().append(c.clause_id)
+            save_basket([*basket(), c.clause_id])
             st.rerun()
         with col2.expander("上下文"):
-            for n in searcher.index.neighbours(c, 2, 2):
-                text = escape(n.text)
-                st.markdown(f"**▶ {text}**" if n.clause_id == c.clause_id else text, unsafe_allow_html=True)
+            neighbours_view(searcher.index, c)
+        with col2.expander("全文（本条目）"):
+            full_item_view(searcher.index, c)
         page_preview(searcher, c)
 
 
@@ -149,14 +152,29 @@ def page_source(searcher, clause) -> tuple[str, int] | None:
     return None
 
 
+def use_recent(query: str) -> None:
+    st.session_state["query"] = query
+
+
 def search_page(searcher) -> None:
     index = searcher.index
+    linked = st.query_params.get("clause")
+    if linked:
+        linked_clause(index, linked, raw=st.session_state.get("raw_punct", False))
     query = st.text_input("输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query")
     filters = search_filters(index)
-    top = st.slider("结果数", 3, 30, 8, key="top")
+    col_top, col_raw = st.columns([3, 1])
+    top = col_top.slider("结果数", 3, 30, 8, key="top")
+    col_raw.toggle("引用保留原样标点", key="raw_punct", help="默认将中文之间的半角标点改为全角，文字不变")
     if not query.strip():
         st.caption(f"已收录 {len(index.docs)} 份文件、{len(index.clauses)} 条条款。")
+        recent = state().recent(user().name)[:RECENT_SHOWN]
+        if recent:
+            st.caption("最近检索：")
+            for k, (col, q) in enumerate(zip(st.columns(len(recent)), recent)):
+                col.button(q[:12], key=f"recent-{k}", on_click=use_recent, args=(q,))
         return
+    state().add_recent(user().name, query.strip())
     try:
         results = searcher.run(query, top=top, filters=filters, home=home_choice(searcher))
     except KBError as exc:

@@ -1,0 +1,109 @@
+"""Who is using the app, and what their session remembers: sign-in, saved work, the URL.
+
+- On loopback with no accounts, one person on their own machine: no sign-in, every right.
+- With accounts (and always on any other address), a sign-in form; sessions expire after
+  ``SESSION_TTL`` without use. Served on another address with no account, the app refuses.
+- The URL carries the page, the query and the filters, so a copied link reproduces a search;
+  ``?clause=ID`` opens a clause in its context.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from kb.accounts import LOCAL_USER, SESSION_TTL, State, User, is_loopback
+from kb.errors import KBError
+
+# URL parameter → session key of the widget it sets (lists are comma-joined).
+URL_KEYS = {"q": "query", "scope": "f_scope", "valid": "f_validity", "docs": "f_docs", "unit": "f_unit",
+            "issuer": "f_issuer", "dstatus": "d_status", "dunit": "d_unit", "lower": "a_lower"}
+LIST_KEYS = {"docs", "dstatus"}
+
+
+def state() -> State:
+    return State(st.session_state["index_path"])
+
+
+def user() -> User:
+    return st.session_state["user"]
+
+
+def serving_address() -> str:
+    return str(st.get_option("server.address") or "127.0.0.1")
+
+
+def sign_in(index_path: str) -> User:
+    """The signed-in user; shows the sign-in form and stops the run until there is one."""
+    st.session_state["index_path"] = index_path
+    accounts = State(index_path)
+    address = serving_address()
+    if not accounts.has_users():
+        if is_loopback(address):
+            st.session_state["user"] = User(LOCAL_USER, "admin")
+            return st.session_state["user"]
+        st.error(f"Error: 本应用在 {address} 上对外提供服务，但还没有任何账号。请先添加管理员：python -m kb users add 用户名 "
+                 f"--role admin --index {index_path}")
+        st.stop()
+    now = dt.datetime.now(dt.timezone.utc)
+    current, since = st.session_state.get("user"), st.session_state.get("active_at")
+    if current and current.name != LOCAL_USER and since and now - since < SESSION_TTL:
+        st.session_state["active_at"] = now
+        return current
+    if current and current.name != LOCAL_USER:
+        st.info("登录已过期，请重新登录。")
+    st.session_state.pop("user", None)
+    with st.form("sign_in"):
+        st.subheader("登录")
+        name = st.text_input("用户名", key="login_name")
+        password = st.text_input("密码", type="password", key="login_password")
+        submitted = st.form_submit_button("登录")
+    if submitted:
+        try:
+            st.session_state["user"] = accounts.sign_in(name.strip(), password)
+            st.session_state["active_at"] = now
+            st.session_state.pop("basket", None)  # load this user's saved basket
+            st.rerun()
+        except KBError as exc:
+            st.error(str(exc))
+    st.stop()
+
+
+def sign_out_button() -> None:
+    current = st.session_state.get("user")
+    if current and current.name != LOCAL_USER:
+        role = "管理" if current.is_admin else "查阅"
+        st.sidebar.caption(f"{current.name}（{role}）")
+        if st.sidebar.button("退出登录", key="sign_out"):
+            for key in ("user", "active_at", "basket"):
+                st.session_state.pop(key, None)
+            st.rerun()
+
+
+def restore_from_url() -> None:
+    """Once per session: put the URL's page, query and filters into the widgets' state."""
+    if st.session_state.get("url_restored"):
+        return
+    st.session_state["url_restored"] = True
+    params = st.query_params
+    for param, key in URL_KEYS.items():
+        if param in params and params[param]:
+            value = params[param]
+            st.session_state[key] = value.split(",") if param in LIST_KEYS else value
+
+
+def write_to_url(page: str) -> None:
+    """The current page, query and filters into the URL (defaults left out)."""
+    params = {"page": page}
+    for param, key in URL_KEYS.items():
+        value = st.session_state.get(key)
+        if isinstance(value, list):
+            value = ",".join(value)
+        if value and value not in ("全部", "（全部）"):
+            params[param] = str(value)
+    clause = st.query_params.get("clause")
+    if clause:
+        params["clause"] = clause
+    if dict(st.query_params) != params:
+        st.query_params.clear()
+        st.query_params.update(params)
