@@ -60,10 +60,11 @@ MATRIX = [
     ("bom.txt", lambda: CITY.encode("utf-8-sig"), "ok"),
     ("corrupt.pdf", lambda: CPC_PDF.read_bytes()[:2000], "corrupt PDF"),
     ("encrypted.pdf", encrypted_pdf, "encrypted PDF"),
-    ("scanned.pdf", blank_pdf, "no text layer"),
+    ("scanned.pdf", blank_pdf, "no text found: a blank page"),
     ("word.pdf", docx_bytes, "not a PDF"),
     ("huge.txt", lambda: (CITY.encode("utf-8") * 2000)[: 10 * 1024 * 1024], "too large (10.0 MB > 5 MB limit)"),
-    ("notes.doc", lambda: b"\xd0\xcf\x11\xe0 old word", "unsupported file type"),
+    ("notes.doc", lambda: b"\xd0\xcf\x11\xe0 old word", "unreadable Word/WPS file"),
+    ("notes.xls", lambda: b"\xd0\xcf\x11\xe0 a sheet", "unsupported file type"),
 ]
 
 
