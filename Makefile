@@ -34,9 +34,9 @@ index: install
 		OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) --rebuild || [ $$? -eq 3 ]; \
 	elif [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi
 
+# `kb serve` refuses an address other than loopback while no account exists (python -m kb users add …).
 run: index
-	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false -- --index $(INDEX)
+	$(PY) -m kb serve --address $(ADDRESS) --port $(PORT) --index $(INDEX)
 
 # Debian's Chromium and its driver for the end-to-end browser test (root, as CI runs).
 browser:

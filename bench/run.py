@@ -6,7 +6,8 @@ Usage: python bench/run.py [--queries FILE.tsv ...] [--skip-growth]
 Sections: 1 retrieval quality (each retriever, RRF, shipped fusion with the home preference on
 and off) and the relevance floor · 2 deadlines · 3 ingest throughput against the encoder's raw
 throughput · 4 query latency against encoding alone, with 1 and 2 threads, 1 and 4 searchers ·
-5 growth to 10× and 100× the clauses (flat FAISS against HNSW). Ratios are the figures: absolute
+5 growth to 10× and 100× the clauses (flat FAISS against HNSW) · 6 OCR seconds a page, a scanned
+10-page PDF against the same pages with a text layer. Ratios are the figures: absolute
 times drift on shared machines, ratios measured in the same run hold.
 """
 from __future__ import annotations
@@ -294,6 +295,37 @@ def hnsw(vectors: np.ndarray, qvec: np.ndarray, flat) -> dict:
     return dict(hnsw_build_s=build, hnsw_p50=pct(times, 50), hnsw_recall50=float(np.mean(recall)))
 
 
+# ----------------------------------------------------------------------------- 6. OCR
+OCR_PAGES = 10
+OCR_CHILD = """
+import json, time
+from pathlib import Path
+import pypdfium2 as pdfium
+from PIL import Image
+from ingest.read import read_file
+src = Path("{src}")
+scan = Path("{scan}")
+pdf = pdfium.PdfDocument(str(src))
+pages = [pdf[i].render(scale=150 / 72, rev_byteorder=True).to_pil().convert("RGB") for i in range({n})]
+pages[0].save(scan, "PDF", resolution=150, save_all=True, append_images=pages[1:])
+sub = Path("{text_copy}")
+out = pdfium.PdfDocument.new()
+out.import_pages(pdf, list(range({n})))
+out.save(str(sub))
+t = time.perf_counter(); text = read_file(sub); text_s = time.perf_counter() - t
+t = time.perf_counter(); ocr = read_file(scan); ocr_s = time.perf_counter() - t
+print(json.dumps(dict(pages={n}, text_layer_s=text_s, ocr_s=ocr_s, ocr_per_page=ocr_s / {n},
+                      ocr_pages=len(ocr.ocr_pages), text_chars=len(text.text), ocr_chars=len(ocr.text))))
+"""
+
+
+def bench_ocr() -> dict:
+    """A 10-page scan made from the Liaoning PDF's first pages against the same pages' text layer."""
+    src = ROOT / "corpus" / "pdf" / "liaoning_14th_fyp_eco_env_plan.pdf"
+    code = OCR_CHILD.format(src=src, scan=WORK / "scan-10p.pdf", text_copy=WORK / "text-10p.pdf", n=OCR_PAGES)
+    return run_child(code, os.cpu_count() or 1)
+
+
 # ----------------------------------------------------------------------------- report
 def fallback_queries(index_dir: Path, n: int = 60) -> list[str]:
     """Without ../shared/eval: the first words of n clauses spread over the index."""
@@ -357,6 +389,13 @@ def report(res: dict) -> str:
         lines += ["", f"HNSW (M=32, efSearch=128) at {last['clauses']} clauses: top-50 p50 {last['hnsw_p50']:.2f} ms "
                   f"against flat {last['flat_p50']:.2f} ms, recall@50 {last['hnsw_recall50']:.3f}, "
                   f"build {last['hnsw_build_s']:.0f} s."]
+    o = res.get("ocr")
+    if o:
+        lines += ["", "## 6. OCR (scanned pages)", "",
+                  f"- a {o['pages']}-page scan (the Liaoning PDF's first pages rendered at 150 dpi into an image-only PDF): "
+                  f"read in {o['ocr_s']:.1f} s = **{o['ocr_per_page']:.2f} s a page** on {os.cpu_count()} cores "
+                  f"({o['ocr_pages']} pages OCRed, {o['ocr_chars']} characters)",
+                  f"- the same pages with their text layer: {o['text_layer_s']:.2f} s ({o['text_chars']} characters)"]
     return "\n".join(lines) + "\n"
 
 
@@ -383,10 +422,12 @@ def main() -> int:
     queries = [r[0] for f in files + corpus_files for r in read_tsv(f)] or fallback_queries(full)
     print("query latency …", flush=True)
     query = bench_query(full, queries)
+    print("OCR …", flush=True)
+    ocr = bench_ocr()
     print("growth …", flush=True)
     growth = [] if args.skip_growth else bench_growth(full, queries)
     res = dict(date=dt.date.today().isoformat(), total_s=time.perf_counter() - start, quality=quality, relevance=relevance, deadlines=deadlines,
-               ingest=ingest_res, query=query, growth=growth,
+               ingest=ingest_res, query=query, growth=growth, ocr=ocr,
                machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
                        f"Python {platform.python_version()}")
     text = report(res)
