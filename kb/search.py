@@ -227,7 +227,7 @@ class Searcher:
         plain = fusion.method in PLAIN_METHODS
         dense_ids = self._dense_top(query, depth, allowed) if fusion.method not in ("bm25", "chars") else _NONE
         ranked = {"dense": dense_ids, "bm25": _top_ids(words, depth), "chars": _top_ids(chars, depth)}
-        used = {"weighted": ("dense", "bm25", "chars"), "rrf": ("dense", "bm25", "chars")}.get(fusion.method, (fusion.method,))
+        used = tuple(ranked) if fusion.method in ("weighted", "rrf") else (fusion.method,)
         cand = np.unique(np.concatenate([ranked[k] for k in used])).astype(np.int64)
         if not len(cand):
             return Results(query, scope, [])
@@ -239,10 +239,8 @@ class Searcher:
         else:
             scope = dataclasses.replace(scope, doc_ids=frozenset(), levels=(), places=(), words=())
         ranks = {k: {int(i): r + 1 for r, i in enumerate(v)} for k, v in ranked.items()}
-        hits = self._hits(query, cand, fused, dense, words[cand], ranks, top)
-        valid = self.validity(filters.as_of)
-        hits = [dataclasses.replace(h, doc_status=valid[h.clause.doc_id].status) if h.clause.doc_id in valid else h for h in hits]
-        return Results(query, scope, hits)
+        status = {d: v.status for d, v in self.validity(filters.as_of).items()}
+        return Results(query, scope, self._hits(query, cand, fused, dense, words[cand], ranks, top, status))
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """Rows a search may return: the filters' and, for each family, its text source only."""
@@ -270,8 +268,9 @@ class Searcher:
             out += fusion.home_boost * self._rows_of(home)[cand]
         return out
 
-    def _hits(self, query, cand, fused, dense, words, ranks, top) -> list[Hit]:
-        """The best ``top`` candidates as hits, each clause text once per family, with its page."""
+    def _hits(self, query, cand, fused, dense, words, ranks, top, status) -> list[Hit]:
+        """The best ``top`` candidates as hits, each clause text once per family, with its page
+        and its document's validity (``status`` by doc_id)."""
         tokens = self.index.tokenizer.tokens(query)
         hits, seen = [], set()
         for k in np.argsort(-fused, kind="stable"):
@@ -287,6 +286,7 @@ class Searcher:
                 dense_score=round(float(dense[k]), 6), bm25_score=round(float(words[k]), 6),
                 matched_terms=tuple(self.index.tokenizer.matched_terms(tokens, c.text)),
                 relevant=is_relevant(query, c, float(dense[k]), self.index.encoder_info.backend),
+                doc_status=status.get(c.doc_id, ""),
             ))
             if len(hits) == top:
                 break

@@ -83,12 +83,17 @@ def upload_section(path: str, user) -> None:
         st.info("文件未变化，无需重新导入。")
 
 
+def choose_document(index, key: str) -> str:
+    """A document picked by its title (its file name beside it); "" until one is picked."""
+    return st.selectbox("选择文件", ["", *index.docs], key=key,
+                        format_func=lambda d: f"{index.docs[d].title}（{d}）" if d else "（请选择）")
+
+
 def edit_section(index, path: str, user) -> None:
     from ingest.edit import edit_metadata
 
     st.subheader("修改文件信息")
-    doc_id = st.selectbox("选择文件", ["", *index.docs], key="edit_doc",
-                          format_func=lambda d: f"{index.docs[d].title}（{d}）" if d else "（请选择）")
+    doc_id = choose_document(index, "edit_doc")
     if not doc_id:
         return
     d = index.docs[doc_id]
@@ -118,8 +123,7 @@ def remove_section(index, path: str, user) -> None:
     from ingest.pipeline import ingest
 
     st.subheader("删除文件")
-    doc = st.selectbox("选择文件", ["", *index.docs], key="rm_doc",
-                       format_func=lambda d: f"{index.docs[d].title}（{d}）" if d else "（请选择）")
+    doc = choose_document(index, "rm_doc")
     if not doc:
         return
     st.warning(f"将从知识库中删除《{index.docs[doc].title}》（{doc}）及其 {index.docs[doc].n_clauses} 条条款；"
