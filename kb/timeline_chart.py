@@ -1,7 +1,7 @@
 """The deadline timeline: one point per document and day, sized by how many fall due then.
 
 Dates are drawn on a UTC time scale (a browser in another time zone does not move 2025-12-31
-into 2026), over shaded year bands labelled 2025年, 2026年…, so a point due on the last day of
+into 2026), over shaded year bands labelled 2025, 2026…, so a point due on the last day of
 a year sits inside that year's band. A rule marks today (the reference date).
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ def chart_rows(rows: list[DeadlineRow], docs: dict[str, Document]) -> list[dict]
 
 def year_bands(rows: list[dict], today: dt.date) -> list[dict]:
     years = [int(r["期限"][:4]) for r in rows] + [today.year]
-    return [{"起": f"{y}-01-01", "止": f"{y}-12-31T23:59:59", "年": f"{y}年", "中": f"{y}-07-01", "带": y % 2}
+    return [{"起": f"{y}-01-01", "止": f"{y}-12-31T23:59:59", "年": str(y), "中": f"{y}-07-01", "带": y % 2}
             for y in range(min(years), max(years) + 1)]
 
 
@@ -70,7 +70,7 @@ def timeline_chart(rows: list[DeadlineRow], docs: dict[str, Document], today: dt
         x=alt.X("起:T", scale=x_scale, axis=x_axis), x2="止:T",
         color=alt.Color("带:N", scale=alt.Scale(range=["#f3f4f6", "#e5e7eb"]), legend=None),
     )
-    label = alt.Chart(bands).mark_text(baseline="top", dy=2, fontSize=12, color="#374151").encode(
+    label = alt.Chart(bands).mark_text(baseline="top", dy=2, fontSize=10, color="#374151").encode(
         x=alt.X("中:T", scale=x_scale, axis=x_axis), text="年:N", y=alt.value(0),
     )
     dots = alt.Chart(points).mark_circle(opacity=0.85).encode(
@@ -84,4 +84,5 @@ def timeline_chart(rows: list[DeadlineRow], docs: dict[str, Document], today: dt
     rule = alt.Chart(pd.DataFrame([{"今天": today.isoformat(), "说明": f"今天 {today.isoformat()}"}])).mark_rule(
         color="#111827", strokeDash=[4, 3]).encode(x=alt.X("今天:T", scale=x_scale, axis=x_axis), tooltip=["说明:N"])
     height = max(180, 36 * max(1, points["文件"].nunique() if len(points) else 1))
-    return alt.layer(band, label, dots, rule).properties(height=height)
+    # Independent colour scales: the bands' greys must not become the statuses' colours.
+    return alt.layer(band, label, dots, rule).resolve_scale(color="independent").properties(height=height)

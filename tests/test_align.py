@@ -108,9 +108,9 @@ def test_a_2025_12_31_point_is_drawn_within_2025(fake_index):
     ix = kbindex.load(fake_index)
     chart = timeline_chart(deadline_rows(ix, as_of=dt.date(2026, 11, 29)), ix.docs, dt.date(2026, 11, 29)).to_dict()
     datasets = chart["datasets"]
-    bands = next(v for v in datasets.values() if v and "年" in v[0])
+    bands = next(v for v in datasets.values() if v and "带" in v[0])
     points = next(v for v in datasets.values() if v and "数量" in v[0])
-    band_2025 = next(b for b in bands if b["年"] == "2025年")
+    band_2025 = next(b for b in bands if b["年"] == "2025")
     point = next(p for p in points if p["期限"] == "2025-12-31")
     assert band_2025["起"] <= point["期限"] <= band_2025["止"]
     assert all(layer["encoding"]["x"]["scale"]["type"] == "utc" for layer in chart["layer"])  # no time-zone shift

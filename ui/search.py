@@ -37,8 +37,10 @@ def units_of(index) -> list[str]:
 
 def search_filters(index) -> Filters:
     col_scope, col_valid = st.columns([3, 2])
-    scope = col_scope.segmented_control("范围", SCOPE_CHOICES, default=SCOPE_CHOICES[0], key="f_scope")
-    validity = col_valid.segmented_control("时效", VALIDITY_CHOICES, default=VALIDITY_CHOICES[0], key="f_validity")
+    st.session_state.setdefault("f_scope", SCOPE_CHOICES[0])  # a link may have set it (ui.session)
+    st.session_state.setdefault("f_validity", VALIDITY_CHOICES[0])
+    scope = col_scope.segmented_control("范围", SCOPE_CHOICES, key="f_scope")
+    validity = col_valid.segmented_control("时效", VALIDITY_CHOICES, key="f_validity")
     with st.expander("筛选条件", expanded=False):
         titles = {d.doc_id: f"{d.title}（{d.format}）" for d in index.docs.values()}
         docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs", placeholder="全部文件")
