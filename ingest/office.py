@@ -17,13 +17,12 @@ from pathlib import Path
 
 from kb.errors import ReadError
 
-from .tables import Table, split_header
+from .tables import split_header
 
 MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 MD_BULLET_RE = re.compile(r"^[-*+]\s+")
 MD_TABLE_RULE_RE = re.compile(r"^\|?\s*:?-{3,}")
 LIBREOFFICE_TIMEOUT = 120
-Block = "str | Table"
 
 
 PAGE_BREAK = "\f"

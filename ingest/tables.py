@@ -51,11 +51,6 @@ def row_line(cells: tuple[str, ...]) -> str:
     return CELL_SEP.join(cells)
 
 
-def _grid_rows(table) -> list[list[tuple]]:
-    """The cell boxes of a pdfplumber table, row by row (None for a merged cell)."""
-    return [list(row.cells) for row in table.rows]
-
-
 def pdf_tables(data: bytes) -> list[Table]:
     """Tables of 3 or more columns in a PDF, read cell by cell.
 
@@ -79,7 +74,7 @@ def pdf_tables(data: bytes) -> list[Table]:
                 height = page.height
                 for grid in grids:
                     rows = []
-                    for boxes in _grid_rows(grid):
+                    for boxes in (row.cells for row in grid.rows):  # None for a merged cell
                         cells, last = [], ""
                         for box in boxes:
                             if box is None:

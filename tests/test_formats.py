@@ -1,7 +1,6 @@
 """Office formats: OCR of scans, OFD, .doc/.wps, tables, limits. Samples in ../shared/formats."""
 import io
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata

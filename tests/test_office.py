@@ -1,6 +1,5 @@
 """A shared office tool: accounts and roles, the audit log, saved work, links, the memo, Chinese UI."""
 import io
-import json
 import os
 import re
 import shutil

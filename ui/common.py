@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-import streamlit as st
 
 from kb.render import escape
 from kb.timeline import STATUS_NAMES
