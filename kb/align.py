@@ -154,7 +154,7 @@ class Aligner:
             raise KBError(f"{lower} cannot be aligned against itself")
         clauses = self.index.clauses
         up = [c for c in clauses if c.doc_id in uppers and is_commitment(c)
-              and (not unit or matches_unit(unit, c.lead_units + c.partner_units))]
+              and (not unit or matches_unit(unit, c.units))]
         low = [c for c in clauses if c.doc_id == lower]
         if not up:
             return []

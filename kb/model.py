@@ -126,6 +126,11 @@ class Clause:
     table_cells: tuple[str, ...] = ()
 
     @property
+    def units(self) -> tuple[str, ...]:
+        """Every unit the clause names, leading or taking part."""
+        return self.lead_units + self.partner_units
+
+    @property
     def context(self) -> str:
         """Headings and lead phrase that situate the clause, for embedding and display."""
         parts = [t for t in self.section_titles if t]

@@ -68,13 +68,13 @@ class Filters:
 
     def accepts(self, c: Clause) -> bool:
         """Whether a clause passes every filter."""
-        if self.doc_ids and not any(c.doc_id == d or c.doc_id.startswith(d) for d in self.doc_ids):
+        if self.doc_ids and not self.names_file(c.doc_id):
             return False
         if self.issuer and self.issuer not in c.issuer:
             return False
         if (self.date_from or self.date_to) and not _in_range(c.doc_date, self.date_from, self.date_to):
             return False
-        if self.unit and not matches_unit(self.unit, c.lead_units + c.partner_units):
+        if self.unit and not matches_unit(self.unit, c.units):
             return False
         if self.has_deadline or self.due_from or self.due_to:
             return any(_in_range(d.due.isoformat(), self.due_from, self.due_to) for d in c.deadlines)
@@ -83,7 +83,7 @@ class Filters:
 
     def names_file(self, doc_id: str) -> bool:
         """Whether the filter names this file itself (then it is searched even as a second copy)."""
-        return any(doc_id == d or doc_id.startswith(d) for d in self.doc_ids)
+        return any(doc_id.startswith(d) for d in self.doc_ids)  # an id or its prefix
 
 
 def _in_range(iso: str, lo: dt.date | None, hi: dt.date | None) -> bool:

@@ -78,7 +78,7 @@ def deadline_rows(
         DeadlineRow(c, d, deadline_status(d, as_of))
         for c in unique_clauses(index.clauses)
         if (not doc or c.doc_id == doc or c.doc_id.startswith(doc))
-        and (not unit or matches_unit(unit, c.lead_units + c.partner_units))
+        and (not unit or matches_unit(unit, c.units))
         for d in c.deadlines
         if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)
     ]

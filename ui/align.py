@@ -11,7 +11,7 @@ from kb.scope import LEVEL_NAMES
 from kb.timeline_chart import short_name
 from kb.validity import validities
 
-from .common import DOCX_MIME, XLSX_MIME, today
+from .common import DOCX_MIME, XLSX_MIME, today, units_of
 
 ALL = "（全部）"
 
@@ -36,8 +36,7 @@ def align_page(index) -> None:
     offered = [d for d in higher if not (hide and valid[d].status in ("expired", "superseded"))]
     uppers = st.multiselect("上级文件", offered, default=offered, format_func=name, key="a_uppers")
     col1, col2 = st.columns(2)
-    units = sorted({u for c in index.clauses if c.doc_id in uppers for u in c.lead_units + c.partner_units})
-    unit = col1.selectbox("牵头或参与单位", [ALL, *units], key="a_unit")
+    unit = col1.selectbox("牵头或参与单位", [ALL, *units_of(c for c in index.clauses if c.doc_id in uppers)], key="a_unit")
     statuses = col2.multiselect("状态", list(STATUSES), format_func=STATUS_NAMES.get, key="a_status", placeholder="全部状态")
     if not uppers:
         st.info("没有上级文件可以对照：请选择本级文件和上级文件。")

@@ -14,6 +14,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_BADGE = {"overdue": "red", "due_soon": "orange", "open": "green", "started": "gray"}
 
 
+def units_of(clauses) -> list[str]:
+    """The units the clauses name, sorted, for a unit picker."""
+    return sorted({u for c in clauses for u in c.units})
+
+
 def deadline_badges(clause, as_of: dt.date) -> str:
     from kb.timeline import deadline_status
 

@@ -15,7 +15,7 @@ from kb.search import MAX_QUERY_CHARS, Filters
 from .basket import basket, save_basket
 from .clause_view import full_item_view, linked_clause, neighbours_view
 from .session import state, user
-from .common import deadline_badges, target_badges, today, unit_line
+from .common import deadline_badges, target_badges, today, unit_line, units_of
 
 RECENT_SHOWN = 5
 SCOPE_CHOICES = ("全部", "国家", "省", "市", "县区")
@@ -29,10 +29,6 @@ def reset_filters() -> None:
         st.session_state.pop(key, None)
     st.session_state["f_scope"] = SCOPE_CHOICES[0]
     st.session_state["f_validity"] = VALIDITY_CHOICES[0]
-
-
-def units_of(index) -> list[str]:
-    return sorted({u for c in index.clauses for u in c.lead_units + c.partner_units})
 
 
 def search_filters(index) -> Filters:
@@ -53,7 +49,7 @@ def search_filters(index) -> Filters:
         col3, col4 = st.columns(2)
         due_from = col3.date_input("期限自", value=None, key="f_due_from")
         due_to = col4.date_input("期限至", value=None, key="f_due_to")
-        unit = st.selectbox("牵头或参与单位", ["（全部）", *units_of(index)], key="f_unit")
+        unit = st.selectbox("牵头或参与单位", ["（全部）", *units_of(index.clauses)], key="f_unit")
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
     return Filters(doc_ids=tuple(docs), issuer="" if issuer == "（全部）" else issuer, date_from=date_from,
                    date_to=date_to, has_deadline=has_deadline, due_from=due_from, due_to=due_to,
