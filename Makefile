@@ -6,37 +6,44 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 INDEX ?= index
+STORE ?=# e.g. make run STORE=milvus:./kb.db (README, "Scaling out")
+STORE_ARG := $(if $(STORE),--store $(STORE))
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test index bench install install-dev browser clean
+.PHONY: run test index bench install install-milvus install-dev browser clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-st.txt requirements-dev.txt
+$(VENV)/.milvus: $(VENV)/.runtime requirements-milvus.txt
+	$(PIP) install -r requirements-milvus.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime $(VENV)/.milvus requirements-st.txt requirements-dev.txt
 	$(PIP) install torch==2.13.0
 	$(PIP) install -r requirements-st.txt -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.runtime
+install-milvus: $(VENV)/.milvus
 install-dev: $(VENV)/.dev
 
 # Incremental: unchanged files cost nothing, changed ones are re-read, deleted ones dropped.
 # Exit 3 (some file skipped) is reported and not fatal; an index this version cannot read
 # (exit 1: other schema, damaged) is rebuilt from corpus/.
-index: install
-	@rc=0; OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) --prune || rc=$$?; \
-	if [ $$rc -eq 1 ]; then echo "Rebuilding $(INDEX) from corpus/"; \
-		OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) --rebuild || [ $$? -eq 3 ]; \
+index: install $(if $(STORE),$(VENV)/.milvus)
+	@rc=0; OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) $(STORE_ARG) --prune || rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "Rebuilding $(INDEX) $(STORE) from corpus/"; \
+		OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) $(STORE_ARG) --rebuild || [ $$? -eq 3 ]; \
 	elif [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi
 
 # `kb serve` refuses an address other than loopback while no account exists (python -m kb users add …).
 run: index
-	$(PY) -m kb serve --address $(ADDRESS) --port $(PORT) --index $(INDEX)
+	$(PY) -m kb serve --address $(ADDRESS) --port $(PORT) --index $(INDEX) $(STORE_ARG)
 
 # Debian's Chromium and its driver for the end-to-end browser test (root, as CI runs).
 browser:
@@ -46,7 +53,7 @@ browser:
 test: install-dev browser
 	$(PY) -m pytest -q
 
-bench: install
+bench: install-milvus
 	OMP_NUM_THREADS=1 $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

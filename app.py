@@ -1,6 +1,6 @@
 """政策条款知识库 — the browser app. UI only: every rule lives in kb/ and ingest/; pages in ui/.
 
-Run: streamlit run app.py -- --index DIR   (or KB_INDEX=DIR; default index/)
+Run: streamlit run app.py -- --index DIR [--store milvus:URI]   (or KB_INDEX=DIR, KB_STORE=URI; default index/)
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import streamlit as st
 
 from kb.errors import KBError
 from kb.live import LiveIndex
+from kb.store import STORE_ENV
 from ui.align import align_page
 from ui.basket import basket_sidebar, print_view
 from ui.deadlines import deadlines_page
@@ -24,14 +25,20 @@ PAGES = ("条款检索", "期限跟踪", "对标对表", "文件管理")
 
 
 def index_path() -> str:
+    """The index folder; a ``--store`` given to the app is put in ``KB_STORE``, which every
+    reader and writer of this process (search, uploads, edits) then uses."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--index", default=os.environ.get("KB_INDEX", "index"))
-    return parser.parse_known_args(sys.argv[1:])[0].index
+    parser.add_argument("--store", default=None)
+    args = parser.parse_known_args(sys.argv[1:])[0]
+    if args.store is not None:
+        os.environ[STORE_ENV] = args.store
+    return args.index
 
 
 @st.cache_resource(show_spinner="正在加载索引和模型…")
-def live_index(path: str) -> LiveIndex:
-    live = LiveIndex(path)
+def live_index(path: str, store: str) -> LiveIndex:
+    live = LiveIndex(path, store)
     _ = live.searcher.index.encoder  # load the model once per process, not on the first query
     return live
 
@@ -43,7 +50,7 @@ def main() -> None:
     path = index_path()
     user = sign_in(path)
     try:
-        searcher = live_index(path).searcher  # one index generation for the whole run; a new one is picked up
+        searcher = live_index(path, os.environ.get(STORE_ENV, "")).searcher  # one index generation for the whole run; a new one is picked up
     except KBError as exc:
         st.error(translate_error(str(exc)))
         st.stop()
@@ -71,7 +78,7 @@ def main() -> None:
 
 def translate_error(message: str) -> str:
     """The index's load errors in Chinese, with the command kept as it is."""
-    if message.startswith("no index at"):
+    if message.startswith(("no index at", "no index in")):
         return f"还没有索引。请先建立索引：{message.split('build it with: ', 1)[-1]}"
     if "rebuild it with:" in message:
         return f"索引无法读取，需要重建：{message.split('rebuild it with: ', 1)[-1]}"

@@ -7,7 +7,8 @@ Sections: 1 retrieval quality (each retriever, RRF, shipped fusion with the home
 and off) and the relevance floor · 2 deadlines · 3 ingest throughput against the encoder's raw
 throughput · 4 query latency against encoding alone, with 1 and 2 threads, 1 and 4 searchers ·
 5 growth to 10× and 100× the clauses (flat FAISS against HNSW) · 6 OCR seconds a page, a scanned
-10-page PDF against the same pages with a text layer. Ratios are the figures: absolute
+10-page PDF against the same pages with a text layer · 7 the Milvus store on milvus-lite beside
+the index folder (bench/store_bench.py). Ratios are the figures: absolute
 times drift on shared machines, ratios measured in the same run hold.
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ RAW_SAMPLE = 800
 import numpy as np  # noqa: E402
 
 from kb import SEARCH_THREADS  # noqa: E402
+from store_bench import bench_milvus, report_milvus  # noqa: E402
 from kb.text import char_bigrams, normalize  # noqa: E402
 
 
@@ -402,6 +404,8 @@ def report(res: dict) -> str:
                   f"image-only PDF): {o['ocr_s']:.1f} s = **{o['ocr_per_page']:.2f} s a page** on {os.cpu_count()} cores, "
                   f"{o['ocr_clauses']} clauses",
                   f"- ingest of the same pages with their text layer: {o['text_layer_s']:.1f} s, {o['text_clauses']} clauses"]
+    if res.get("store"):
+        lines += report_milvus(res["store"])
     return "\n".join(lines) + "\n"
 
 
@@ -428,12 +432,14 @@ def main() -> int:
     queries = [r[0] for f in files + corpus_files for r in read_tsv(f)] or fallback_queries(full)
     print("query latency …", flush=True)
     query = bench_query(full, queries)
+    print("milvus-lite …", flush=True)
+    store = bench_milvus(full, WORK, files + corpus_files)
     print("OCR …", flush=True)
     ocr = bench_ocr()
     print("growth …", flush=True)
     growth = [] if args.skip_growth else bench_growth(full, queries)
     res = dict(date=dt.date.today().isoformat(), total_s=time.perf_counter() - start, quality=quality, relevance=relevance, deadlines=deadlines,
-               ingest=ingest_res, query=query, growth=growth, ocr=ocr,
+               ingest=ingest_res, query=query, growth=growth, ocr=ocr, store=store,
                machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
                        f"Python {platform.python_version()}")
     text = report(res)

@@ -15,7 +15,8 @@ EXIT_SKIPPED = 3
 def _parser() -> ArgumentParser:
     p = ArgumentParser(prog="python -m ingest", description="Ingest .txt/.pdf/.docx/.html/.doc/.wps/.ofd files, scans (.png/.jpg/.tif) and folders.")
     p.add_argument("paths", nargs="*", help="files or folders")
-    p.add_argument("--index", default="index")
+    p.add_argument("--index", default="index", help="the index folder (with Milvus: the audit log and uploads)")
+    p.add_argument("--store", default=None, help="milvus:./kb.db or milvus:http://host:19530 (default: KB_STORE, else the index folder)")
     p.add_argument("--encoder", default=None, help="e5 (default), st:MODEL_FOLDER, or fake (tests)")
     p.add_argument("--remove", action="append", default=[], metavar="DOC_ID", help="drop a document")
     p.add_argument("--rebuild", action="store_true", help="build the index anew")
@@ -33,11 +34,11 @@ def main(argv=None) -> int:
     from .pipeline import ingest
 
     report = ingest(args.paths, args.index, encoder_spec=args.encoder, remove=args.remove,
-                    rebuild=args.rebuild, prune=args.prune, progress=None if args.quiet else _progress())
+                    rebuild=args.rebuild, prune=args.prune, progress=None if args.quiet else _progress(), store=args.store)
     for path, reason in report.skipped:
         print(f"Skipped {path}: {reason}", file=sys.stderr)
     summary = (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.clauses} clauses in {args.index}")
+               f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.clauses} clauses in {args.store or args.index}")
     print(summary if report.written or report.removed else summary + " (nothing to write)")
     return EXIT_SKIPPED if report.skipped else 0
 

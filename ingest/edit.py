@@ -1,7 +1,7 @@
 """Correct a document's metadata (title, issuer, 文号, date, level) without re-encoding it.
 
 The correction is written as the document's row in the ``catalog.tsv`` that governs its file
-(created beside the file when there is none), so a later re-ingest keeps it; the index gets a
+(created beside the file when there is none), so a later re-ingest keeps it; the store gets a
 new generation with the same vectors and the clauses' document fields updated.
 """
 from __future__ import annotations
@@ -12,9 +12,10 @@ from pathlib import Path
 
 from kb import audit
 from kb import index as kbindex
+from kb import store as stores
 from kb.errors import KBError
 from kb.scope import LEVEL_BY_NAME, LEVEL_NAMES
-from kb.text import char_bigrams, tokenizer_for
+from kb.store.base import Change
 
 from .metadata import CATALOG_FIELDS, CATALOG_NAME, find_catalog, issuer_level
 
@@ -51,7 +52,7 @@ def write_catalog_row(path: Path, values: dict[str, str]) -> Path:
     return catalog
 
 
-def edit_metadata(index_dir: str | Path, doc_id: str, changes: dict[str, str], user: str) -> None:
+def edit_metadata(index_dir: str | Path, doc_id: str, changes: dict[str, str], user: str, store: str | None = None) -> None:
     """Apply ``changes`` (keys from ``EDITABLE``; level as 国家/省/市/县区) to one document.
 
     Raises:
@@ -70,7 +71,7 @@ def edit_metadata(index_dir: str | Path, doc_id: str, changes: dict[str, str], u
     if changes.get("level") and changes["level"] not in LEVEL_BY_NAME:
         raise KBError(f"unknown level {changes['level']!r}; use {', '.join(LEVEL_NAMES[k] for k in range(4))}")
     with kbindex.writer_lock(index_dir):
-        ix = kbindex.load(index_dir)
+        ix = stores.open_store(index_dir, store)
         if doc_id not in ix.docs:
             raise KBError(f"no document {doc_id!r} in {index_dir}")
         doc = ix.docs[doc_id]
@@ -81,12 +82,9 @@ def edit_metadata(index_dir: str | Path, doc_id: str, changes: dict[str, str], u
         new_doc = dataclasses.replace(doc, **fields, level=level)
         clause_fields = {"title": new_doc.title, "issuer": new_doc.issuer, "doc_number": new_doc.doc_number,
                          "doc_date": new_doc.date}
-        clauses = [dataclasses.replace(c, **clause_fields) if c.doc_id == doc_id else c for c in ix.clauses]
-        from .pipeline import retrieval_text
-
-        tokenizer = tokenizer_for(tuple(ix.tokenizer.terms))
-        texts = [retrieval_text(c) for c in clauses]
-        docs = [new_doc if d.doc_id == doc_id else d for d in ix.docs.values()]
-        kbindex.write(index_dir, docs, clauses, ix.vectors(), [tokenizer.tokens(t) for t in texts],
-                      [char_bigrams(t) for t in texts], list(ix.tokenizer.terms), ix.encoder_info)
+        own = ix.clauses_of(doc_id)
+        change = Change(docs={d: new_doc if d == doc_id else v for d, v in ix.docs.items()},
+                        clauses=[dataclasses.replace(c, **clause_fields) for c in own], vectors=ix.vectors_of(own),
+                        written={doc_id}, removed=set(), terms=list(ix.tokenizer.terms), encoder=ix.encoder_info)
+        stores.apply(index_dir, store, ix, change)
         audit.append(index_dir, user, "edit", doc_id, doc.sha256, changes=changes)

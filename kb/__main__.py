@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import index as kbindex
+from . import store as stores
 from .cite import citation, location
 from .cli import ArgumentParser, parse_date, run
 from .errors import KBError
@@ -79,7 +80,9 @@ def _parser() -> ArgumentParser:
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
     for sp in (s, d, c, a, o, u, v):
-        sp.add_argument("--index", default=DEFAULT_INDEX)
+        sp.add_argument("--index", default=DEFAULT_INDEX, help="the index folder (with Milvus: the audit log, accounts, uploads)")
+    for sp in (s, d, c, a, o, v):
+        sp.add_argument("--store", default=None, help="milvus:./kb.db or milvus:http://host:19530 (default: KB_STORE, else the index folder)")
     return p
 
 
@@ -87,7 +90,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.cmd in ("users", "serve"):
         return {"users": cmd_users, "serve": cmd_serve}[args.cmd](args)
-    index = kbindex.load(args.index)
+    index = stores.open_store(args.index, args.store)
     commands = {"search": cmd_search, "deadlines": cmd_deadlines, "cite": cmd_cite, "docs": cmd_docs, "align": cmd_align}
     return commands[args.cmd](index, args)
 
@@ -203,11 +206,19 @@ def cmd_users(args) -> int:
 
 def cmd_serve(args) -> int:
     check_serving(args.index, args.address)
-    kbindex.read_manifest(args.index)
+    uri = stores.store_uri(args.store)
+    if uri:
+        stores.open_store(args.index, uri)
+        from .store import milvus
+
+        milvus.close(uri[len(stores.MILVUS):])  # the app opens it (milvus-lite admits one process)
+    else:
+        kbindex.read_manifest(args.index)
     app = Path(__file__).resolve().parents[1] / "app.py"
     os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", args.address,
                               "--server.port", str(args.port), "--server.headless", "true",
-                              "--browser.gatherUsageStats", "false", "--", "--index", str(args.index)])
+                              "--browser.gatherUsageStats", "false", "--", "--index", str(args.index),
+                              *(["--store", uri] if uri else [])])
     return 0  # pragma: no cover - execv does not return
 
 

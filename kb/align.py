@@ -117,7 +117,7 @@ class Aligner:
 
     def __init__(self, index: Index):
         self.index = index
-        self.families = Families(index.docs, index.clauses)
+        self.families = Families(index.docs, index.clauses_of)
         self.jurisdictions = {d: doc_jurisdiction(doc) for d, doc in index.docs.items()}
 
     def resolve(self, name: str) -> str:
@@ -174,8 +174,7 @@ class Aligner:
 
     def _scores(self, up: list[Clause], low: list[Clause]) -> np.ndarray:
         """Pair scores (upper × lower), as the cross-references score them."""
-        vec = lambda cs: self.index.faiss_index.reconstruct_batch(  # noqa: E731
-            np.array([self.index.position(c.clause_id) for c in cs], dtype=np.int64))
+        vec = self.index.vectors_of
         return pair_scores([c.text for c in up], vec(up), [c.text for c in low], vec(low))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
+from typing import Callable
 
 from .model import Clause, Document
 from .text import normalize
@@ -23,9 +24,14 @@ def family_key(doc: Document) -> tuple[str, str, str]:
 
 
 class Families:
-    """The families of an index's documents, and the page of a clause in its paged twin."""
+    """The families of an index's documents, and the page of a clause in its paged twin.
 
-    def __init__(self, docs: dict[str, Document], clauses: list[Clause]):
+    Args:
+        docs: the documents by id.
+        clauses_of: a document's clauses (read only for paged twins, when a page is asked for).
+    """
+
+    def __init__(self, docs: dict[str, Document], clauses_of: Callable[[str], list[Clause]]):
         groups: dict[tuple, list[Document]] = defaultdict(list)
         for d in docs.values():
             groups[family_key(d)].append(d)
@@ -38,7 +44,7 @@ class Families:
                 self.primary[d.doc_id] = best.doc_id
                 if paged:
                     self.paged[d.doc_id] = min(paged, key=lambda d: d.doc_id).doc_id
-        self._clauses = clauses
+        self._clauses_of = clauses_of
         self._grams: dict[str, dict[str, int]] = {}
 
     def is_secondary(self, doc_id: str) -> bool:
@@ -63,8 +69,8 @@ class Families:
     def _page_grams(self, doc_id: str) -> dict[str, int]:
         if doc_id not in self._grams:
             table: dict[str, int] = {}
-            for c in self._clauses:
-                if c.doc_id == doc_id and c.page is not None:
+            for c in self._clauses_of(doc_id):
+                if c.page is not None:
                     for g in _shingles(normalize(c.text)):
                         table.setdefault(g, c.page)
             self._grams[doc_id] = table

@@ -31,10 +31,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoders import Encoder, EncoderInfo, encoder_for
+from .encoders import Encoder, EncoderInfo
 from .errors import KBError
 from .model import Clause, Document
-from .text import Tokenizer, tokenizer_for
+from .store.base import Change
+from .store.files import FilesSearch
+from .text import Tokenizer, char_bigrams, retrieval_text, tokenizer_for
 
 SCHEMA_VERSION = 2  # 2: the character-bigram field, clauses with units
 MANIFEST = "manifest.json"
@@ -72,8 +74,8 @@ def corpus_hash(docs: list[Document]) -> str:
 
 
 @dataclass
-class Index:
-    """A loaded index. ``encoder`` is built on first use (queries need it, listings don't)."""
+class Index(FilesSearch):
+    """A loaded index folder: the default store. ``encoder`` is built on first use."""
 
     path: Path
     manifest: dict
@@ -85,6 +87,8 @@ class Index:
     bm25_chars: object = None
     _encoder: Encoder | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
+    _by_doc: dict[str, list[Clause]] | None = field(default=None, repr=False)
+    _doc_rows: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def encoder_info(self) -> EncoderInfo:
@@ -95,44 +99,18 @@ class Index:
         return int(self.manifest["generation"])
 
     @property
-    def encoder(self) -> Encoder:
-        if self._encoder is None:
-            self._encoder = encoder_for(self.encoder_info)
-        return self._encoder
+    def label(self) -> str:
+        return str(self.path)
 
     def vectors(self) -> np.ndarray:
         """All clause vectors, row i for clause i."""
         n = self.faiss_index.ntotal
         return self.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.encoder_info.dim), np.float32)
 
-    def position(self, clause_id: str) -> int:
-        """Row of a clause (its vector's id).
-
-        Raises:
-            KBError: no such clause.
-        """
-        if self._positions is None:
-            self._positions = {c.clause_id: i for i, c in enumerate(self.clauses)}
-        try:
-            return self._positions[clause_id]
-        except KeyError:
-            raise KBError(f"no clause {clause_id!r} in {self.path}; find ids with: python -m kb search QUERY --index {self.path}") from None
-
-    def has_clause(self, clause_id: str) -> bool:
-        try:
-            self.position(clause_id)
-        except KBError:
-            return False
-        return True
-
-    def clause(self, clause_id: str) -> Clause:
-        return self.clauses[self.position(clause_id)]
-
-    def neighbours(self, clause: Clause, before: int = 2, after: int = 2) -> list[Clause]:
-        """The clauses around ``clause`` in its document, itself included (a document's clauses are contiguous)."""
-        i = self.position(clause.clause_id)
-        lo, hi = max(0, i - before), min(len(self.clauses), i + after + 1)
-        return [c for c in self.clauses[lo:hi] if c.doc_id == clause.doc_id]
+    def vectors_of(self, clauses: list[Clause]) -> np.ndarray:
+        if not clauses:
+            return np.zeros((0, self.encoder_info.dim), np.float32)
+        return self.faiss_index.reconstruct_batch(np.array([self.position(c.clause_id) for c in clauses], dtype=np.int64))
 
 
 def read_manifest(index_dir: str | Path) -> dict:
@@ -277,6 +255,23 @@ def write(
     _commit_manifest(index_dir, manifest)
     _remove_old(index_dir, keep={gen, previous})
     return manifest
+
+
+def apply(index_dir: str | Path, old: Index | None, change: Change) -> dict:
+    """Write ``change`` over ``old`` as a new generation: the kept clauses keep their vectors,
+    clauses in the order of ``change.docs``. Call under ``writer_lock``."""
+    replaced = change.written | change.removed
+    kept = [c for c in (old.clauses if old else []) if c.doc_id not in replaced]
+    vectors = np.concatenate([old.vectors_of(kept) if old else np.zeros((0, change.encoder.dim), np.float32),
+                              np.asarray(change.vectors, dtype=np.float32).reshape(-1, change.encoder.dim)])
+    clauses = kept + change.clauses
+    order = {d: i for i, d in enumerate(change.docs)}
+    rows = sorted(range(len(clauses)), key=lambda i: order[clauses[i].doc_id])  # stable: in-document order kept
+    clauses, vectors = [clauses[i] for i in rows], vectors[rows]
+    tokenizer = tokenizer_for(tuple(change.terms))
+    texts = [retrieval_text(c) for c in clauses]
+    return write(index_dir, list(change.docs.values()), clauses, vectors, [tokenizer.tokens(t) for t in texts],
+                 [char_bigrams(t) for t in texts], change.terms, change.encoder)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -1,4 +1,4 @@
-"""An index that follows the folder: a reader picks up a newly committed generation by itself."""
+"""An index that follows its store: a reader picks up a newly committed generation by itself."""
 from __future__ import annotations
 
 import json
@@ -7,24 +7,26 @@ import time
 from pathlib import Path
 
 from . import index as kbindex
+from . import store as stores
 from .errors import KBError
 from .search import Searcher
+from .store.base import Store
 
 LOAD_ATTEMPTS = 3
 
 
-def load_consistent(path: str | Path) -> kbindex.Index:
-    """Load the index, retrying when a writer commits (and cleans up) while we read.
+def load_consistent(path: str | Path, store: str | None = None) -> Store:
+    """Open the store, retrying when a writer commits (and cleans up) while we read.
 
     Raises:
         KBError: the index is missing or damaged (not merely replaced under us).
     """
     for attempt in range(LOAD_ATTEMPTS):
-        before = current_generation(path)
+        before = stores.generation(path, store)
         try:
-            return kbindex.load(path)
+            return stores.open_store(path, store)
         except KBError:
-            if attempt == LOAD_ATTEMPTS - 1 or current_generation(path) == before:
+            if attempt == LOAD_ATTEMPTS - 1 or stores.generation(path, store) == before:
                 raise
             time.sleep(0.05)
     raise AssertionError("unreachable")
@@ -45,21 +47,22 @@ class LiveIndex:
     costs the file loads, not a model load.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, store: str | None = None):
         self.path = Path(path)
+        self.store = store
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
 
     @property
-    def index(self) -> kbindex.Index:
+    def index(self) -> Store:
         return self.searcher.index
 
     @property
     def searcher(self) -> Searcher:
-        gen = current_generation(self.path)
+        gen = stores.generation(self.path, self.store)
         with self._lock:
             if self._searcher is None or gen is None or self._searcher.index.generation != gen:
-                fresh = load_consistent(self.path)
+                fresh = load_consistent(self.path, self.store)
                 old = self._searcher.index if self._searcher else None
                 if old is not None and old._encoder is not None and old.encoder_info == fresh.encoder_info:
                     fresh._encoder = old._encoder

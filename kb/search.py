@@ -21,11 +21,11 @@ import numpy as np
 
 from .deadlines import mentions_date
 from .errors import KBError
-from .index import Index
 from .families import Families
-from .model import Clause, Hit
+from .model import Clause, Document, Hit
 from .relevance import is_relevant
 from .scope import Scope, ScopeResolver
+from .store.base import RETRIEVERS, Candidates, Store, Where
 from .text import char_bigrams, normalize
 from .units import matches_unit
 from .validity import Validity, validities
@@ -66,20 +66,13 @@ class Filters:
     def __bool__(self) -> bool:
         return any(getattr(self, f) for f in self.__dataclass_fields__ if f != "as_of")
 
-    def accepts(self, c: Clause) -> bool:
-        """Whether a clause passes every filter."""
-        if self.doc_ids and not self.names_file(c.doc_id):
+    def accepts_doc(self, doc: Document) -> bool:
+        """Whether a document passes the document-level filters (file, issuer, date)."""
+        if self.doc_ids and not self.names_file(doc.doc_id):
             return False
-        if self.issuer and self.issuer not in c.issuer:
+        if self.issuer and self.issuer not in doc.issuer:
             return False
-        if (self.date_from or self.date_to) and not _in_range(c.doc_date, self.date_from, self.date_to):
-            return False
-        if self.unit and not matches_unit(self.unit, c.units):
-            return False
-        if self.has_deadline or self.due_from or self.due_to:
-            return any(_in_range(d.due.isoformat(), self.due_from, self.due_to) for d in c.deadlines)
-        return True
-
+        return not (self.date_from or self.date_to) or _in_range(doc.date, self.date_from, self.date_to)
 
     def names_file(self, doc_id: str) -> bool:
         """Whether the filter names this file itself (then it is searched even as a second copy)."""
@@ -162,23 +155,14 @@ class Searcher:
             documents; "" or "无": no home preference.
     """
 
-    def __init__(self, index: Index, fusion: Fusion = DEFAULT_FUSION, home: str | None = None):
+    def __init__(self, index: Store, fusion: Fusion = DEFAULT_FUSION, home: str | None = None):
         self.index = index
         self.fusion = fusion
         self._query_cache: dict[str, np.ndarray] = {}
         self.scopes = ScopeResolver(index.docs.values())
-        self.families = Families(index.docs, index.clauses)
+        self.families = Families(index.docs, index.clauses_of)
         self.home = self.scopes.default_home() if home is None else home
-        doc_ids = np.array([c.doc_id for c in index.clauses], dtype=object)
-        self._doc_rows = {d: np.flatnonzero(doc_ids == d) for d in index.docs}
-        self._secondary = self._rows_of(d for d in index.docs if self.families.is_secondary(d))
         self._validity: tuple[dt.date, dict[str, Validity]] | None = None
-
-    def _rows_of(self, doc_ids) -> np.ndarray:
-        mask = np.zeros(len(self.index.clauses), dtype=bool)
-        for d in doc_ids:
-            mask[self._doc_rows.get(d, [])] = True
-        return mask
 
     def validity(self, as_of: dt.date | None = None) -> dict[str, Validity]:
         """Each document's validity on ``as_of`` (default today)."""
@@ -218,127 +202,90 @@ class Searcher:
         query = check_query(query)
         fusion = fusion or self.fusion
         scope = self.scopes.read(query, self.home if home is None else home)
-        allowed = self._allowed(filters)
-        if allowed is not None and not allowed.any():
+        where = self._where(filters)
+        if where is NOTHING:
             return Results(query, scope, [])
-        depth = max(fusion.depth, top * 3)
-        words = self._lexical(self.index.bm25, self.index.tokenizer.tokens(query), allowed)
-        chars = self._lexical(self.index.bm25_chars, char_bigrams(query), allowed)
-        plain = fusion.method in PLAIN_METHODS
-        dense_ids = self._dense_top(query, depth, allowed) if fusion.method not in ("bm25", "chars") else _NONE
-        ranked = {"dense": dense_ids, "bm25": _top_ids(words, depth), "chars": _top_ids(chars, depth)}
-        used = tuple(ranked) if fusion.method in ("weighted", "rrf") else (fusion.method,)
-        cand = np.unique(np.concatenate([ranked[k] for k in used])).astype(np.int64)
-        if not len(cand):
+        used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
+        cands = self.index.candidates(self.embed(query), self.index.tokenizer.tokens(query), char_bigrams(query),
+                                      max(fusion.depth, top * 3), where, used)
+        if not cands.clauses:
             return Results(query, scope, [])
-        dense = self._dense_scores(query, cand)
-        fused = _fuse(fusion, {"dense": dense, "bm25": words[cand], "chars": chars[cand]}, cand, ranked)
-        if not plain:
-            fused = fused + self._preferences(fusion, query, scope, cand)
+        fused = _fuse(fusion, cands)
+        if fusion.method not in PLAIN_METHODS:
+            fused = fused + self._preferences(fusion, query, scope, cands.clauses)
             scope = dataclasses.replace(scope, home_applied=bool(scope.home) and not scope.from_query and fusion.home_boost > 0)
         else:
             scope = dataclasses.replace(scope, doc_ids=frozenset(), levels=(), places=(), words=())
-        ranks = {k: {int(i): r + 1 for r, i in enumerate(v)} for k, v in ranked.items()}
         status = {d: v.status for d, v in self.validity(filters.as_of).items()}
-        return Results(query, scope, self._hits(query, cand, fused, dense, words[cand], ranks, top, status))
+        return Results(query, scope, self._hits(query, cands, fused, top, status))
 
-    def _allowed(self, filters: Filters) -> np.ndarray | None:
-        """Rows a search may return: the filters' and, for each family, its text source only."""
-        allowed = np.array([filters.accepts(c) for c in self.index.clauses]) if filters else None
+    def _where(self, filters: Filters) -> Where | None:
+        """The filters in the store's terms: document-level ones resolved to document ids (a
+        family's second copy left out unless named), a unit resolved to the names it matches.
+        ``NOTHING`` when no clause can pass."""
+        docs = self.index.docs
+        keep = {d for d, doc in docs.items() if filters.accepts_doc(doc)
+                and (not self.families.is_secondary(d) or filters.names_file(d))}
         if filters.levels:
-            allowed &= self._rows_of(d for d, j in self.scopes.jurisdictions.items() if j.level in filters.levels)
+            keep &= {d for d, j in self.scopes.jurisdictions.items() if j.level in filters.levels}
         if filters.in_force:
-            valid = self.validity(filters.as_of)
-            allowed &= self._rows_of(d for d, v in valid.items() if v.status == "in_force")
-        if not self._secondary.any():
-            return allowed
-        keep = ~self._secondary | self._rows_of(d for d in self.index.docs if filters.names_file(d))
-        return keep if allowed is None else allowed & keep
+            keep &= {d for d, v in self.validity(filters.as_of).items() if v.status == "in_force"}
+        units = tuple(u for u in self.index.units() if matches_unit(filters.unit, (u,))) if filters.unit else ()
+        if not keep or (filters.unit and not units):
+            return NOTHING
+        where = Where(doc_ids=None if len(keep) == len(docs) else frozenset(keep), units=units,
+                      has_deadline=filters.has_deadline, due_from=filters.due_from, due_to=filters.due_to)
+        return None if where == Where() else where
 
-    def _preferences(self, fusion: Fusion, query: str, scope: Scope, cand: np.ndarray) -> np.ndarray:
+    def _preferences(self, fusion: Fusion, query: str, scope: Scope, clauses: list[Clause]) -> np.ndarray:
         """The boosts: a date for a "when" question, the query's scope, else the home jurisdiction."""
-        clauses = self.index.clauses
-        out = np.zeros(len(cand))
+        out = np.zeros(len(clauses))
         if fusion.when_boost and WHEN_QUESTION_RE.search(query):
-            out += fusion.when_boost * np.array([mentions_date(clauses[i].text) for i in cand])
+            out += fusion.when_boost * np.array([mentions_date(c.text) for c in clauses])
         if scope.from_query:
-            out += fusion.scope_boost * self._rows_of(scope.doc_ids)[cand]
+            out += fusion.scope_boost * np.array([c.doc_id in scope.doc_ids for c in clauses])
         elif scope.home:
-            home = self.scopes.home_docs(scope.home)
-            out += fusion.home_boost * self._rows_of(home)[cand]
+            home = set(self.scopes.home_docs(scope.home))
+            out += fusion.home_boost * np.array([c.doc_id in home for c in clauses])
         return out
 
-    def _hits(self, query, cand, fused, dense, words, ranks, top, status) -> list[Hit]:
+    def _hits(self, query: str, cands: Candidates, fused: np.ndarray, top: int, status: dict[str, str]) -> list[Hit]:
         """The best ``top`` candidates as hits, each clause text once per family, with its page
         and its document's validity (``status`` by doc_id)."""
         tokens = self.index.tokenizer.tokens(query)
+        ranks = {k: {i: r + 1 for r, i in enumerate(v)} for k, v in cands.ranked.items()}
         hits, seen = [], set()
-        for k in np.argsort(-fused, kind="stable"):
-            i = int(cand[k])
-            c = self.index.clauses[i]
+        for k in np.argsort(-fused, kind="stable").tolist():
+            c = cands.clauses[k]
             key = (self.families.primary.get(c.doc_id, c.doc_id), normalize(c.text))
             if key in seen:
                 continue
             seen.add(key)
             hits.append(Hit(
                 clause=self.families.with_page(c), score=round(float(fused[k]), 6), rank=len(hits) + 1,
-                dense_rank=ranks["dense"].get(i), bm25_rank=ranks["bm25"].get(i),
-                dense_score=round(float(dense[k]), 6), bm25_score=round(float(words[k]), 6),
+                dense_rank=ranks["dense"].get(k), bm25_rank=ranks["bm25"].get(k),
+                dense_score=round(float(cands.dense[k]), 6), bm25_score=round(float(cands.words[k]), 6),
                 matched_terms=tuple(self.index.tokenizer.matched_terms(tokens, c.text)),
-                relevant=is_relevant(query, c, float(dense[k]), self.index.encoder_info.backend),
+                relevant=is_relevant(query, c, float(cands.dense[k]), self.index.encoder_info.backend),
                 doc_status=status.get(c.doc_id, ""),
             ))
             if len(hits) == top:
                 break
         return hits
 
-    def _lexical(self, bm25, tokens: list[str], allowed: np.ndarray | None) -> np.ndarray:
-        """BM25 scores of every clause for ``tokens`` (zero where not allowed)."""
-        known = [t for t in tokens if bm25 is not None and t in bm25.vocab_dict]
-        if not known:
-            return np.zeros(len(self.index.clauses), dtype=np.float32)
-        mask = allowed.astype(np.float32) if allowed is not None else None
-        return np.asarray(bm25.get_scores(known, weight_mask=mask), dtype=np.float32)
 
-    def _dense_top(self, query: str, depth: int, allowed: np.ndarray | None) -> np.ndarray:
-        """Ids of the ``depth`` nearest clauses (among the allowed ones), nearest first."""
-        import faiss
-
-        q = self.embed(query)[None, :]
-        k = min(depth, self.index.faiss_index.ntotal)
-        params = None
-        if allowed is not None:
-            ids = np.flatnonzero(allowed).astype(np.int64)
-            k = min(k, len(ids))
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-        _, ids = self.index.faiss_index.search(q, k, params=params)
-        return ids[0][ids[0] >= 0]
-
-    def _dense_scores(self, query: str, ids: np.ndarray) -> np.ndarray:
-        vectors = self.index.faiss_index.reconstruct_batch(ids)
-        return vectors @ self.embed(query)
+NOTHING = Where(doc_ids=frozenset())  # a filter no clause passes
 
 
-_NONE = np.array([], dtype=np.int64)
-
-
-def _top_ids(scores: np.ndarray, k: int) -> np.ndarray:
-    """The ``k`` best ids with a positive score, best first."""
-    k = min(k, len(scores))
-    ids = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    ids = ids[np.argsort(-scores[ids], kind="stable")]
-    return ids[scores[ids] > 0]
-
-
-def _fuse(f: Fusion, scores: dict[str, np.ndarray], cand: np.ndarray, ranked: dict[str, np.ndarray]) -> np.ndarray:
+def _fuse(f: Fusion, cands: Candidates) -> np.ndarray:
+    scores = {"dense": cands.dense, "bm25": cands.words, "chars": cands.chars}
     if f.method in scores:
         return scores[f.method].astype(np.float64)
     if f.method == "rrf":
-        out = np.zeros(len(cand))
-        pos = {int(i): k for k, i in enumerate(cand)}
-        for ids in ranked.values():
-            for r, i in enumerate(ids.tolist()):
-                out[pos[i]] += 1 / (f.rrf_k + r + 1)
+        out = np.zeros(len(cands.clauses))
+        for positions in cands.ranked.values():
+            for r, k in enumerate(positions):
+                out[k] += 1 / (f.rrf_k + r + 1)
         return out
     d = scores["dense"]
     span = d.max() - d.min()

@@ -101,6 +101,17 @@ class Tokenizer:
         return [t for i, t in enumerate(found) if not any(t in longer for longer in found[:i])]
 
 
+def retrieval_text(clause) -> str:
+    """What both retrievers see: the clause, then its nearest heading in brackets.
+
+    The nearest heading is the paragraph's lead phrase, else the innermost outline title.
+    Measured on the dev set (README): prepending the whole heading path cost the dense
+    retriever 0.12 R@1; the nearest heading appended costs nothing and helps BM25 (+0.05 R@1).
+    """
+    near = clause.lead or next((t for t in reversed(clause.section_titles) if t), "")
+    return f"{clause.text}（{near}）" if near else clause.text
+
+
 @lru_cache(maxsize=4)
 def tokenizer_for(terms: tuple[str, ...]) -> Tokenizer:
     """A shared tokenizer for a term list (building one loads jieba's dictionary: ~0.5 s)."""

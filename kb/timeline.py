@@ -169,7 +169,7 @@ def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: in
     dated = [c for c in unique_clauses(index.clauses) if c.deadlines]
     if len(dated) < 2:
         return []
-    vectors = index.faiss_index.reconstruct_batch(np.array([index.position(c.clause_id) for c in dated], dtype=np.int64))
+    vectors = index.vectors_of(dated)
     sims = pair_scores([c.text for c in dated], vectors)
     level = {d.doc_id: d.level for d in index.docs.values()}
     levels = np.array([level.get(c.doc_id, 9) for c in dated])

@@ -198,3 +198,31 @@ def test_page_preview_for_a_pdf_hit(tmp_path):
     assert toggle.label.startswith("查看原文第")
     toggle.set_value(True).run()
     assert not at.exception and at.get("image")  # the page image is shown
+
+
+def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, monkeypatch, fake_index):
+    from ingest.pipeline import ingest
+    from kb import store as stores
+    from kb.store import milvus
+
+    from .conftest import DATA
+
+    uri = f"milvus:{tmp_path / 'kb.db'}"
+    ingest([DATA], tmp_path / "index", encoder_spec="fake", store=uri)
+    monkeypatch.setenv(stores.STORE_ENV, uri)
+    try:
+        at = start(tmp_path / "index")
+        at.text_input(key="query").input("市、县建成区基本消除黑臭水体").run()
+        expected = citation(next(c for c in kbindex.load(fake_index).clauses if c.text == CITY_CLAUSE))
+        assert at.code[0].value == expected  # the same clause and citation as from the index folder
+        table = go(at, "期限").dataframe[0].value
+        assert len(table) > 3 and list(table["期限"]) == sorted(table["期限"])
+        at = go(at, "文件")
+        assert set(at.dataframe[0].value["文件名"]) == {"city_plan.txt", "province_plan.txt", "national_opinions.txt"}
+        text = "某县生态环境保护方案\n一、总体要求\n到2026年，全县建成区消除黑臭水体。\n"
+        at.file_uploader(key="uploads").set_value(("county.txt", text.encode("utf-8"), "text/plain")).run()
+        at.button(key="do-upload").click().run()
+        assert not at.error and "county.txt" in stores.open_store(tmp_path / "index", uri).docs  # written to Milvus
+        assert not kbindex.exists(tmp_path / "index")  # and not to an index folder
+    finally:
+        milvus.close(uri[len(stores.MILVUS):])

@@ -1,0 +1,180 @@
+"""Reading a committed state of the Milvus store: search candidates, listings, look-ups."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...encoders import EncoderInfo
+from ...errors import KBError
+from ...model import Clause, Document
+from ...text import tokenizer_for
+from .. import sparse
+from ..base import RETRIEVERS, Candidates, Store, Where
+from .common import (BATCH, CLAUSES, META, SCHEMA, SPARSE_FIELD, as_sparse, client, day_number, doc_gen, doc_key,
+                     expr_list,
+                     get_rows, iterate, quoted, read_manifest)
+
+
+class MilvusStore(Store):
+    """A committed state of a Milvus database: the manifest and documents in memory, clauses on demand."""
+
+    kind = "milvus"
+
+    def __init__(self, uri: str, manifest: dict, docs: dict[str, Document]):
+        self.uri = uri
+        self.manifest = manifest
+        self.docs = docs
+        self.committed: dict[str, int] = dict(manifest["docs"])
+        self.tokenizer = tokenizer_for(tuple(manifest["terms"]))
+        self._order = {d: i for i, d in enumerate(self.committed)}
+        self._clauses: list[Clause] | None = None
+        self._by_doc = None
+        self._of_doc: dict[str, list[Clause]] = {}
+
+    @classmethod
+    def open(cls, uri: str) -> "MilvusStore":
+        """Raises ``KBError`` when the database is empty or of another schema."""
+        c = client(uri)
+        m = read_manifest(c)
+        if m is None:
+            raise KBError(f"no index in the Milvus store {uri}; build it with: python -m ingest corpus --store milvus:{uri}")
+        if m.get("schema") != SCHEMA:
+            raise KBError(f"the Milvus store {uri} has schema {m.get('schema')}, this program reads {SCHEMA}; "
+                          f"rebuild it with: python -m ingest corpus --store milvus:{uri} --rebuild")
+        keys = {d: doc_key(d, g) for d, g in m["docs"].items()}
+        found = {r["key"]: Document.from_dict(r["body"]) for r in get_rows(c, META, list(keys.values()), ["key", "body"])}
+        if len(found) != len(keys):
+            raise KBError(f"the Milvus store {uri} is incomplete (documents missing); rebuild it with: "
+                          f"python -m ingest corpus --store milvus:{uri} --rebuild")
+        return cls(uri, m, {d: found[k] for d, k in keys.items()})
+
+    @property
+    def c(self):
+        return client(self.uri)
+
+    @property
+    def encoder_info(self) -> EncoderInfo:
+        return EncoderInfo(**self.manifest["encoder"])
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest["generation"])
+
+    @property
+    def label(self) -> str:
+        return f"milvus:{self.uri}"
+
+    @property
+    def needs_repair(self) -> bool:
+        return self.manifest.get("stats_generation") != self.generation  # killed between manifest and counts
+
+    @property
+    def clauses(self) -> list[Clause]:
+        """Every committed clause, in document order (read once, for the listings that need them all)."""
+        if self._clauses is None:
+            rows = iterate(self.c, self._expr(None), ["doc_id", "seq", "body"])
+            rows.sort(key=lambda r: (self._order.get(r["doc_id"], 1 << 30), r["seq"]))
+            self._clauses = [Clause.from_dict(r["body"]) for r in rows]
+        return self._clauses
+
+    def clauses_of(self, doc_id: str) -> list[Clause]:
+        if self._clauses is not None:
+            return super().clauses_of(doc_id)
+        if doc_id not in self._of_doc:
+            if doc_id not in self.committed:
+                return []
+            rows = iterate(self.c, self._doc_expr(doc_id), ["seq", "body"])
+            self._of_doc[doc_id] = [Clause.from_dict(r["body"]) for r in sorted(rows, key=lambda r: r["seq"])]
+        return self._of_doc[doc_id]
+
+    def clause(self, clause_id: str) -> Clause:
+        rows = self.c.query(CLAUSES, filter=f"clause_id == {quoted(clause_id)} and {self._expr(None)}",
+                            output_fields=["body"], limit=1)
+        if not rows:
+            raise KBError(f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY")
+        return Clause.from_dict(rows[0]["body"])
+
+    def has_clause(self, clause_id: str) -> bool:
+        try:
+            self.clause(clause_id)
+        except KBError:
+            return False
+        return True
+
+    def units(self) -> list[str]:
+        return list(self.manifest["units"])
+
+    def vectors_of(self, clauses: list[Clause]) -> np.ndarray:
+        if not clauses:
+            return np.zeros((0, self.encoder_info.dim), np.float32)
+        found = {}
+        for doc_id in {c.doc_id for c in clauses}:
+            ids = sorted({c.clause_id for c in clauses if c.doc_id == doc_id})
+            for start in range(0, len(ids), BATCH):
+                expr = f"{self._doc_expr(doc_id)} and clause_id in {expr_list(ids[start:start + BATCH])}"
+                for r in self.c.query(CLAUSES, filter=expr, output_fields=["clause_id", "dense"], limit=BATCH):
+                    found[(doc_id, r["clause_id"])] = r["dense"]
+        return np.array([found[(c.doc_id, c.clause_id)] for c in clauses], dtype=np.float32)
+
+    def candidates(self, query_vec, words, chars, depth, where, retrievers=RETRIEVERS) -> Candidates:
+        """Three searches under one expression, then the union's rows scored by all three."""
+        expr = self._expr(where)
+        if expr is None:
+            return Candidates.empty()
+        queries = self._query_vectors({"w": words, "c": chars})
+        ranked: dict[str, list[str]] = {k: [] for k in RETRIEVERS}
+        if "dense" in retrievers:
+            ranked["dense"] = self._search("dense", [float(x) for x in query_vec], depth, expr)
+        for key, field in (("bm25", "w"), ("chars", "c")):
+            if key in retrievers and queries[field]:
+                ranked[key] = self._search(SPARSE_FIELD[field], queries[field], depth, expr)
+        pks = sorted({pk for v in ranked.values() for pk in v})
+        if not pks:
+            return Candidates.empty()
+        fields = ["pk", "doc_id", "seq", "body", "dense", "words", "chars"]
+        rows = {r["pk"]: r for r in get_rows(self.c, CLAUSES, pks, fields)}
+        pks = sorted(rows, key=lambda pk: (self._order.get(rows[pk]["doc_id"], 1 << 30), rows[pk]["seq"]))
+        pos = {pk: k for k, pk in enumerate(pks)}
+        vectors = np.array([rows[pk]["dense"] for pk in pks], dtype=np.float32)
+        return Candidates(
+            clauses=[Clause.from_dict(rows[pk]["body"]) for pk in pks], dense=vectors @ query_vec,
+            words=np.array([sparse.dot(queries["w"], as_sparse(rows[pk]["words"])) for pk in pks], dtype=np.float32),
+            chars=np.array([sparse.dot(queries["c"], as_sparse(rows[pk]["chars"])) for pk in pks], dtype=np.float32),
+            ranked={k: [pos[pk] for pk in v if pk in pos] for k, v in ranked.items()},
+        )
+
+    def _search(self, field: str, data, depth: int, expr: str) -> list[str]:
+        res = self.c.search(CLAUSES, data=[data], anns_field=field, limit=depth, filter=expr,
+                            search_params={"metric_type": "IP"}, output_fields=["pk"])
+        return [h["id"] if "id" in h else h["pk"] for h in res[0]]
+
+    def _query_vectors(self, tokens: dict[str, list[str]]) -> dict[str, dict[int, float]]:
+        """The query's sparse vector for each field, with IDF from the stored document frequencies."""
+        keys = {f"{f}:{sparse.token_id(t)}" for f, toks in tokens.items() for t in toks}
+        df = {r["key"]: r["df"] for r in get_rows(self.c, META, sorted(keys), ["key", "df"])}
+        out = {}
+        for f, toks in tokens.items():
+            n = self.manifest["stats"][f]["n"]
+            known = {sparse.token_id(t): df[k] for t in toks if (k := f"{f}:{sparse.token_id(t)}") in df}
+            out[f] = sparse.query_vector(toks, known, n)
+        return out
+
+    def _doc_expr(self, doc_id: str) -> str:
+        return f"doc_gen == {quoted(doc_gen(doc_id, self.committed[doc_id]))}"
+
+    def _expr(self, where: Where | None) -> str | None:
+        """The filter expression: committed generations of the allowed documents, then clause fields
+        (given with each request: a top-level filter is ignored by hybrid search). None: nothing passes."""
+        docs = [d for d in self.committed if where is None or where.doc_ids is None or d in where.doc_ids]
+        if not docs:
+            return None
+        parts = [f"doc_gen in {expr_list([doc_gen(d, self.committed[d]) for d in docs])}"]
+        if where is not None and where.units:
+            parts.append(f"array_contains_any(units, {expr_list(list(where.units))})")
+        if where is not None and where.by_deadline:
+            lo = day_number(where.due_from) if where.due_from else 0
+            hi = day_number(where.due_to) if where.due_to else 99991231
+            slots = max(1, int(self.manifest.get("max_deadlines", 1)))
+            parts.append("(" + " or ".join(f"(due[{i}] >= {lo} and due[{i}] <= {hi})" for i in range(slots)) + ")")
+        return " and ".join(parts)
+
+
