@@ -37,7 +37,7 @@ def index_path() -> str:
 
 
 @st.cache_resource(show_spinner="正在加载索引和模型…")
-def live_index(path: str, store: str) -> LiveIndex:
+def live_index(path: str, store: str | None) -> LiveIndex:
     live = LiveIndex(path, store)
     _ = live.searcher.index.encoder  # load the model once per process, not on the first query
     return live
@@ -50,7 +50,7 @@ def main() -> None:
     path = index_path()
     user = sign_in(path)
     try:
-        searcher = live_index(path, os.environ.get(STORE_ENV, "")).searcher  # one index generation for the whole run; a new one is picked up
+        searcher = live_index(path, os.environ.get(STORE_ENV)).searcher  # one index generation for the whole run; a new one is picked up
     except KBError as exc:
         st.error(translate_error(str(exc)))
         st.stop()

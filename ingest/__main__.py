@@ -31,6 +31,8 @@ def main(argv=None) -> int:
         from kb.errors import KBError
 
         raise KBError("name files or folders to ingest, e.g.: python -m ingest corpus --index index")
+    from kb import store as stores
+
     from .pipeline import ingest
 
     report = ingest(args.paths, args.index, encoder_spec=args.encoder, remove=args.remove,
@@ -38,7 +40,7 @@ def main(argv=None) -> int:
     for path, reason in report.skipped:
         print(f"Skipped {path}: {reason}", file=sys.stderr)
     summary = (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.clauses} clauses in {args.store or args.index}")
+               f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.clauses} clauses in {stores.label(args.index, args.store)}")
     print(summary if report.written or report.removed else summary + " (nothing to write)")
     return EXIT_SKIPPED if report.skipped else 0
 

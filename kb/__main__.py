@@ -206,7 +206,7 @@ def cmd_users(args) -> int:
 
 def cmd_serve(args) -> int:
     check_serving(args.index, args.address)
-    uri = stores.store_uri(args.store)
+    uri = stores.store_uri(args.store, args.index)
     if uri:
         stores.open_store(args.index, uri)
         from .store import milvus

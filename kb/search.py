@@ -149,7 +149,7 @@ class Searcher:
     """Searches one loaded index; keeps the query embeddings of recent queries.
 
     Args:
-        index: the loaded index.
+        index: the opened store (the index folder or Milvus).
         fusion: the default fusion.
         home: the home jurisdiction (a place, e.g. 阜新市); None: the most local one among the
             documents; "" or "无": no home preference.

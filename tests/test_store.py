@@ -206,3 +206,17 @@ def test_a_wrong_store_is_one_line_naming_the_fix(tmp_path, uri, message):
 def test_an_empty_milvus_store_names_the_command_that_builds_it(tmp_path):
     r = run_cli("kb", "search", "水", "--store", uri_for(tmp_path, "milvus"))
     assert r.returncode == 1 and "python -m ingest corpus --store milvus:" in r.stderr
+
+
+def test_the_index_folder_records_the_store_its_clauses_went_to(tmp_path, monkeypatch):
+    monkeypatch.delenv(stores.STORE_ENV, raising=False)
+    ix, uri = tmp_path / "ix", uri_for(tmp_path, "milvus")
+    ingest([DATA], ix, encoder_spec="fake", store=uri)
+    assert stores.store_uri(None, ix) == uri and stores.open_store(ix).kind == "milvus"  # no --store needed again
+    monkeypatch.setenv(stores.STORE_ENV, "files")
+    assert stores.store_uri(None, ix) == ""  # KB_STORE wins over the record, --store over both
+    assert stores.store_uri(uri, ix) == uri
+    monkeypatch.delenv(stores.STORE_ENV)
+    ingest([DATA], ix, store="files")  # an ingest into the folder itself drops the record
+    assert stores.store_uri(None, ix) == "" and stores.open_store(ix).kind == "files"
+    milvus.close(uri[len(stores.MILVUS):])

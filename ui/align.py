@@ -36,7 +36,7 @@ def align_page(index) -> None:
     offered = [d for d in higher if not (hide and valid[d].status in ("expired", "superseded"))]
     uppers = st.multiselect("上级文件", offered, default=offered, format_func=name, key="a_uppers")
     col1, col2 = st.columns(2)
-    unit = col1.selectbox("牵头或参与单位", [ALL, *units_of(c for c in index.clauses if c.doc_id in uppers)], key="a_unit")
+    unit = col1.selectbox("牵头或参与单位", [ALL, *units_of(c for d in uppers for c in index.clauses_of(d))], key="a_unit")
     statuses = col2.multiselect("状态", list(STATUSES), format_func=STATUS_NAMES.get, key="a_status", placeholder="全部状态")
     if not uppers:
         st.info("没有上级文件可以对照：请选择本级文件和上级文件。")

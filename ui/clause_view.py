@@ -20,8 +20,8 @@ def neighbours_view(index, clause, before: int = 2, after: int = 2) -> None:
 def item_text(index, clause) -> list[list]:
     """The clauses of ``clause``'s outline item, paragraph by paragraph, in document order."""
     paragraphs: dict[int, list] = {}
-    for c in index.clauses:
-        if c.doc_id == clause.doc_id and c.section == clause.section:
+    for c in index.clauses_of(clause.doc_id):
+        if c.section == clause.section:
             paragraphs.setdefault(c.paragraph, []).append(c)
     return list(paragraphs.values())
 

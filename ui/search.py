@@ -15,7 +15,7 @@ from kb.search import MAX_QUERY_CHARS, Filters
 from .basket import basket, save_basket
 from .clause_view import full_item_view, linked_clause, neighbours_view
 from .session import state, user
-from .common import deadline_badges, target_badges, today, unit_line, units_of
+from .common import deadline_badges, target_badges, today, unit_line
 
 RECENT_SHOWN = 5
 SCOPE_CHOICES = ("全部", "国家", "省", "市", "县区")
@@ -49,7 +49,7 @@ def search_filters(index) -> Filters:
         col3, col4 = st.columns(2)
         due_from = col3.date_input("期限自", value=None, key="f_due_from")
         due_to = col4.date_input("期限至", value=None, key="f_due_to")
-        unit = st.selectbox("牵头或参与单位", ["（全部）", *units_of(index.clauses)], key="f_unit")
+        unit = st.selectbox("牵头或参与单位", ["（全部）", *index.units()], key="f_unit")
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
     return Filters(doc_ids=tuple(docs), issuer="" if issuer == "（全部）" else issuer, date_from=date_from,
                    date_to=date_to, has_deadline=has_deadline, due_from=due_from, due_to=due_to,
@@ -165,7 +165,7 @@ def search_page(searcher) -> None:
     top = col_top.slider("结果数", 3, 30, 8, key="top")
     col_raw.toggle("引用保留原样标点", key="raw_punct", help="默认将中文之间的半角标点改为全角，文字不变")
     if not query.strip():
-        st.caption(f"已收录 {len(index.docs)} 份文件、{len(index.clauses)} 条条款。")
+        st.caption(f"已收录 {len(index.docs)} 份文件、{sum(d.n_clauses for d in index.docs.values())} 条条款。")
         recent = state().recent(user().name)[:RECENT_SHOWN]
         if recent:
             st.caption("最近检索：")
