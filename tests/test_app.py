@@ -208,8 +208,10 @@ def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, mon
     from .conftest import DATA
 
     uri = f"milvus:{tmp_path / 'kb.db'}"
-    ingest([DATA], tmp_path / "index", encoder_spec="fake", store=uri)
-    monkeypatch.setenv(stores.STORE_ENV, uri)
+    ingest([DATA], tmp_path / "index", encoder_spec="fake", store="files")  # the folder holds an index of its own…
+    ingest([DATA], tmp_path / "other", encoder_spec="fake", store=uri)
+    monkeypatch.setenv(stores.STORE_ENV, "")  # restored after the test (the app sets it from --store)
+    monkeypatch.setattr("sys.argv", ["app.py", "--index", str(tmp_path / "index"), "--store", uri])  # …--store wins
     try:
         at = start(tmp_path / "index")
         at.text_input(key="query").input("市、县建成区基本消除黑臭水体").run()
@@ -223,6 +225,6 @@ def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, mon
         at.file_uploader(key="uploads").set_value(("county.txt", text.encode("utf-8"), "text/plain")).run()
         at.button(key="do-upload").click().run()
         assert not at.error and "county.txt" in stores.open_store(tmp_path / "index", uri).docs  # written to Milvus
-        assert not kbindex.exists(tmp_path / "index")  # and not to an index folder
+        assert "county.txt" not in kbindex.load(tmp_path / "index").docs  # not to the index folder
     finally:
         milvus.close(uri[len(stores.MILVUS):])

@@ -51,8 +51,10 @@ def _record(index_dir: str | Path, uri: str) -> None:
     if not uri:
         path.unlink(missing_ok=True)
         return
+    from .milvus.common import is_server
+
     target = uri[len(MILVUS):]
-    if not target.startswith(("http://", "https://", "tcp://")):
+    if not is_server(target):
         uri = MILVUS + str(Path(target).resolve())  # a lite file, wherever the next command runs
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"store": uri}, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -11,10 +11,11 @@ Two collections:
   document, statistics), one row per document, and the document frequency of each hashed token.
 
 A write inserts the written documents' rows under a new generation and then replaces the
-manifest row; every search filters on the committed ``doc_gen`` pairs, so a reader sees a
-document wholly old or wholly new, and a write killed before the manifest leaves the previous
-state answering. Rows of generations no manifest names are deleted at the start of the next
-write (readers of the previous manifest keep their rows until then, as with the index folder).
+manifest row, which names each document's generation and the rows the write replaced. Every
+read filters on ``gen <= N and not (doc_gen in [replaced])`` (``common.committed_expr``), so a
+reader sees a document wholly old or wholly new, and a write killed before the manifest leaves
+the previous state answering. Rows no manifest commits are deleted at the start of the next write
+(readers of the previous manifest keep their rows until then, as with the index folder).
 """
 from .common import client, close, current_generation, exists
 from .reader import MilvusStore

@@ -28,7 +28,7 @@ def client(uri: str):
         from pymilvus import MilvusClient
     except ImportError:
         raise KBError("the Milvus store needs pymilvus and milvus-lite: .venv/bin/pip install -r requirements-milvus.txt") from None
-    remote = uri.startswith(("http://", "https://", "tcp://"))
+    remote = is_server(uri)
     if not remote and not uri.endswith(".db"):
         raise KBError(f"a milvus-lite store is a file ending in .db (e.g. milvus:./kb.db), not {uri!r}")
     if not remote:
@@ -47,6 +47,11 @@ def client(uri: str):
     return c
 
 
+def is_server(uri: str) -> bool:
+    """A Milvus server's address, not a milvus-lite file."""
+    return uri.startswith(("http://", "https://", "tcp://"))
+
+
 def load_collections(c) -> None:
     """Load the collections for search (a reopened database starts with them released)."""
     for name in (CLAUSES, META):
@@ -59,7 +64,7 @@ def close(uri: str) -> None:
     c = _clients.pop(uri, None)
     if c is not None:
         c.close()
-    if not uri.startswith(("http://", "https://", "tcp://")):
+    if not is_server(uri):
         try:
             from milvus_lite.server_manager import server_manager_instance
         except ImportError:
@@ -109,6 +114,15 @@ def sparse_keys(v) -> list[int]:
 
 def as_sparse(v) -> dict[int, float]:
     return {int(k): float(x) for k, x in v.items()} if isinstance(v, dict) else dict(v)
+
+
+def committed_expr(manifest: dict) -> str:
+    """The rows a manifest commits, without listing them: rows of its generation or older, less
+    the ones its write replaced (kept for readers of the manifest before). A killed write's rows
+    carry a later generation; rows of earlier replacements are gone (each write deletes them)."""
+    superseded = manifest.get("superseded", [])
+    expr = f"gen <= {int(manifest['generation'])}"
+    return f"{expr} and not (doc_gen in {expr_list(superseded)})" if superseded else expr
 
 
 def doc_key(doc_id: str, gen: int) -> str:

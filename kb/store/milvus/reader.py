@@ -9,9 +9,8 @@ from ...model import Clause, Document
 from ...text import tokenizer_for
 from .. import sparse
 from ..base import RETRIEVERS, Candidates, Store, Where
-from .common import (BATCH, CLAUSES, META, SCHEMA, SPARSE_FIELD, as_sparse, client, day_number, doc_gen, doc_key,
-                     expr_list,
-                     get_rows, iterate, quoted, read_manifest)
+from .common import (BATCH, CLAUSES, META, SCHEMA, SPARSE_FIELD, as_sparse, client, committed_expr, day_number, doc_gen,
+                     doc_key, expr_list, get_rows, iterate, quoted, read_manifest)
 
 
 class MilvusStore(Store):
@@ -162,12 +161,16 @@ class MilvusStore(Store):
         return f"doc_gen == {quoted(doc_gen(doc_id, self.committed[doc_id]))}"
 
     def _expr(self, where: Where | None) -> str | None:
-        """The filter expression: committed generations of the allowed documents, then clause fields
+        """The filter expression: the committed rows, the allowed documents, then clause fields
         (given with each request: a top-level filter is ignored by hybrid search). None: nothing passes."""
-        docs = [d for d in self.committed if where is None or where.doc_ids is None or d in where.doc_ids]
-        if not docs:
+        parts = [committed_expr(self.manifest)]
+        if where is not None and where.doc_ids is not None:
+            docs = sorted(d for d in where.doc_ids if d in self.committed)
+            if not docs:
+                return None
+            parts.append(f"doc_id in {expr_list(docs)}")
+        elif not self.committed:
             return None
-        parts = [f"doc_gen in {expr_list([doc_gen(d, self.committed[d]) for d in docs])}"]
         if where is not None and where.units:
             parts.append(f"array_contains_any(units, {expr_list(list(where.units))})")
         if where is not None and where.by_deadline:
@@ -176,5 +179,3 @@ class MilvusStore(Store):
             slots = max(1, int(self.manifest.get("max_deadlines", 1)))
             parts.append("(" + " or ".join(f"(due[{i}] >= {lo} and due[{i}] <= {hi})" for i in range(slots)) + ")")
         return " and ".join(parts)
-
-

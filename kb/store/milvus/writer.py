@@ -7,8 +7,8 @@ from ...model import Clause, Document
 from ...text import char_bigrams, retrieval_text, tokenizer_for
 from .. import sparse
 from ..base import Change
-from .common import (BATCH, CLAUSES, FIELDS, MANIFEST_KEY, META, SCHEMA, SPARSE_FIELD, client, day_number, doc_gen,
-                     doc_key, expr_list, get_rows, iterate, load_collections, read_manifest, sparse_keys)
+from .common import (BATCH, CLAUSES, FIELDS, MANIFEST_KEY, META, SCHEMA, SPARSE_FIELD, client, committed_expr, day_number,
+                     doc_gen, doc_key, expr_list, get_rows, is_server, iterate, load_collections, read_manifest, sparse_keys)
 
 LIMITS = {"pk": 700, "doc_id": 512, "doc_gen": 600, "clause_id": 64, "title": 1024, "doc_number": 256, "issuer": 512,
           "doc_date": 16, "section": 512, "text": 65535}
@@ -32,13 +32,14 @@ def apply(uri: str, change: Change, fresh: bool) -> None:
         for name in (CLAUSES, META):
             if c.has_collection(name):
                 c.drop_collection(name)
-        _create(c, change.encoder.dim, remote=uri.startswith(("http://", "https://", "tcp://")))
+        _create(c, change.encoder.dim, remote=is_server(uri))
         man = None
     committed: dict[str, int] = dict(man["docs"]) if man else {}
-    _delete_uncommitted(c, committed)
+    if man:
+        _delete_uncommitted(c, man)
     stats = man["stats"] if man else {f: {"n": 0, "total": 0} for f in FIELDS}
     if man and man.get("stats_generation") != man["generation"]:
-        stats = _recount(c, committed)  # a write was killed between the manifest and the counts
+        stats = _recount(c, man)  # a write was killed between the manifest and the counts
     gen = (man["generation"] if man else 0) + 1
     tokenizer = tokenizer_for(tuple(change.terms))
     texts = [retrieval_text(cl) for cl in change.clauses]
@@ -56,8 +57,8 @@ def apply(uri: str, change: Change, fresh: bool) -> None:
         rows.append(_row(cl, gen, seq[cl.doc_id], change.docs[cl.doc_id], change.vectors[i], vecs,
                          {f: len(token_lists[f][i]) for f in FIELDS}))
     _insert(c, CLAUSES, rows, checkpoint_at=len(rows) // 2)
-    _insert(c, META, [{"key": doc_key(d, gen), "kind": "doc", "body": change.docs[d].to_dict(), "df": 0, "vec": [0.0, 0.0]}
-                      for d in sorted(change.written)])
+    _insert(c, META, [{"key": doc_key(d, gen), "kind": "doc", "body": change.docs[d].to_dict(), "df": 0, "gen": gen,
+                       "vec": [0.0, 0.0]} for d in sorted(change.written)])
     kbindex.checkpoint("manifest")
     docs = {d: (gen if d in change.written else committed[d]) for d in change.docs}
     # units and max_deadlines only grow (a removed document's names stay until --rebuild): a
@@ -65,6 +66,7 @@ def apply(uri: str, change: Change, fresh: bool) -> None:
     units = sorted({u for cl in change.clauses for u in cl.units} | (set(man["units"]) if man else set()))
     manifest = {
         "schema": SCHEMA, "generation": gen, "encoder": _encoder_dict(change.encoder), "docs": docs,
+        "superseded": [doc_gen(d, g) for d, g in replaced.items()],
         "counts": {"documents": len(docs), "clauses": stats["w"]["n"]}, "terms": list(change.terms), "units": units,
         "stats": stats, "stats_generation": (man or {}).get("stats_generation", 0),
         "max_deadlines": max([len(cl.deadlines) for cl in change.clauses] + [(man or {}).get("max_deadlines", 1)]),
@@ -98,7 +100,7 @@ def _encoder_dict(e: EncoderInfo) -> dict:
 
 
 def _meta_row(manifest: dict) -> dict:
-    return {"key": MANIFEST_KEY, "kind": "manifest", "body": manifest, "df": 0, "vec": [0.0, 0.0]}
+    return {"key": MANIFEST_KEY, "kind": "manifest", "body": manifest, "df": 0, "gen": 0, "vec": [0.0, 0.0]}
 
 
 def _create(c, dim: int, remote: bool) -> None:
@@ -107,7 +109,7 @@ def _create(c, dim: int, remote: bool) -> None:
     s = c.create_schema(auto_id=False, enable_dynamic_field=False)
     for name in ("pk", "doc_id", "doc_gen", "clause_id", "title", "doc_number", "issuer", "doc_date", "section", "text"):
         s.add_field(name, DataType.VARCHAR, max_length=LIMITS[name], is_primary=name == "pk")
-    for name in ("seq", "level", "n_w", "n_c"):
+    for name in ("gen", "seq", "level", "n_w", "n_c"):
         s.add_field(name, DataType.INT64)
     s.add_field("due", DataType.ARRAY, element_type=DataType.INT64, max_capacity=LIST_CAP)
     for name in ("units", "indicators"):
@@ -129,6 +131,7 @@ def _create(c, dim: int, remote: bool) -> None:
     m.add_field("kind", DataType.VARCHAR, max_length=16)
     m.add_field("body", DataType.JSON)
     m.add_field("df", DataType.INT64)
+    m.add_field("gen", DataType.INT64)
     m.add_field("vec", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants a vector in every collection
     mp = c.prepare_index_params()
     mp.add_index("vec", index_type="FLAT", metric_type="L2")
@@ -142,7 +145,7 @@ def _row(cl: Clause, gen: int, seq: int, doc: Document, vector, vecs: dict, leng
         "doc_gen": _cut(doc_gen(cl.doc_id, gen), "doc_gen"), "clause_id": _cut(cl.clause_id, "clause_id"),
         "title": _cut(cl.title, "title"), "doc_number": _cut(cl.doc_number, "doc_number"),
         "issuer": _cut(cl.issuer, "issuer"), "doc_date": _cut(cl.doc_date, "doc_date"),
-        "section": _cut(cl.section, "section"), "text": _cut(cl.text, "text"), "seq": seq, "level": int(doc.level),
+        "section": _cut(cl.section, "section"), "text": _cut(cl.text, "text"), "gen": gen, "seq": seq, "level": int(doc.level),
         "n_w": lengths["w"], "n_c": lengths["c"],
         "due": [day_number(d.due) for d in cl.deadlines][:LIST_CAP], "units": [u[:80] for u in cl.units][:LIST_CAP],
         "indicators": [t.indicator[:80] for t in cl.targets][:LIST_CAP], "body": cl.to_dict(),
@@ -164,12 +167,14 @@ def _insert(c, collection: str, rows: list[dict], checkpoint_at: int = -1) -> No
             kbindex.checkpoint("clauses")
 
 
-def _delete_uncommitted(c, committed: dict[str, int]) -> None:
-    """Delete rows no manifest names: a killed write's, and the generation before the last."""
-    pairs = [doc_gen(d, g) for d, g in committed.items()]
-    c.delete(CLAUSES, filter=f"not (doc_gen in {expr_list(pairs)})" if pairs else "seq >= 0")
-    keys = [doc_key(d, g) for d, g in committed.items()]
-    c.delete(META, filter=f'kind == "doc" and not (key in {expr_list(keys)})' if keys else 'kind == "doc"')
+def _delete_uncommitted(c, man: dict) -> None:
+    """Delete rows the manifest does not commit: a killed write's (a later generation) and the
+    ones its own write replaced (readers of the manifest before it have had their time)."""
+    gen, superseded = int(man["generation"]), man.get("superseded", [])
+    stale = f" or doc_gen in {expr_list(superseded)}" if superseded else ""
+    c.delete(CLAUSES, filter=f"gen > {gen}{stale}")
+    keys = [f"doc:{p}" for p in superseded]
+    c.delete(META, filter=f'kind == "doc" and (gen > {gen}' + (f" or key in {expr_list(keys)})" if keys else ")"))
 
 
 def _rows_of(c, docs: dict[str, int], fields: list[str]) -> list[dict]:
@@ -178,9 +183,9 @@ def _rows_of(c, docs: dict[str, int], fields: list[str]) -> list[dict]:
     return iterate(c, f"doc_gen in {expr_list([doc_gen(d, g) for d, g in docs.items()])}", fields)
 
 
-def _recount(c, committed: dict[str, int]) -> dict:
+def _recount(c, man: dict) -> dict:
     """Statistics and document frequencies counted anew from the committed rows."""
-    rows = _rows_of(c, committed, ["words", "chars", "n_w", "n_c"])
+    rows = iterate(c, committed_expr(man), ["words", "chars", "n_w", "n_c"])
     stats = {f: {"n": len(rows), "total": sum(r[f"n_{f}"] for r in rows)} for f in FIELDS}
     df: dict[str, int] = {}
     for r in rows:
@@ -201,6 +206,6 @@ def _apply_df(c, delta: dict[str, int]) -> None:
 
 
 def _df_row(key: str, df: int) -> dict:
-    return {"key": key, "kind": "df", "body": {}, "df": max(df, 0), "vec": [0.0, 0.0]}
+    return {"key": key, "kind": "df", "body": {}, "df": max(df, 0), "gen": 0, "vec": [0.0, 0.0]}
 
 
