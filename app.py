@@ -50,7 +50,8 @@ def main() -> None:
     path = index_path()
     user = sign_in(path)
     try:
-        searcher = live_index(path, os.environ.get(STORE_ENV)).searcher  # one index generation for the whole run; a new one is picked up
+        # one index generation for the whole run; a new one is picked up
+        searcher = live_index(path, os.environ.get(STORE_ENV)).searcher
     except KBError as exc:
         st.error(translate_error(str(exc)))
         st.stop()

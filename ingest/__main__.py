@@ -35,12 +35,13 @@ def main(argv=None) -> int:
 
     from .pipeline import ingest
 
-    report = ingest(args.paths, args.index, encoder_spec=args.encoder, remove=args.remove,
-                    rebuild=args.rebuild, prune=args.prune, progress=None if args.quiet else _progress(), store=args.store)
+    report = ingest(args.paths, args.index, encoder_spec=args.encoder, remove=args.remove, rebuild=args.rebuild,
+                    prune=args.prune, progress=None if args.quiet else _progress(), store=args.store)
     for path, reason in report.skipped:
         print(f"Skipped {path}: {reason}", file=sys.stderr)
     summary = (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.clauses} clauses in {stores.label(args.index, args.store)}")
+               f"{len(report.removed)} removed, {len(report.skipped)} skipped; "
+               f"{report.clauses} clauses in {stores.label(args.index, args.store)}")
     print(summary if report.written or report.removed else summary + " (nothing to write)")
     return EXIT_SKIPPED if report.skipped else 0
 

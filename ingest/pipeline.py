@@ -18,8 +18,8 @@ from kb import store as stores
 from kb.encoders import Encoder, get_encoder
 from kb.errors import KBError, ReadError
 from kb.model import Clause, Document
-from kb.store.base import Change
 from kb.scope import LEVEL_BY_NAME
+from kb.store.base import Change
 from kb.text import quoted_terms, retrieval_text
 from kb.validity import parse_period, repealed_names
 
@@ -128,11 +128,12 @@ def ingest(
         encoder_spec: encoder for a new index (default ``e5``); must match an existing index.
         remove: document ids to drop.
         rebuild: ignore the existing index and build anew.
-        store: where the clauses live: "" or None the index folder (or ``KB_STORE``), ``milvus:URI`` Milvus.
         prune: drop documents whose file was under one of the given folders and is gone.
         progress: called as ``progress(stage, done, total)``.
         encoder: an already-built encoder (tests, the app), instead of ``encoder_spec``.
         user: who makes the change, for the audit log (default: the command line's OS account).
+        store: where the clauses live (``kb.store``): None → ``KB_STORE``, else what ``index_dir``
+            records, else the folder itself; "files" the folder; ``milvus:URI`` Milvus.
 
     Returns:
         What was added, updated, kept, removed and skipped (with the reason).
