@@ -24,7 +24,7 @@ import numpy as np
 
 from .errors import KBError
 from .families import Families
-from .index import Index
+from .store.base import Store
 from .model import Clause, Target
 from .scope import LEVEL_NAMES, UNKNOWN, doc_jurisdiction
 from .targets import stronger_or_equal
@@ -115,7 +115,7 @@ def status_of(upper: Clause, lower: Clause | None, score: float, lower_period_en
 class Aligner:
     """Aligns a lower document against upper ones in one loaded index."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Store):
         self.index = index
         self.families = Families(index.docs, index.clauses_of)
         self.jurisdictions = {d: doc_jurisdiction(doc) for d, doc in index.docs.items()}
@@ -152,10 +152,9 @@ class Aligner:
         uppers = [self.resolve(u) for u in uppers] if uppers else self.default_uppers(lower)
         if lower in uppers:
             raise KBError(f"{lower} cannot be aligned against itself")
-        clauses = self.index.clauses
-        up = [c for c in clauses if c.doc_id in uppers and is_commitment(c)
-              and (not unit or matches_unit(unit, c.units))]
-        low = [c for c in clauses if c.doc_id == lower]
+        up = [c for d in self.index.docs if d in uppers for c in self.index.clauses_of(d)
+              if is_commitment(c) and (not unit or matches_unit(unit, c.units))]
+        low = self.index.clauses_of(lower)
         if not up:
             return []
         if not low:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .index import Index
+from .store.base import Store
 from .model import Clause, Deadline
 from .scope import LEVEL_NAMES
 from .text import normalize
@@ -66,7 +66,7 @@ def unique_clauses(clauses: list[Clause]) -> list[Clause]:
 
 
 def deadline_rows(
-    index: Index, doc: str | None = None, after: dt.date | None = None, before: dt.date | None = None,
+    index: Store, doc: str | None = None, after: dt.date | None = None, before: dt.date | None = None,
     kinds: tuple[str, ...] = (), unit: str = "", as_of: dt.date | None = None, statuses: tuple[str, ...] = (),
 ) -> list[DeadlineRow]:
     """Every deadline, sorted by due date, with its status as of ``as_of`` (default today).
@@ -76,14 +76,14 @@ def deadline_rows(
     as_of = as_of or dt.date.today()
     rows = [
         DeadlineRow(c, d, deadline_status(d, as_of))
-        for c in unique_clauses(index.clauses)
+        for c in unique_clauses(index.dated_clauses())
         if (not doc or c.doc_id == doc or c.doc_id.startswith(doc))
         and (not unit or matches_unit(unit, c.units))
         for d in c.deadlines
         if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)
     ]
     rows = [r for r in rows if not statuses or r.status in statuses]
-    return sorted(rows, key=lambda r: (r.deadline.due, r.clause.doc_id, index.position(r.clause.clause_id)))
+    return sorted(rows, key=lambda r: (r.deadline.due, r.clause.doc_id))  # stable: document order within a day
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def pair_scores(texts: list[str], vectors: np.ndarray, other_texts: list[str] | 
     return 0.5 * dice + 0.5 * dense
 
 
-def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: int = 1,
+def crossref(index: Store, threshold: float = CROSSREF_THRESHOLD, per_clause: int = 1,
              clauses: list[Clause] | None = None) -> list[CrossRef]:
     """Pairs of dated clauses on the same task at two levels of government, the higher first.
 
@@ -166,7 +166,7 @@ def crossref(index: Index, threshold: float = CROSSREF_THRESHOLD, per_clause: in
     pairs to those with at least one side among them (the page's filters). ``similarity`` is the
     score of ``pair_scores``; pairs are listed once, best first.
     """
-    dated = [c for c in unique_clauses(index.clauses) if c.deadlines]
+    dated = unique_clauses(index.dated_clauses())
     if len(dated) < 2:
         return []
     vectors = index.vectors_of(dated)

@@ -93,6 +93,12 @@ def test_both_stores_return_the_same_hits(built, query, filters):
         assert hits["milvus"], "a filter this table uses should leave something to find"
 
 
+def test_deadlines_and_alignment_on_milvus_read_only_what_they_need(built):
+    m = opened(built, "milvus")
+    assert deadline_rows(m, as_of=AS_OF) and crossref(m) and Aligner(m).align("city")
+    assert m._clauses is None  # dated clauses by expression, documents by id: never the whole collection
+
+
 def test_listings_deadlines_and_cross_document_features_agree(built):
     f, m = opened(built, "files"), opened(built, "milvus")
     assert f.docs == m.docs and f.units() == m.units() and f.generation == m.generation == 1

@@ -27,7 +27,7 @@ def deadline_filters(index):
     after = col4.date_input("期限自", value=None, key="d_after")
     before = col5.date_input("期限至", value=None, key="d_before")
     as_of = col6.date_input("参照日期", value=today(), key="d_as_of")
-    unit = col7.selectbox("牵头或参与单位", [ALL, *units_of(index.clauses)], key="d_unit")
+    unit = col7.selectbox("牵头或参与单位", [ALL, *units_of(index.dated_clauses())], key="d_unit")
     hide_expired = st.checkbox("隐藏已失效或被替代文件的期限", key="d_hide_expired")
     valid = validities(index.docs.values(), as_of)
     rows = [r for r in deadline_rows(index, after=after, before=before, kinds=tuple(kinds), as_of=as_of,

@@ -152,6 +152,10 @@ class Store:
         """Every unit the clauses name, sorted (the vocabulary a unit filter is resolved against)."""
         return sorted({u for c in self.clauses for u in c.units})
 
+    def dated_clauses(self) -> list[Clause]:
+        """Every clause with a deadline, in document order (what the deadline listings read)."""
+        return [c for c in self.clauses if c.deadlines]
+
     def clauses_of(self, doc_id: str) -> list[Clause]:
         """The clauses of one document, in order."""
         if self._by_doc is None:

@@ -28,6 +28,7 @@ class MilvusStore(Store):
         self._clauses: list[Clause] | None = None
         self._by_doc = None
         self._of_doc: dict[str, list[Clause]] = {}
+        self._dated: list[Clause] | None = None
 
     @classmethod
     def open(cls, uri: str) -> "MilvusStore":
@@ -70,10 +71,23 @@ class MilvusStore(Store):
     def clauses(self) -> list[Clause]:
         """Every committed clause, in document order (read once, for the listings that need them all)."""
         if self._clauses is None:
-            rows = iterate(self.c, self._expr(None), ["doc_id", "seq", "body"])
-            rows.sort(key=lambda r: (self._order.get(r["doc_id"], 1 << 30), r["seq"]))
-            self._clauses = [Clause.from_dict(r["body"]) for r in rows]
+            self._clauses = self._read(self._expr(None) or "gen < 0")
         return self._clauses
+
+    def _read(self, expr: str) -> list[Clause]:
+        """The clauses an expression selects, in document order."""
+        rows = iterate(self.c, expr, ["doc_id", "seq", "body"])
+        rows.sort(key=lambda r: (self._order.get(r["doc_id"], 1 << 30), r["seq"]))
+        return [Clause.from_dict(r["body"]) for r in rows]
+
+    def dated_clauses(self) -> list[Clause]:
+        """Read by the expression ``array_length(due) > 0``, not by listing every clause."""
+        if self._clauses is not None:
+            return super().dated_clauses()
+        if self._dated is None:
+            expr = self._expr(None)
+            self._dated = self._read(f"{expr} and array_length(due) > 0") if expr else []
+        return self._dated
 
     def clauses_of(self, doc_id: str) -> list[Clause]:
         if self._clauses is not None:
@@ -81,8 +95,7 @@ class MilvusStore(Store):
         if doc_id not in self._of_doc:
             if doc_id not in self.committed:
                 return []
-            rows = iterate(self.c, self._doc_expr(doc_id), ["seq", "body"])
-            self._of_doc[doc_id] = [Clause.from_dict(r["body"]) for r in sorted(rows, key=lambda r: r["seq"])]
+            self._of_doc[doc_id] = self._read(self._doc_expr(doc_id))
         return self._of_doc[doc_id]
 
     def clause(self, clause_id: str) -> Clause:
