@@ -107,7 +107,7 @@ class Store:
     ``label`` (its folder or URI), ``candidates`` and ``vectors_of``.
     """
 
-    kind = "files"
+    kind = ""  # "files" or "milvus"
     docs: dict[str, Document]
     clauses: list[Clause]
     tokenizer: Tokenizer
@@ -134,7 +134,7 @@ class Store:
             self._encoder = encoder_for(self.encoder_info)
         return self._encoder
 
-    def candidates(self, query_vec: np.ndarray | None, words: list[str], chars: list[str], depth: int,
+    def candidates(self, query_vec: np.ndarray, words: list[str], chars: list[str], depth: int,
                    where: Where | None, retrievers: tuple[str, ...] = RETRIEVERS) -> Candidates:  # pragma: no cover
         """Each retriever's ``depth`` best clauses passing ``where``, the union scored by all three."""
         raise NotImplementedError

@@ -13,6 +13,7 @@ from .base import RETRIEVERS, Candidates, Store, Where
 class FilesSearch(Store):
     """``candidates`` for a store holding ``clauses``, ``docs``, ``faiss_index``, ``bm25`` and ``bm25_chars``."""
 
+    kind = "files"
     _doc_rows: dict[str, np.ndarray] | None = None
 
     def candidates(self, query_vec, words, chars, depth, where, retrievers=RETRIEVERS) -> Candidates:
