@@ -91,14 +91,6 @@ class Index(FilesSearch):
     _doc_rows: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     @property
-    def encoder_info(self) -> EncoderInfo:
-        return EncoderInfo(**self.manifest["encoder"])
-
-    @property
-    def generation(self) -> int:
-        return int(self.manifest["generation"])
-
-    @property
     def label(self) -> str:
         return str(self.path)
 

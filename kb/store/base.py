@@ -103,11 +103,12 @@ class Change:
 class Store:
     """The interface, with what both stores share (clause look-ups over ``clauses``).
 
-    A subclass provides ``docs``, ``clauses``, ``tokenizer``, ``encoder_info``, ``generation``,
-    ``label`` (its folder or URI), ``candidates`` and ``vectors_of``.
+    A subclass provides ``manifest`` (with ``encoder`` and ``generation``), ``docs``, ``clauses``,
+    ``tokenizer``, ``label`` (its folder or URI), ``candidates`` and ``vectors_of``.
     """
 
     kind = ""  # "files" or "milvus"
+    manifest: dict
     docs: dict[str, Document]
     clauses: list[Clause]
     tokenizer: Tokenizer
@@ -116,12 +117,13 @@ class Store:
     _by_doc: dict[str, list[Clause]] | None = None
 
     @property
-    def encoder_info(self) -> EncoderInfo:  # pragma: no cover - interface
-        raise NotImplementedError
+    def encoder_info(self) -> EncoderInfo:
+        """The encoder the store was built with, as its manifest records it."""
+        return EncoderInfo(**self.manifest["encoder"])
 
     @property
-    def generation(self) -> int:  # pragma: no cover - interface
-        raise NotImplementedError
+    def generation(self) -> int:
+        return int(self.manifest["generation"])
 
     @property
     def label(self) -> str:  # pragma: no cover - interface
@@ -180,7 +182,7 @@ class Store:
 
     def has_clause(self, clause_id: str) -> bool:
         try:
-            self.position(clause_id)
+            self.clause(clause_id)
         except KBError:
             return False
         return True

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...encoders import EncoderInfo
 from ...errors import KBError
 from ...model import Clause, Document
 from ...text import tokenizer_for
@@ -52,14 +51,6 @@ class MilvusStore(Store):
         return client(self.uri)
 
     @property
-    def encoder_info(self) -> EncoderInfo:
-        return EncoderInfo(**self.manifest["encoder"])
-
-    @property
-    def generation(self) -> int:
-        return int(self.manifest["generation"])
-
-    @property
     def label(self) -> str:
         return f"milvus:{self.uri}"
 
@@ -104,13 +95,6 @@ class MilvusStore(Store):
         if not rows:
             raise KBError(f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY")
         return Clause.from_dict(rows[0]["body"])
-
-    def has_clause(self, clause_id: str) -> bool:
-        try:
-            self.clause(clause_id)
-        except KBError:
-            return False
-        return True
 
     def units(self) -> list[str]:
         return list(self.manifest["units"])
