@@ -36,7 +36,7 @@ from .errors import KBError
 from .model import Clause, Document
 from .store.base import Change
 from .store.files import FilesSearch
-from .text import Tokenizer, char_bigrams, retrieval_text, tokenizer_for
+from .text import Tokenizer, lexical_fields, tokenizer_for
 
 SCHEMA_VERSION = 2  # 2: the character-bigram field, clauses with units
 MANIFEST = "manifest.json"
@@ -260,10 +260,8 @@ def apply(index_dir: str | Path, old: Index | None, change: Change) -> dict:
     order = {d: i for i, d in enumerate(change.docs)}
     rows = sorted(range(len(clauses)), key=lambda i: order[clauses[i].doc_id])  # stable: in-document order kept
     clauses, vectors = [clauses[i] for i in rows], vectors[rows]
-    tokenizer = tokenizer_for(tuple(change.terms))
-    texts = [retrieval_text(c) for c in clauses]
-    return write(index_dir, list(change.docs.values()), clauses, vectors, [tokenizer.tokens(t) for t in texts],
-                 [char_bigrams(t) for t in texts], change.terms, change.encoder)
+    words, bigrams = lexical_fields(clauses, change.terms)
+    return write(index_dir, list(change.docs.values()), clauses, vectors, words, bigrams, change.terms, change.encoder)
 
 
 def _write_text(path: Path, text: str) -> None:

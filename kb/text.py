@@ -112,6 +112,14 @@ def retrieval_text(clause) -> str:
     return f"{clause.text}（{near}）" if near else clause.text
 
 
+def lexical_fields(clauses, terms) -> tuple[list[list[str]], list[list[str]]]:
+    """What both lexical retrievers index for each clause: jieba words (with ``terms``) and
+    character bigrams of its ``retrieval_text``."""
+    tokenizer = tokenizer_for(tuple(terms))
+    texts = [retrieval_text(c) for c in clauses]
+    return [tokenizer.tokens(t) for t in texts], [char_bigrams(t) for t in texts]
+
+
 @lru_cache(maxsize=4)
 def tokenizer_for(terms: tuple[str, ...]) -> Tokenizer:
     """A shared tokenizer for a term list (building one loads jieba's dictionary: ~0.5 s)."""

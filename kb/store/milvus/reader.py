@@ -145,14 +145,12 @@ class MilvusStore(Store):
 
     def _query_vectors(self, tokens: dict[str, list[str]]) -> dict[str, dict[int, float]]:
         """The query's sparse vector for each field, with IDF from the stored document frequencies."""
-        keys = {f"{f}:{sparse.token_id(t)}" for f, toks in tokens.items() for t in toks}
-        df = {r["key"]: r["df"] for r in get_rows(self.c, META, sorted(keys), ["key", "df"])}
-        out = {}
-        for f, toks in tokens.items():
-            n = self.manifest["stats"][f]["n"]
-            known = {sparse.token_id(t): df[k] for t in toks if (k := f"{f}:{sparse.token_id(t)}") in df}
-            out[f] = sparse.query_vector(toks, known, n)
-        return out
+        ids = {f: {sparse.token_id(t) for t in toks} for f, toks in tokens.items()}
+        keys = sorted(f"{f}:{i}" for f, group in ids.items() for i in group)
+        df = {r["key"]: r["df"] for r in get_rows(self.c, META, keys, ["key", "df"])}
+        return {f: sparse.query_vector(toks, {i: df[f"{f}:{i}"] for i in ids[f] if f"{f}:{i}" in df},
+                                       self.manifest["stats"][f]["n"])
+                for f, toks in tokens.items()}
 
     def _doc_expr(self, doc_id: str) -> str:
         return f"doc_gen == {quoted(doc_gen(doc_id, self.committed[doc_id]))}"

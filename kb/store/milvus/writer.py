@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import index as kbindex
 from ...encoders import EncoderInfo
 from ...model import Clause, Document
-from ...text import char_bigrams, retrieval_text, tokenizer_for
+from ...text import lexical_fields
 from .. import sparse
 from ..base import Change
 from .common import (BATCH, CLAUSES, FIELDS, MANIFEST_KEY, META, SCHEMA, SPARSE_FIELD, client, committed_expr, day_number,
@@ -41,9 +41,7 @@ def apply(uri: str, change: Change, fresh: bool) -> None:
     if man and man.get("stats_generation") != man["generation"]:
         stats = _recount(c, man)  # a write was killed between the manifest and the counts
     gen = (man["generation"] if man else 0) + 1
-    tokenizer = tokenizer_for(tuple(change.terms))
-    texts = [retrieval_text(cl) for cl in change.clauses]
-    token_lists = {"w": [tokenizer.tokens(t) for t in texts], "c": [char_bigrams(t) for t in texts]}
+    token_lists = dict(zip(FIELDS, lexical_fields(change.clauses, change.terms)))
     replaced = {d: committed[d] for d in change.written | change.removed if d in committed}
     df_delta = _count_out(c, replaced, token_lists, stats)
     avgdl = {f: stats[f]["total"] / max(stats[f]["n"], 1) for f in FIELDS}
