@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kb.deadlines import parse_cn_int, parse_year
+from kb.deadlines import parse_cn_date
 
 from .read import is_furniture
 
@@ -54,10 +54,12 @@ def _title_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def _iso(y: str, m: str, d: str | None) -> str:
-    year = parse_year(y)
-    month, day = parse_cn_int(m), parse_cn_int(d) if d else 1
-    return f"{year:04d}-{month:02d}-{day:02d}"
+def _iso(m: re.Match) -> str:
+    """The ISO date of a match with groups y, m, d; "" for a day that does not exist."""
+    try:
+        return parse_cn_date(m.group("y"), m.group("m"), m.group("d")).isoformat()
+    except ValueError:
+        return ""
 
 
 def parse_metadata(text: str) -> Metadata:
@@ -83,13 +85,13 @@ def parse_metadata(text: str) -> Metadata:
     for i, line in enumerate(lines[:40]):
         m = DATE_RE.match(line)
         if m:
-            date = _iso(m.group("y"), m.group("m"), m.group("d"))
+            date = _iso(m)
             issuer = issuer or signatories(lines[:i])
             break
     if not date:
         m = WEB_DATE_RE.search(text[:HEAD_CHARS])
         if m:
-            date = _iso(m.group("y"), m.group("m"), m.group("d"))
+            date = _iso(m)
     return Metadata(title=title, issuer=issuer.rstrip("、"), doc_number=number, date=date)
 
 

@@ -91,6 +91,15 @@ def parse_year(s: str) -> int:
     return int(s) if s.isdigit() else int("".join(str(CN_DIGITS[c]) for c in s))
 
 
+def parse_cn_date(y: str, m: str, d: str | None = None) -> dt.date:
+    """A date written with Arabic or Chinese numerals (二〇二三年八月八日); no day → the 1st.
+
+    Raises:
+        ValueError: no such day (2月30日).
+    """
+    return dt.date(parse_year(y), parse_cn_int(m), parse_cn_int(d) if d else 1)
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 

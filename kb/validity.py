@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .deadlines import FIVE_YEAR_PLANS, PLAN_NUMBERS, parse_cn_int, parse_year
+from .deadlines import FIVE_YEAR_PLANS, PLAN_NUMBERS, parse_cn_date, parse_cn_int
 from .model import Document
 from .text import normalize
 
@@ -52,14 +52,6 @@ class Period:
     basis: str = "文中未写明施行期限"
 
 
-def _iso(d: dt.date) -> str:
-    return d.isoformat()
-
-
-def _cn_date(y: str, m: str, d: str) -> dt.date:
-    return dt.date(parse_year(y), parse_cn_int(m), parse_cn_int(d))
-
-
 def parse_period(title: str, text: str, doc_date: str = "") -> Period:
     """The period of a document from its title, else its text (see the module's docstring)."""
     issued = dt.date.fromisoformat(doc_date) if doc_date else None
@@ -72,33 +64,33 @@ def parse_period(title: str, text: str, doc_date: str = "") -> Period:
         return Period(f"{m.group(1)}-01-01", f"{m.group(2)}-12-31", f"标题中的“{m.group(0)}”")
     m = HORIZON_IN_TITLE_RE.search(title)
     if m:
-        return Period(_iso(issued) if issued else "", f"{m.group(1)}-12-31", f"标题中的“{m.group(0)}”")
+        return Period(issued.isoformat() if issued else "", f"{m.group(1)}-12-31", f"标题中的“{m.group(0)}”")
     if ACTION_PLAN_RE.search(title) and issued:
         head = text[: max(3000, int(len(text) * GOALS_SHARE))]
         years = [int(y) for y in TARGET_YEAR_RE.findall(normalize(head)) if issued.year <= int(y) <= issued.year + MAX_HORIZON_YEARS]
         if years:
-            return Period(_iso(issued), f"{max(years)}-12-31", f"文中目标年“到{max(years)}年”（行动方案）")
+            return Period(issued.isoformat(), f"{max(years)}-12-31", f"文中目标年“到{max(years)}年”（行动方案）")
     folded = normalize(text[-3000:]) + normalize(text[:3000])
     start, basis = "", ""
     m = FROM_DATE_RE.search(folded)
     if m:
         try:
-            start, basis = _iso(_cn_date(*m.groups())), f"文中“{m.group(0)}”"
+            start, basis = parse_cn_date(*m.groups()).isoformat(), f"文中“{m.group(0)}”"
         except ValueError:
             pass
     elif FROM_ISSUE_RE.search(folded) and issued:
-        start, basis = _iso(issued), f"文中“{FROM_ISSUE_RE.search(folded).group(0)}”"
+        start, basis = issued.isoformat(), f"文中“{FROM_ISSUE_RE.search(folded).group(0)}”"
     end = ""
     m = UNTIL_RE.search(folded)
     if m:
-        end, basis = _iso(_cn_date(*m.groups())), (basis + "，" if basis else "") + f"“{m.group(0)}”"
+        end, basis = parse_cn_date(*m.groups()).isoformat(), (basis + "，" if basis else "") + f"“{m.group(0)}”"
     else:
         m = TERM_RE.search(folded)
-        base = start or (_iso(issued) if issued else "")
+        base = start or (issued.isoformat() if issued else "")
         if m and base:
             b = dt.date.fromisoformat(base)
             years = parse_cn_int(m.group(1))
-            end = _iso(dt.date(b.year + years, b.month, b.day) - dt.timedelta(days=1))
+            end = (dt.date(b.year + years, b.month, b.day) - dt.timedelta(days=1)).isoformat()
             basis = (basis + "，" if basis else "") + f"“{m.group(0)}”"
     if start or end:
         return Period(start, end, basis)
