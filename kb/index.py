@@ -204,7 +204,7 @@ def write(
 
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    previous = _current_generation(index_dir)
+    previous = current_generation(index_dir) or 0
     gen = max([previous, *_generations_on_disk(index_dir)]) + 1
     names = {
         "clauses": f"clauses-{gen:06d}.jsonl",
@@ -290,11 +290,12 @@ def _commit_manifest(index_dir: Path, manifest: dict) -> None:
         os.close(dirfd)
 
 
-def _current_generation(index_dir: Path) -> int:
+def current_generation(index_dir: str | Path) -> int | None:
+    """The committed generation, from the manifest alone (cheap: a reader checks it on every query)."""
     try:
-        return int(json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))["generation"])
+        return int(json.loads((Path(index_dir) / MANIFEST).read_text(encoding="utf-8"))["generation"])
     except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        return None
 
 
 def _generation_of(name: str) -> int | None:

@@ -1,12 +1,10 @@
 """An index that follows its store: a reader picks up a newly committed generation by itself."""
 from __future__ import annotations
 
-import json
 import threading
 import time
 from pathlib import Path
 
-from . import index as kbindex
 from . import store as stores
 from .errors import KBError
 from .search import Searcher
@@ -30,14 +28,6 @@ def load_consistent(path: str | Path, store: str | None = None) -> Store:
                 raise
             time.sleep(0.05)
     raise AssertionError("unreachable")
-
-
-def current_generation(path: str | Path) -> int | None:
-    """The committed generation, from the manifest alone (cheap: read on every query)."""
-    try:
-        return int(json.loads((Path(path) / kbindex.MANIFEST).read_text(encoding="utf-8"))["generation"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 class LiveIndex:

@@ -102,9 +102,9 @@ def generation(index_dir: str | Path, store: str | None = None) -> int | None:
     """The committed generation, cheaply (a reader checks it on every query), or None."""
     uri = store_uri(store, index_dir)
     if not uri:
-        from ..live import current_generation
+        from .. import index as kbindex
 
-        return current_generation(index_dir)
+        return kbindex.current_generation(index_dir)
     from . import milvus
 
     return milvus.current_generation(uri[len(MILVUS):])
