@@ -115,6 +115,7 @@ class Store:
     _encoder: Encoder | None = None
     _positions: dict[str, int] | None = None
     _by_doc: dict[str, list[Clause]] | None = None
+    _units: list[str] | None = None
 
     @property
     def encoder_info(self) -> EncoderInfo:
@@ -151,8 +152,11 @@ class Store:
         return False
 
     def units(self) -> list[str]:
-        """Every unit the clauses name, sorted (the vocabulary a unit filter is resolved against)."""
-        return sorted({u for c in self.clauses for u in c.units})
+        """Every unit the clauses name, sorted (the vocabulary a unit filter is resolved against;
+        read once: every search with a unit filter and every run of the search page asks)."""
+        if self._units is None:
+            self._units = sorted({u for c in self.clauses for u in c.units})
+        return self._units
 
     def dated_clauses(self) -> list[Clause]:
         """Every clause with a deadline, in document order (what the deadline listings read)."""
