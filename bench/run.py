@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 
 from kb import SEARCH_THREADS  # noqa: E402
 from store_bench import bench_milvus, report_milvus  # noqa: E402
-from kb.text import char_bigrams, normalize  # noqa: E402
+from kb.text import char_ngrams, normalize  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -244,7 +244,7 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
     base_vectors = ix.vectors()
     texts = [retrieval_text(c) for c in ix.clauses]
     tokens = [ix.tokenizer.tokens(t) for t in texts]
-    bigrams = [char_bigrams(t) for t in texts]
+    chars_lists = [char_ngrams(t) for t in texts]
     qvec = ix.encoder.queries(queries)
     rng = np.random.default_rng(0)
     out = []
@@ -257,7 +257,7 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
         flat.add(vectors)
         bm25, chars = bm25s.BM25(), bm25s.BM25()
         bm25.index(tokens * k, show_progress=False)
-        chars.index(bigrams * k, show_progress=False)
+        chars.index(chars_lists * k, show_progress=False)
         grown = kbindex.Index(ix.path, {**ix.manifest, "counts": {"clauses": len(vectors), "documents": len(ix.docs)}},
                               ix.docs, ix.clauses * k, flat, bm25, ix.tokenizer, bm25_chars=chars, _encoder=ix._encoder)
         searcher = Searcher(grown)

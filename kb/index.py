@@ -6,7 +6,7 @@ Layout of ``index/``::
     clauses-000007.jsonl      line i = vector i
     vectors-000007.faiss      IndexFlatIP over L2-normalised vectors
     bm25-000007/              bm25s files over jieba words
-    chars-000007/             bm25s files over character bigrams
+    chars-000007/             bm25s files over characters and character bigrams
     docs-000007.json          the documents and their metadata
     terms-000007.txt          the tokenizer's extra terms (mined from the corpus)
     .lock                     held by the writer
@@ -38,7 +38,7 @@ from .store.base import Change
 from .store.files import FilesSearch
 from .text import Tokenizer, lexical_fields, tokenizer_for
 
-SCHEMA_VERSION = 2  # 2: the character-bigram field, clauses with units
+SCHEMA_VERSION = 3  # 2: the character-bigram field, clauses with units; 3: single characters in it
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 KEEP_GENERATIONS = 2
@@ -260,8 +260,8 @@ def apply(index_dir: str | Path, old: Index | None, change: Change) -> dict:
     order = {d: i for i, d in enumerate(change.docs)}
     rows = sorted(range(len(clauses)), key=lambda i: order[clauses[i].doc_id])  # stable: in-document order kept
     clauses, vectors = [clauses[i] for i in rows], vectors[rows]
-    words, bigrams = lexical_fields(clauses, change.terms)
-    return write(index_dir, list(change.docs.values()), clauses, vectors, words, bigrams, change.terms, change.encoder)
+    words, chars = lexical_fields(clauses, change.terms)
+    return write(index_dir, list(change.docs.values()), clauses, vectors, words, chars, change.terms, change.encoder)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -2,7 +2,7 @@
 
 Each document's jurisdiction (level and place) comes from its metadata: the issuer, else the
 title ("辽宁省人民政府办公厅" → 省, 辽宁省). A query steers toward a level or a place when it names
-one (国家/全国/国务院…, 省里/全省/辽宁…, 市里/我市/阜新…, 县里/全区…); where it names none, the
+one (国家/全国/我国/国务院…, 省里/全省/辽宁…, 市里/我市/阜新…, 县里/全区…); where it names none, the
 deployment's *home* jurisdiction (the place the bureau serves) may be preferred on near ties.
 Both are reported with every search: no preference that changes a ranking is hidden.
 """
@@ -20,7 +20,7 @@ LEVEL_BY_NAME = {"国家": NATIONAL, "省": PROVINCE, "市": CITY, "县区": COU
 # Words that name a level in a question. Bare 省/市/县 are not enough (节省, 城市, 市场, 县级以上),
 # nor 省级/市级/县级, which qualify things (省级以上工业园区).
 LEVEL_WORD_RES = (
-    (NATIONAL, re.compile(r"国家(?!级)|全国|中央|国务院|部委|部里")),
+    (NATIONAL, re.compile(r"国家(?!级)|全国|中央|国务院|部委|部里|我国|国内(?!外)")),
     (PROVINCE, re.compile(r"省里|全省|我省|本省|省内|省政府|省委")),
     (CITY, re.compile(r"市里|我市|全市(?!场)|本市|市政府|市委")),
     (COUNTY, re.compile(r"县里|全县|我县|本县|区里|全区(?!域)|我区|本区|区县|县区")),

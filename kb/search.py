@@ -1,7 +1,7 @@
 """Hybrid search over many documents: dense vectors and two lexical fields, fused, scoped.
 
 Three retrievers propose their ``depth`` best clauses: e5 vectors, BM25 over jieba words and
-BM25 over character bigrams. Every candidate is scored by all three (a clause one retriever
+BM25 over single characters and character bigrams. Every candidate is scored by all three (a clause one retriever
 missed is not scored zero by it); dense scores are min-max normalised over the candidates, BM25
 scores divided by their maximum, and the three mixed by weight. Weights and depth were chosen on
 both dev sets together (README, "Search quality"); plain RRF and each retriever alone are kept as
@@ -26,7 +26,7 @@ from .model import Clause, Document, Hit
 from .relevance import is_relevant
 from .scope import Scope, ScopeResolver
 from .store.base import RETRIEVERS, Candidates, Store, Where
-from .text import char_bigrams, normalize
+from .text import char_ngrams, normalize
 from .units import matches_unit
 from .validity import Validity, validities
 
@@ -92,7 +92,7 @@ class Fusion:
 
     Attributes:
         method: ``weighted`` (default), ``rrf``, ``dense``, ``bm25`` (jieba words) or ``chars``
-            (character bigrams); the plain methods take no boosts (for comparison).
+            (characters and character bigrams); the plain methods take no boosts (for comparison).
         dense_weight, words_weight, chars_weight: shares of the three normalised scores.
         depth: candidates taken from each retriever.
         rrf_k: the constant of reciprocal-rank fusion.
@@ -105,13 +105,13 @@ class Fusion:
 
     method: str = "weighted"
     dense_weight: float = 0.8
-    words_weight: float = 0.1
-    chars_weight: float = 0.1
+    words_weight: float = 0.05
+    chars_weight: float = 0.3
     depth: int = 50
     rrf_k: int = 60
     when_boost: float = 0.15
     scope_boost: float = 0.3
-    home_boost: float = 0.12
+    home_boost: float = 0.16
 
 
 DEFAULT_FUSION = Fusion()
@@ -206,7 +206,7 @@ class Searcher:
         if where is NOTHING:
             return Results(query, scope, [])
         used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
-        cands = self.index.candidates(self.embed(query), self.index.tokenizer.tokens(query), char_bigrams(query),
+        cands = self.index.candidates(self.embed(query), self.index.tokenizer.tokens(query), char_ngrams(query),
                                       max(fusion.depth, top * 3), where, used)
         if not cands.clauses:
             return Results(query, scope, [])

@@ -9,6 +9,7 @@ from kb import index as kbindex
 from kb.cite import citation
 from kb.errors import KBError
 from kb.search import Filters, Fusion, Searcher
+from kb.text import char_ngrams
 
 from .conftest import DATA, ROOT
 
@@ -36,6 +37,16 @@ def test_hit_dict_is_flat_and_carries_the_contract_fields(searcher):
 @pytest.mark.parametrize("method", ["weighted", "rrf", "dense", "bm25", "chars"])
 def test_every_fusion_method_answers(searcher, method):
     assert searcher.search("黑臭水体", fusion=Fusion(method=method))
+
+
+def test_the_character_field_holds_single_characters_and_bigrams():
+    assert char_ngrams("恶臭异味，VOCs、PM2.5") == ["恶", "臭", "异", "味", "恶臭", "臭异", "异味", "vocs", "pm2.5"]
+
+
+def test_a_paraphrase_that_keeps_only_a_character_is_found_by_the_character_field(searcher):
+    # 臭味 is in no clause, as a word or a bigram; 臭 is (黑臭水体, 返黑返臭).
+    hits = searcher.search("臭味", top=3, fusion=Fusion(method="chars"))
+    assert hits and all("臭" in h.clause.text for h in hits)
 
 
 def test_filters(searcher):
@@ -79,6 +90,7 @@ def test_home_preference_changes_nothing_when_all_documents_are_one_level(tmp_pa
     ("辽宁的黑臭水体什么时候消除", "province_plan.txt", ["辽宁"]),
     ("国家对危险废物处置有什么要求", "national_opinions.txt", ["国家"]),
     ("全国黑臭水体治理", "national_opinions.txt", ["全国"]),
+    ("我国对危险废物处置有什么要求", "national_opinions.txt", ["我国"]),
     ("我市黑臭水体什么时候消除", "city_plan.txt", ["我市"]),
 ])
 def test_a_scope_named_in_the_query_wins_over_home(searcher, query, doc_id, words):
@@ -88,7 +100,8 @@ def test_a_scope_named_in_the_query_wins_over_home(searcher, query, doc_id, word
     assert res.to_dict()["scope"]["docs"] == [doc_id]
 
 
-@pytest.mark.parametrize("query", ["城市黑臭水体什么时候消除", "省界两侧项目环评会商", "节省能源", "国家级自然保护区"])
+@pytest.mark.parametrize("query", ["城市黑臭水体什么时候消除", "省界两侧项目环评会商", "节省能源", "国家级自然保护区",
+                                   "借鉴国内外先进经验"])
 def test_words_that_only_look_like_a_scope_do_not_steer(searcher, query):
     assert not searcher.run(query).scope.from_query
 

@@ -79,8 +79,10 @@ QUERIES = [
 @pytest.mark.parametrize("query,filters", QUERIES)
 def test_both_stores_return_the_same_hits(built, query, filters):
     hits = {k: Searcher(opened(built, k)).search(query, top=8, filters=filters) for k in STORES}
-    assert [(h.clause.clause_id, h.score, h.clause.page) for h in hits["files"]] == \
-           [(h.clause.clause_id, h.score, h.clause.page) for h in hits["milvus"]]
+    assert [(h.clause.clause_id, h.clause.page) for h in hits["files"]] == \
+           [(h.clause.clause_id, h.clause.page) for h in hits["milvus"]]
+    # float32 BM25 in bm25s against float64 inner products: equal to float precision
+    assert [h.score for h in hits["files"]] == pytest.approx([h.score for h in hits["milvus"]], abs=1e-5)
     for h in hits["milvus"]:  # and the filter holds
         c = h.clause
         assert not filters.unit or any(filters.unit in u for u in c.units)

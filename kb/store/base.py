@@ -18,7 +18,7 @@ from ..errors import KBError
 from ..model import Clause, Document
 from ..text import Tokenizer
 
-RETRIEVERS = ("dense", "bm25", "chars")  # e5 vectors, BM25 over jieba words, BM25 over character bigrams
+RETRIEVERS = ("dense", "bm25", "chars")  # e5 vectors, BM25 over jieba words, BM25 over characters and character bigrams
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Candidates:
     Attributes:
         clauses: the candidates (the union of every retriever's ``depth`` best).
         dense: cosine of the query and each candidate.
-        words, chars: BM25 scores over jieba words and character bigrams.
+        words, chars: BM25 scores over jieba words and character n-grams.
         ranked: per retriever, positions into ``clauses``, best first.
     """
 

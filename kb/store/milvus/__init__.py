@@ -5,7 +5,7 @@ Two collections:
 - ``kb_clauses``: one row per clause and generation. Filterable fields (document, level,
   issuer, date, section, text, due dates, units, target indicators), the whole clause as JSON, a
   dense vector (FLAT on lite, HNSW on a server) and two sparse BM25 vectors computed from the
-  project's own tokens (jieba words with the policy dictionary, character bigrams;
+  project's own tokens (jieba words with the policy dictionary, characters and character bigrams;
   ``kb.store.sparse``).
 - ``kb_meta``: the manifest (schema, encoder, generation, the committed generation of each
   document, statistics), one row per document, and the document frequency of each hashed token.

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from ...errors import KBError
 
-SCHEMA = 1
+SCHEMA = 2  # 2: single characters beside the bigrams in the character field
 CLAUSES = "kb_clauses"
 META = "kb_meta"
 MANIFEST_KEY = "manifest"
 TOKEN_ENV = "MILVUS_TOKEN"
 BATCH = 500  # rows per insert, get or delete
-FIELDS = ("w", "c")  # the sparse fields' df prefixes: jieba words, character bigrams
+FIELDS = ("w", "c")  # the sparse fields' df prefixes: jieba words, character n-grams
 SPARSE_FIELD = {"w": "words", "c": "chars"}
 _clients: dict[str, object] = {}  # one client per database per process (milvus-lite admits one process)
 
