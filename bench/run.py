@@ -70,7 +70,9 @@ def read_tsv(path: Path) -> list[list[str]]:
 def run_child(code: str, threads: int) -> dict:
     """Run ``code`` in a fresh Python with ``threads`` OpenMP threads; it prints one JSON line."""
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"a benchmark child failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -311,6 +313,7 @@ work = Path("{work}")
 src = Path("{src}")
 for name in ("scan", "text"):
     shutil.rmtree(work / name, ignore_errors=True)
+    shutil.rmtree(work / (name + "-index"), ignore_errors=True)  # a previous run's, maybe another schema
     (work / name).mkdir(parents=True)
 pdf = pdfium.PdfDocument(str(src))
 pages = [pdf[i].render(scale=150 / 72, rev_byteorder=True).to_pil().convert("RGB") for i in range({n})]
