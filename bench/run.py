@@ -132,7 +132,7 @@ def bench_quality(index_dir: Path, query_files: list[Path]) -> list[dict]:
     from kb.search import DEFAULT_FUSION, Fusion, Searcher
 
     searcher = Searcher(kbindex.load(index_dir))
-    methods = {"BM25 words only": (Fusion(method="bm25"), None), "BM25 bigrams only": (Fusion(method="chars"), None),
+    methods = {"BM25 words only": (Fusion(method="bm25"), None), "BM25 characters only": (Fusion(method="chars"), None),
                "dense only": (Fusion(method="dense"), None), "plain RRF": (Fusion(method="rrf"), None),
                "shipped, home off": (DEFAULT_FUSION, ""), "shipped (home on)": (DEFAULT_FUSION, None)}
     out = []
