@@ -1,11 +1,11 @@
 """Hybrid search over many documents: dense vectors and two lexical fields, fused, scoped.
 
 Three retrievers propose their ``depth`` best clauses: e5 vectors, BM25 over jieba words and
-BM25 over single characters and character bigrams. Every candidate is scored by all three (a clause one retriever
-missed is not scored zero by it); dense scores are min-max normalised over the candidates, BM25
-scores divided by their maximum, and the three mixed by weight. Weights and depth were chosen on
-both dev sets together (README, "Search across levels of government"); plain RRF and each retriever alone are kept as
-options for comparison.
+BM25 over single characters and character bigrams. Every candidate is scored by all three (a
+clause one retriever missed is not scored zero by it); dense scores are min-max normalised over
+the candidates, BM25 scores divided by their maximum, and the three mixed by weight. Weights and
+depth were chosen on both dev sets together (README, "Search across levels of government");
+plain RRF and each retriever alone are kept as options for comparison.
 
 Two preferences can change a ranking, and both are reported in ``Results.scope``: a scope the
 query names (省里, 全国, 阜新…), and the user's home jurisdiction where the query names none.

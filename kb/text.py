@@ -63,14 +63,8 @@ def char_ngrams(text: str) -> list[str]:
     0.767 to 0.800 R@1 and the Fuxin plan alone from 0.867 to 0.883; the national and provincial
     questions keep 0.771.
     """
-    out = []
-    for run in BIGRAM_RUN_RE.findall(normalize(text)):
-        if not CJK_RE.match(run) or len(run) == 1:
-            out.append(run)
-        else:
-            out += list(run)
-            out += [run[i : i + 2] for i in range(len(run) - 1)]
-    return out
+    singles = [ch for run in BIGRAM_RUN_RE.findall(normalize(text)) if len(run) > 1 and CJK_RE.match(run) for ch in run]
+    return singles + char_bigrams(text)
 
 
 def quoted_terms(text: str) -> set[str]:

@@ -18,7 +18,8 @@ from ..errors import KBError
 from ..model import Clause, Document
 from ..text import Tokenizer
 
-RETRIEVERS = ("dense", "bm25", "chars")  # e5 vectors, BM25 over jieba words, BM25 over characters and character bigrams
+# e5 vectors, BM25 over jieba words, BM25 over single characters and character bigrams
+RETRIEVERS = ("dense", "bm25", "chars")
 
 
 @dataclass(frozen=True)
