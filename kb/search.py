@@ -206,8 +206,8 @@ class Searcher:
         if where is NOTHING:
             return Results(query, scope, [])
         used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
-        cands = self.index.candidates(self.embed(query), self.index.tokenizer.tokens(query), char_ngrams(query),
-                                      max(fusion.depth, top * 3), where, used)
+        tokens = self.index.tokenizer.tokens(query)
+        cands = self.index.candidates(self.embed(query), tokens, char_ngrams(query), max(fusion.depth, top * 3), where, used)
         if not cands.clauses:
             return Results(query, scope, [])
         fused = _fuse(fusion, cands)
@@ -217,7 +217,7 @@ class Searcher:
         else:
             scope = dataclasses.replace(scope, doc_ids=frozenset(), levels=(), places=(), words=())
         status = {d: v.status for d, v in self.validity(filters.as_of).items()}
-        return Results(query, scope, self._hits(query, cands, fused, top, status))
+        return Results(query, scope, self._hits(query, tokens, cands, fused, top, status))
 
     def _where(self, filters: Filters) -> Where | None:
         """The filters in the store's terms: document-level ones resolved to document ids (a
@@ -249,10 +249,10 @@ class Searcher:
             out += fusion.home_boost * np.array([c.doc_id in home for c in clauses])
         return out
 
-    def _hits(self, query: str, cands: Candidates, fused: np.ndarray, top: int, status: dict[str, str]) -> list[Hit]:
-        """The best ``top`` candidates as hits, each clause text once per family, with its page
-        and its document's validity (``status`` by doc_id)."""
-        tokens = self.index.tokenizer.tokens(query)
+    def _hits(self, query: str, tokens: list[str], cands: Candidates, fused: np.ndarray, top: int,
+              status: dict[str, str]) -> list[Hit]:
+        """The best ``top`` candidates as hits, each clause text once per family, with its page,
+        the query's ``tokens`` it matches and its document's validity (``status`` by doc_id)."""
         ranks = {k: {i: r + 1 for r, i in enumerate(v)} for k, v in cands.ranked.items()}
         hits, seen = [], set()
         for k in np.argsort(-fused, kind="stable").tolist():

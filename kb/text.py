@@ -43,8 +43,18 @@ def fold(text: str) -> str:
 
 def char_bigrams(text: str) -> list[str]:
     """Overlapping character bigrams of each CJK run, and whole Latin/number words (pm2.5, vocs)."""
+    return _bigrams(_runs(text))
+
+
+def _runs(text: str) -> list[str]:
+    """The CJK runs and Latin/number words of the normalised text."""
+    return BIGRAM_RUN_RE.findall(normalize(text))
+
+
+def _bigrams(runs: list[str]) -> list[str]:
+    """Overlapping bigrams of each CJK run longer than one character; other runs whole."""
     out = []
-    for run in BIGRAM_RUN_RE.findall(normalize(text)):
+    for run in runs:
         if not CJK_RE.match(run) or len(run) == 1:
             out.append(run)
         else:
@@ -63,8 +73,8 @@ def char_ngrams(text: str) -> list[str]:
     0.767 to 0.800 R@1 and the Fuxin plan alone from 0.867 to 0.883; the national and provincial
     questions keep 0.771.
     """
-    singles = [ch for run in BIGRAM_RUN_RE.findall(normalize(text)) if len(run) > 1 and CJK_RE.match(run) for ch in run]
-    return singles + char_bigrams(text)
+    runs = _runs(text)
+    return [ch for run in runs if len(run) > 1 and CJK_RE.match(run) for ch in run] + _bigrams(runs)
 
 
 def quoted_terms(text: str) -> set[str]:
