@@ -125,9 +125,14 @@ def committed_expr(manifest: dict) -> str:
     return f"{expr} and not (doc_gen in {expr_list(superseded)})" if superseded else expr
 
 
-def doc_key(doc_id: str, gen: int) -> str:
-    """The key of a document's row in ``kb_meta``."""
-    return f"doc:{doc_gen(doc_id, gen)}"
+def doc_key(generation_of_doc: str) -> str:
+    """The key in ``kb_meta`` of a document's row, from its ``doc_gen`` value."""
+    return f"doc:{generation_of_doc}"
+
+
+def df_key(field: str, dim: int) -> str:
+    """The key in ``kb_meta`` of a hashed token's document frequency in one sparse field."""
+    return f"{field}:{dim}"
 
 
 def doc_gen(doc_id: str, gen: int) -> str:

@@ -9,7 +9,7 @@ from ...text import tokenizer_for
 from .. import sparse
 from ..base import RETRIEVERS, Candidates, Store, Where
 from .common import (BATCH, CLAUSES, META, SCHEMA, SPARSE_FIELD, as_sparse, client, committed_expr, day_number, doc_gen,
-                     doc_key, expr_list, get_rows, iterate, quoted, read_manifest)
+                     df_key, doc_key, expr_list, get_rows, iterate, quoted, read_manifest)
 
 
 class MilvusStore(Store):
@@ -39,7 +39,7 @@ class MilvusStore(Store):
         if m.get("schema") != SCHEMA:
             raise KBError(f"the Milvus store {uri} has schema {m.get('schema')}, this program reads {SCHEMA}; "
                           f"rebuild it with: python -m ingest corpus --store milvus:{uri} --rebuild")
-        keys = {d: doc_key(d, g) for d, g in m["docs"].items()}
+        keys = {d: doc_key(doc_gen(d, g)) for d, g in m["docs"].items()}
         found = {r["key"]: Document.from_dict(r["body"]) for r in get_rows(c, META, list(keys.values()), ["key", "body"])}
         if len(found) != len(keys):
             raise KBError(f"the Milvus store {uri} is incomplete (documents missing); rebuild it with: "
@@ -68,7 +68,7 @@ class MilvusStore(Store):
     def _read(self, expr: str) -> list[Clause]:
         """The clauses an expression selects, in document order."""
         rows = iterate(self.c, expr, ["doc_id", "seq", "body"])
-        rows.sort(key=lambda r: (self._order.get(r["doc_id"], 1 << 30), r["seq"]))
+        rows.sort(key=self._position)
         return [Clause.from_dict(r["body"]) for r in rows]
 
     def dated_clauses(self) -> list[Clause]:
@@ -128,7 +128,7 @@ class MilvusStore(Store):
             return Candidates.empty()
         fields = ["pk", "doc_id", "seq", "body", "dense", "words", "chars"]
         rows = {r["pk"]: r for r in get_rows(self.c, CLAUSES, pks, fields)}
-        pks = sorted(rows, key=lambda pk: (self._order.get(rows[pk]["doc_id"], 1 << 30), rows[pk]["seq"]))
+        pks = sorted(rows, key=lambda pk: self._position(rows[pk]))
         pos = {pk: k for k, pk in enumerate(pks)}
         vectors = np.array([rows[pk]["dense"] for pk in pks], dtype=np.float32)
         return Candidates(
@@ -138,6 +138,10 @@ class MilvusStore(Store):
             ranked={k: [pos[pk] for pk in v if pk in pos] for k, v in ranked.items()},
         )
 
+    def _position(self, row: dict) -> tuple[int, int]:
+        """Where a clause row sorts: its document's place among the committed ones, then its own."""
+        return self._order.get(row["doc_id"], 1 << 30), row["seq"]
+
     def _search(self, field: str, data, depth: int, expr: str) -> list[str]:
         res = self.c.search(CLAUSES, data=[data], anns_field=field, limit=depth, filter=expr,
                             search_params={"metric_type": "IP"}, output_fields=["pk"])
@@ -146,9 +150,9 @@ class MilvusStore(Store):
     def _query_vectors(self, tokens: dict[str, list[str]]) -> dict[str, dict[int, float]]:
         """The query's sparse vector for each field, with IDF from the stored document frequencies."""
         ids = {f: {sparse.token_id(t) for t in toks} for f, toks in tokens.items()}
-        keys = sorted(f"{f}:{i}" for f, group in ids.items() for i in group)
+        keys = sorted(df_key(f, i) for f, group in ids.items() for i in group)
         df = {r["key"]: r["df"] for r in get_rows(self.c, META, keys, ["key", "df"])}
-        return {f: sparse.query_vector(toks, {i: df[f"{f}:{i}"] for i in ids[f] if f"{f}:{i}" in df},
+        return {f: sparse.query_vector(toks, {i: df[df_key(f, i)] for i in ids[f] if df_key(f, i) in df},
                                        self.manifest["stats"][f]["n"])
                 for f, toks in tokens.items()}
 

@@ -8,7 +8,7 @@ from ...text import lexical_fields
 from .. import sparse
 from ..base import Change
 from .common import (BATCH, CLAUSES, FIELDS, MANIFEST_KEY, META, SCHEMA, SPARSE_FIELD, client, committed_expr, day_number,
-                     doc_gen, doc_key, expr_list, get_rows, is_server, iterate, load_collections, read_manifest, sparse_keys)
+                     df_key, doc_gen, doc_key, expr_list, get_rows, is_server, iterate, load_collections, read_manifest, sparse_keys)
 
 LIMITS = {"pk": 700, "doc_id": 512, "doc_gen": 600, "clause_id": 64, "title": 1024, "doc_number": 256, "issuer": 512,
           "doc_date": 16, "section": 512, "text": 65535}
@@ -51,11 +51,11 @@ def apply(uri: str, change: Change, fresh: bool) -> None:
         vecs = {f: sparse.clause_vector(token_lists[f][i], avgdl[f]) for f in FIELDS}
         for f in FIELDS:
             for k in vecs[f]:
-                df_delta[f"{f}:{k}"] = df_delta.get(f"{f}:{k}", 0) + 1
+                df_delta[df_key(f, k)] = df_delta.get(df_key(f, k), 0) + 1
         rows.append(_row(cl, gen, seq[cl.doc_id], change.docs[cl.doc_id], change.vectors[i], vecs,
                          {f: len(token_lists[f][i]) for f in FIELDS}))
     _insert(c, CLAUSES, rows, checkpoint_at=len(rows) // 2)
-    _insert(c, META, [{"key": doc_key(d, gen), "kind": "doc", "body": change.docs[d].to_dict(), "df": 0, "gen": gen,
+    _insert(c, META, [{"key": doc_key(doc_gen(d, gen)), "kind": "doc", "body": change.docs[d].to_dict(), "df": 0, "gen": gen,
                        "vec": [0.0, 0.0]} for d in sorted(change.written)])
     kbindex.checkpoint("manifest")
     docs = {d: (gen if d in change.written else committed[d]) for d in change.docs}
@@ -89,7 +89,7 @@ def _count_out(c, replaced: dict[str, int], token_lists: dict[str, list[list[str
         stats[f]["total"] += sum(map(len, token_lists[f])) - sum(r[f"n_{f}"] for r in old)
         for r in old:
             for k in sparse_keys(r[SPARSE_FIELD[f]]):
-                delta[f"{f}:{k}"] = delta.get(f"{f}:{k}", 0) - 1
+                delta[df_key(f, k)] = delta.get(df_key(f, k), 0) - 1
     return delta
 
 
@@ -171,7 +171,7 @@ def _delete_uncommitted(c, man: dict) -> None:
     gen, superseded = int(man["generation"]), man.get("superseded", [])
     stale = f" or doc_gen in {expr_list(superseded)}" if superseded else ""
     c.delete(CLAUSES, filter=f"gen > {gen}{stale}")
-    keys = [f"doc:{p}" for p in superseded]
+    keys = [doc_key(p) for p in superseded]
     c.delete(META, filter=f'kind == "doc" and (gen > {gen}' + (f" or key in {expr_list(keys)})" if keys else ")"))
 
 
@@ -189,7 +189,7 @@ def _recount(c, man: dict) -> dict:
     for r in rows:
         for f in FIELDS:
             for k in sparse_keys(r[SPARSE_FIELD[f]]):
-                df[f"{f}:{k}"] = df.get(f"{f}:{k}", 0) + 1
+                df[df_key(f, k)] = df.get(df_key(f, k), 0) + 1
     c.delete(META, filter='kind == "df"')
     _insert(c, META, [_df_row(k, n) for k, n in df.items()])
     return stats
