@@ -2,17 +2,18 @@
 
 Run: streamlit run app.py -- --index DIR [--store milvus:URI]   (or KB_INDEX=DIR, KB_STORE=URI; default index/)
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
 
-import kb  # noqa: F401  (thread settings before numpy/faiss)
 import streamlit as st
 
+import kb  # noqa: F401  (thread settings before numpy/faiss)
 from kb.errors import KBError
-from kb.live import LiveIndex
+from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
 from ui.align import align_page
 from ui.basket import basket_sidebar, print_view
@@ -45,8 +46,10 @@ def live_index(path: str, store: str | None) -> LiveIndex:
 
 def main() -> None:
     st.set_page_config(page_title="政策条款知识库", layout="wide")
-    st.markdown("<style>.clause{font-size:1.05rem;line-height:1.7} mark{background:#fde68a;padding:0 .1em}</style>",
-                unsafe_allow_html=True)
+    st.markdown(
+        "<style>.clause{font-size:1.05rem;line-height:1.7} mark{background:#fde68a;padding:0 .1em}</style>",
+        unsafe_allow_html=True,
+    )
     path = index_path()
     user = sign_in(path)
     try:

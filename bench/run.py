@@ -11,6 +11,7 @@ throughput · 4 query latency against encoding alone, with 1 and 2 threads, 1 an
 the index folder (bench/store_bench.py). Ratios are the figures: absolute
 times drift on shared machines, ratios measured in the same run hold.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,9 +38,9 @@ THREADS = (1, 2)  # OpenMP threads a search process uses
 RAW_SAMPLE = 800
 
 import numpy as np  # noqa: E402
+from store_bench import bench_milvus, report_milvus  # noqa: E402
 
 from kb import SEARCH_THREADS  # noqa: E402
-from store_bench import bench_milvus, report_milvus  # noqa: E402
 from kb.text import char_ngrams, normalize  # noqa: E402
 
 
@@ -80,11 +81,11 @@ def run_child(code: str, threads: int) -> dict:
 INGEST_CHILD = """
 import json, random, resource, time
 from ingest.pipeline import ingest, retrieval_text
-from kb import index as kbindex
+from kb.store import folder
 from kb.encoders import get_encoder
 t = time.perf_counter(); r = ingest(["corpus"], "{ix}", rebuild=True); cold = time.perf_counter() - t
 t = time.perf_counter(); again = ingest(["corpus"], "{ix}"); warm = time.perf_counter() - t
-ix = kbindex.load("{ix}")
+ix = folder.load("{ix}")
 texts = [retrieval_text(c) for c in ix.clauses]
 random.Random(0).shuffle(texts)
 sample = texts[:{n}]
@@ -104,8 +105,13 @@ def bench_ingest(index_dir: Path) -> dict:
     res["ratio"] = res["per_s"] / res["raw_per_s"]
     t = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "ingest", "corpus", "--index", str(index_dir), "--quiet"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "ingest", "corpus", "--index", str(index_dir), "--quiet"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     res["reingest_cli_s"] = time.perf_counter() - t
     res["size_mb"] = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 1e6
     return res
@@ -128,13 +134,18 @@ def evaluate(searcher, rows, fusion, home=None) -> tuple[float, float, float]:
 
 
 def bench_quality(index_dir: Path, query_files: list[Path]) -> list[dict]:
-    from kb import index as kbindex
-    from kb.search import DEFAULT_FUSION, Fusion, Searcher
+    from kb.search.searcher import DEFAULT_FUSION, Fusion, Searcher
+    from kb.store import folder
 
-    searcher = Searcher(kbindex.load(index_dir))
-    methods = {"BM25 words only": (Fusion(method="bm25"), None), "BM25 characters only": (Fusion(method="chars"), None),
-               "dense only": (Fusion(method="dense"), None), "plain RRF": (Fusion(method="rrf"), None),
-               "shipped, home off": (DEFAULT_FUSION, ""), "shipped (home on)": (DEFAULT_FUSION, None)}
+    searcher = Searcher(folder.load(index_dir))
+    methods = {
+        "BM25 words only": (Fusion(method="bm25"), None),
+        "BM25 characters only": (Fusion(method="chars"), None),
+        "dense only": (Fusion(method="dense"), None),
+        "plain RRF": (Fusion(method="rrf"), None),
+        "shipped, home off": (DEFAULT_FUSION, ""),
+        "shipped (home on)": (DEFAULT_FUSION, None),
+    }
     out = []
     for qf in query_files:
         rows = read_tsv(qf)
@@ -146,11 +157,13 @@ def bench_quality(index_dir: Path, query_files: list[Path]) -> list[dict]:
 
 def bench_relevance(index_dir: Path, query_files: list[Path]) -> dict:
     """The relevance floor: off-topic queries that get relevant=false; right answers it would hide."""
-    from kb import index as kbindex
-    from kb.search import Searcher
+    from kb.search.searcher import Searcher
+    from kb.store import folder
 
-    searcher = Searcher(kbindex.load(index_dir))
-    off = [ln.strip() for ln in OFFTOPIC.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    searcher = Searcher(folder.load(index_dir))
+    off = [
+        ln.strip() for ln in OFFTOPIC.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")
+    ]
     flagged = sum(not searcher.run(q, top=5).relevant for q in off)
     shown = hidden = 0
     for qf in query_files:
@@ -165,25 +178,36 @@ def bench_relevance(index_dir: Path, query_files: list[Path]) -> dict:
 
 # ----------------------------------------------------------------------------- 2. deadlines
 def bench_deadlines(full_index: Path, sentences: Path) -> dict:
-    from kb import index as kbindex
-    from kb.deadlines import extract_deadlines
-    from kb.timeline import crossref, deadline_rows
+    from kb.compare.crossref import crossref
+    from kb.policy.deadlines import extract_deadlines
+    from kb.store import folder
+    from kb.tracking.timeline import deadline_rows
 
     rows = read_tsv(sentences) if sentences.exists() else []
     ok = 0
     for sentence, doc_date, expected in rows:
         want = set() if expected == "-" else {tuple(e.split("@")) for e in expected.split(";")}
-        got = {(d.due.isoformat(), d.kind) for d in extract_deadlines(sentence, doc_date=dt.date.fromisoformat(doc_date))}
+        got = {
+            (d.due.isoformat(), d.kind) for d in extract_deadlines(sentence, doc_date=dt.date.fromisoformat(doc_date))
+        }
         ok += got == want
-    ix = kbindex.load(full_index)
+    ix = folder.load(full_index)
     all_rows = deadline_rows(ix)
     kinds = {k: sum(r.deadline.kind == k for r in all_rows) for k in ("by", "start", "during")}
     main = [r for r in all_rows if r.clause.doc_id == MAIN_DOC.name]
     t = time.perf_counter()
     pairs = crossref(ix)
-    return dict(n=len(rows), exact=ok / len(rows) if rows else float("nan"), kinds=kinds, total=len(all_rows),
-                main=len(main), main_kinds={k: sum(r.deadline.kind == k for r in main) for k in kinds},
-                pairs=len(pairs), flagged=sum(p.lower_is_later for p in pairs), crossref_s=time.perf_counter() - t)
+    return dict(
+        n=len(rows),
+        exact=ok / len(rows) if rows else float("nan"),
+        kinds=kinds,
+        total=len(all_rows),
+        main=len(main),
+        main_kinds={k: sum(r.deadline.kind == k for r in main) for k in kinds},
+        pairs=len(pairs),
+        flagged=sum(p.lower_is_later for p in pairs),
+        crossref_s=time.perf_counter() - t,
+    )
 
 
 # ----------------------------------------------------------------------------- 4. query latency
@@ -192,11 +216,11 @@ import json, threading, time
 import numpy as np
 def rss():
     return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS:"))
-from kb import index as kbindex
-from kb.search import Searcher
+from kb.store import folder
+from kb.search.searcher import Searcher
 queries = json.loads({queries!r})
 base = rss()
-ix = kbindex.load("{ix}")
+ix = folder.load("{ix}")
 after_index = rss()
 enc = ix.encoder
 enc.queries(["预热"])
@@ -239,10 +263,10 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
     import faiss
 
     from ingest.pipeline import retrieval_text
-    from kb import index as kbindex
-    from kb.search import Searcher
+    from kb.search.searcher import Searcher
+    from kb.store import folder
 
-    ix = kbindex.load(index_dir)
+    ix = folder.load(index_dir)
     base_vectors = ix.vectors()
     texts = [retrieval_text(c) for c in ix.clauses]
     tokens = [ix.tokenizer.tokens(t) for t in texts]
@@ -260,8 +284,17 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
         bm25, chars = bm25s.BM25(), bm25s.BM25()
         bm25.index(tokens * k, show_progress=False)
         chars.index(chars_lists * k, show_progress=False)
-        grown = kbindex.Index(ix.path, {**ix.manifest, "counts": {"clauses": len(vectors), "documents": len(ix.docs)}},
-                              ix.docs, ix.clauses * k, flat, bm25, ix.tokenizer, bm25_chars=chars, _encoder=ix._encoder)
+        grown = folder.FolderStore(
+            ix.path,
+            {**ix.manifest, "counts": {"clauses": len(vectors), "documents": len(ix.docs)}},
+            ix.docs,
+            ix.clauses * k,
+            flat,
+            bm25,
+            ix.tokenizer,
+            bm25_chars=chars,
+            _encoder=ix._encoder,
+        )
         searcher = Searcher(grown)
         mem = rss_mb() - before
         searcher.search(queries[0])
@@ -273,8 +306,14 @@ def bench_growth(index_dir: Path, queries: list[str], factors=(1, 10, 100)) -> l
             t = time.perf_counter()
             flat.search(v[None, :], 50)
             flat_times.append(time.perf_counter() - t)
-        row = dict(factor=k, clauses=len(vectors), p50=pct(times, 50), p95=pct(times, 95),
-                   flat_p50=pct(flat_times, 50), mem_mb=mem)
+        row = dict(
+            factor=k,
+            clauses=len(vectors),
+            p50=pct(times, 50),
+            p95=pct(times, 95),
+            flat_p50=pct(flat_times, 50),
+            mem_mb=mem,
+        )
         if k == factors[-1]:
             row.update(hnsw(vectors, qvec, flat))
         out.append(row)
@@ -308,7 +347,7 @@ import json, shutil, time
 from pathlib import Path
 import pypdfium2 as pdfium
 from ingest.pipeline import ingest
-from kb import index as kbindex
+from kb.store import folder
 work = Path("{work}")
 src = Path("{src}")
 for name in ("scan", "text"):
@@ -324,14 +363,15 @@ out.save(str(work / "text" / "pages.pdf"))
 times, counts = {{}}, {{}}
 for name in ("text", "scan"):
     t = time.perf_counter(); ingest([work / name], work / (name + "-index")); times[name] = time.perf_counter() - t
-    counts[name] = len(kbindex.load(work / (name + "-index")).clauses)
+    counts[name] = len(folder.load(work / (name + "-index")).clauses)
 print(json.dumps(dict(pages={n}, text_layer_s=times["text"], ocr_s=times["scan"], ocr_per_page=times["scan"] / {n},
                       text_clauses=counts["text"], ocr_clauses=counts["scan"])))
 """
 
 
 def bench_ocr() -> dict:
-    """Ingest of a 10-page scan made from the Liaoning PDF's first pages against the same pages with their text layer."""
+    """Ingest of a 10-page scan made from the Liaoning PDF's first pages, against the same pages with their
+    text layer."""
     src = ROOT / "corpus" / "pdf" / "liaoning_14th_fyp_eco_env_plan.pdf"
     code = OCR_CHILD.format(src=src, work=WORK / "ocr", n=OCR_PAGES)
     return run_child(code, os.cpu_count() or 1)
@@ -340,9 +380,9 @@ def bench_ocr() -> dict:
 # ----------------------------------------------------------------------------- report
 def fallback_queries(index_dir: Path, n: int = 60) -> list[str]:
     """Without ../shared/eval: the first words of n clauses spread over the index."""
-    from kb import index as kbindex
+    from kb.store import folder
 
-    clauses = kbindex.load(index_dir).clauses
+    clauses = folder.load(index_dir).clauses
     return [c.text[:12] for c in clauses[:: max(1, len(clauses) // n)]][:n]
 
 
@@ -354,59 +394,105 @@ def build_fuxin_index(path: Path) -> None:
 
 def report(res: dict) -> str:
     q = res["quality"]
-    lines = [f"# Benchmark — {res['date']}", "",
-             f"Machine: {res['machine']}. Command: `make bench` ({res['total_s']:.0f} s).", "",
-             "## 1. Retrieval quality (R@1 / R@5 / MRR)", "",
-             "| queries | index | method | R@1 | R@5 | MRR |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r['file']} ({r['n']}) | {r['index']} | {r['method']} | {r['r1']:.3f} | {r['r5']:.3f} | {r['mrr']:.3f} |" for r in q]
+    lines = [
+        f"# Benchmark — {res['date']}",
+        "",
+        f"Machine: {res['machine']}. Command: `make bench` ({res['total_s']:.0f} s).",
+        "",
+        "## 1. Retrieval quality (R@1 / R@5 / MRR)",
+        "",
+        "| queries | index | method | R@1 | R@5 | MRR |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['file']} ({r['n']}) | {r['index']} | {r['method']} | {r['r1']:.3f} | {r['r5']:.3f} | {r['mrr']:.3f} |"
+        for r in q
+    ]
     rel = res["relevance"]
-    lines += ["", f"Relevance floor: {rel['flagged']} of {rel['offtopic']} off-topic queries get relevant=false "
-              f"(bench/offtopic_queries.txt); {rel['hidden']} of {rel['answers']} right answers in the top 5 of the dev "
-              f"sets (whole corpus) would be hidden by it."]
+    lines += [
+        "",
+        f"Relevance floor: {rel['flagged']} of {rel['offtopic']} off-topic queries get relevant=false "
+        f"(bench/offtopic_queries.txt); {rel['hidden']} of {rel['answers']} right answers in the top 5 of the dev "
+        f"sets (whole corpus) would be hidden by it.",
+    ]
     d = res["deadlines"]
-    lines += ["", "## 2. Deadlines", "",
-              f"- dev sentences: {d['n']}, exact match **{d['exact']:.3f}**",
-              f"- whole corpus (txt/PDF duplicates counted once): {d['total']} deadlines — by {d['kinds']['by']}, "
-              f"start {d['kinds']['start']}, during {d['kinds']['during']}; Fuxin plan {d['main']} "
-              f"({', '.join(f'{k} {v}' for k, v in d['main_kinds'].items())})",
-              f"- cross-references: {d['pairs']} pairs, {d['flagged']} with the lower level's date later "
-              f"({d['crossref_s'] * 1000:.0f} ms)"]
+    lines += [
+        "",
+        "## 2. Deadlines",
+        "",
+        f"- dev sentences: {d['n']}, exact match **{d['exact']:.3f}**",
+        f"- whole corpus (txt/PDF duplicates counted once): {d['total']} deadlines — by {d['kinds']['by']}, "
+        f"start {d['kinds']['start']}, during {d['kinds']['during']}; Fuxin plan {d['main']} "
+        f"({', '.join(f'{k} {v}' for k, v in d['main_kinds'].items())})",
+        f"- cross-references: {d['pairs']} pairs, {d['flagged']} with the lower level's date later "
+        f"({d['crossref_s'] * 1000:.0f} ms)",
+    ]
     g = res["ingest"]
-    lines += ["", "## 3. Ingest (whole corpus)", "",
-              f"- {g['clauses']} clauses in {g['cold_s']:.1f} s = **{g['per_s']:.1f} clauses/s** "
-              f"({g['threads']} threads); the encoder alone on {RAW_SAMPLE} of the same texts: {g['raw_per_s']:.1f}/s "
-              f"→ ratio **{g['ratio']:.2f}** (goal ≥ 0.9)",
-              f"- re-ingest of the unchanged corpus: {g['reingest_s']:.2f} s in process, "
-              f"{g['reingest_cli_s']:.2f} s as `python -m ingest corpus` (goal ≤ 2 s; rewrote: {g['rewritten']})",
-              f"- peak memory of the ingest process: {g['peak_mb']:.0f} MB; index on disk: {g['size_mb']:.1f} MB"]
+    lines += [
+        "",
+        "## 3. Ingest (whole corpus)",
+        "",
+        f"- {g['clauses']} clauses in {g['cold_s']:.1f} s = **{g['per_s']:.1f} clauses/s** "
+        f"({g['threads']} threads); the encoder alone on {RAW_SAMPLE} of the same texts: {g['raw_per_s']:.1f}/s "
+        f"→ ratio **{g['ratio']:.2f}** (goal ≥ 0.9)",
+        f"- re-ingest of the unchanged corpus: {g['reingest_s']:.2f} s in process, "
+        f"{g['reingest_cli_s']:.2f} s as `python -m ingest corpus` (goal ≤ 2 s; rewrote: {g['rewritten']})",
+        f"- peak memory of the ingest process: {g['peak_mb']:.0f} MB; index on disk: {g['size_mb']:.1f} MB",
+    ]
     x = res["query"]
-    lines += ["", "## 4. Query latency (whole-corpus index, loaded)", "",
-              f"- `Searcher.search` over {x['n']} queries with the shipped {SEARCH_THREADS} OpenMP thread(s): "
-              f"p50 **{x['p50']:.1f} ms**, p95 {x['p95']:.1f} ms",
-              "", "| OpenMP threads | searchers at once | p50 ms | p95 ms |", "|---|---|---|---|"]
-    lines += [f"| {t} | {u} | {r[f'p50_{u}']:.1f} | {r[f'p95_{u}']:.1f} |"
-              for t, r in x["by_threads"].items() for u in CONCURRENCY]
-    lines += ["",
-              f"- encoding the same queries alone: p50 {x['enc_p50']:.1f} ms, p95 {x['enc_p95']:.1f} ms "
-              f"→ p50 ratio **{x['ratio']:.2f}** (goal ≤ 1.3)",
-              f"- memory of a fresh process: index +{x['index_mb']:.0f} MB, model +{x['model_mb']:.0f} MB, "
-              f"RSS after the queries {x['rss_mb']:.0f} MB"]
-    lines += ["", "## 5. Growth (clauses replicated with noise)", "",
-              "| × | clauses | search p50 ms | p95 ms | flat FAISS top-50 p50 ms | added memory MB |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r['factor']} | {r['clauses']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['flat_p50']:.2f} | {r['mem_mb']:.0f} |"
-              for r in res["growth"]]
+    lines += [
+        "",
+        "## 4. Query latency (whole-corpus index, loaded)",
+        "",
+        f"- `Searcher.search` over {x['n']} queries with the shipped {SEARCH_THREADS} OpenMP thread(s): "
+        f"p50 **{x['p50']:.1f} ms**, p95 {x['p95']:.1f} ms",
+        "",
+        "| OpenMP threads | searchers at once | p50 ms | p95 ms |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {t} | {u} | {r[f'p50_{u}']:.1f} | {r[f'p95_{u}']:.1f} |"
+        for t, r in x["by_threads"].items()
+        for u in CONCURRENCY
+    ]
+    lines += [
+        "",
+        f"- encoding the same queries alone: p50 {x['enc_p50']:.1f} ms, p95 {x['enc_p95']:.1f} ms "
+        f"→ p50 ratio **{x['ratio']:.2f}** (goal ≤ 1.3)",
+        f"- memory of a fresh process: index +{x['index_mb']:.0f} MB, model +{x['model_mb']:.0f} MB, "
+        f"RSS after the queries {x['rss_mb']:.0f} MB",
+    ]
+    lines += [
+        "",
+        "## 5. Growth (clauses replicated with noise)",
+        "",
+        "| × | clauses | search p50 ms | p95 ms | flat FAISS top-50 p50 ms | added memory MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['factor']} | {r['clauses']} | {r['p50']:.1f} | {r['p95']:.1f} | "
+        f"{r['flat_p50']:.2f} | {r['mem_mb']:.0f} |"
+        for r in res["growth"]
+    ]
     last = res["growth"][-1] if res["growth"] else {}
     if "hnsw_p50" in last:
-        lines += ["", f"HNSW (M=32, efSearch=128) at {last['clauses']} clauses: top-50 p50 {last['hnsw_p50']:.2f} ms "
-                  f"against flat {last['flat_p50']:.2f} ms, recall@50 {last['hnsw_recall50']:.3f}, "
-                  f"build {last['hnsw_build_s']:.0f} s."]
+        lines += [
+            "",
+            f"HNSW (M=32, efSearch=128) at {last['clauses']} clauses: top-50 p50 {last['hnsw_p50']:.2f} ms "
+            f"against flat {last['flat_p50']:.2f} ms, recall@50 {last['hnsw_recall50']:.3f}, "
+            f"build {last['hnsw_build_s']:.0f} s.",
+        ]
     o = res.get("ocr")
     if o:
-        lines += ["", "## 6. OCR (scanned pages)", "",
-                  f"- ingest of a {o['pages']}-page scan (the Liaoning PDF's first pages rendered at 150 dpi into an "
-                  f"image-only PDF): {o['ocr_s']:.1f} s = **{o['ocr_per_page']:.2f} s a page** on {os.cpu_count()} cores, "
-                  f"{o['ocr_clauses']} clauses",
-                  f"- ingest of the same pages with their text layer: {o['text_layer_s']:.1f} s, {o['text_clauses']} clauses"]
+        lines += [
+            "",
+            "## 6. OCR (scanned pages)",
+            "",
+            f"- ingest of a {o['pages']}-page scan (the Liaoning PDF's first pages rendered at 150 dpi into an "
+            f"image-only PDF): {o['ocr_s']:.1f} s = **{o['ocr_per_page']:.2f} s a page** on {os.cpu_count()} cores, "
+            f"{o['ocr_clauses']} clauses",
+            f"- ingest of the same pages with their text layer: {o['text_layer_s']:.1f} s, {o['text_clauses']} clauses",
+        ]
     if res.get("store"):
         lines += report_milvus(res["store"])
     return "\n".join(lines) + "\n"
@@ -441,10 +527,20 @@ def main() -> int:
     ocr = bench_ocr()
     print("growth …", flush=True)
     growth = [] if args.skip_growth else bench_growth(full, queries)
-    res = dict(date=dt.date.today().isoformat(), total_s=time.perf_counter() - start, quality=quality, relevance=relevance, deadlines=deadlines,
-               ingest=ingest_res, query=query, growth=growth, ocr=ocr, store=store,
-               machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-                       f"Python {platform.python_version()}")
+    res = dict(
+        date=dt.date.today().isoformat(),
+        total_s=time.perf_counter() - start,
+        quality=quality,
+        relevance=relevance,
+        deadlines=deadlines,
+        ingest=ingest_res,
+        query=query,
+        growth=growth,
+        ocr=ocr,
+        store=store,
+        machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}",
+    )
     text = report(res)
     (ROOT / "bench" / "results.md").write_text(text, encoding="utf-8")
     (WORK / "results.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")

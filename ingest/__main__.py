@@ -3,6 +3,7 @@
 Exit codes: 0 all files ingested (or unchanged); 3 some files were skipped (each named with its
 reason); 1 an error (nothing written).
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,10 +14,17 @@ EXIT_SKIPPED = 3
 
 
 def _parser() -> ArgumentParser:
-    p = ArgumentParser(prog="python -m ingest", description="Ingest .txt/.pdf/.docx/.html/.doc/.wps/.ofd files, scans (.png/.jpg/.tif) and folders.")
+    p = ArgumentParser(
+        prog="python -m ingest",
+        description="Ingest .txt/.pdf/.docx/.html/.doc/.wps/.ofd files, scans (.png/.jpg/.tif) and folders.",
+    )
     p.add_argument("paths", nargs="*", help="files or folders")
     p.add_argument("--index", default="index", help="the index folder (with Milvus: the audit log and uploads)")
-    p.add_argument("--store", default=None, help="milvus:./kb.db or milvus:http://host:19530 (default: KB_STORE, else the index folder)")
+    p.add_argument(
+        "--store",
+        default=None,
+        help="milvus:./kb.db or milvus:http://host:19530 (default: KB_STORE, else the index folder)",
+    )
     p.add_argument("--encoder", default=None, help="e5 (default), st:MODEL_FOLDER, or fake (tests)")
     p.add_argument("--remove", action="append", default=[], metavar="DOC_ID", help="drop a document")
     p.add_argument("--rebuild", action="store_true", help="build the index anew")
@@ -35,13 +43,23 @@ def main(argv=None) -> int:
 
     from .pipeline import ingest
 
-    report = ingest(args.paths, args.index, encoder_spec=args.encoder, remove=args.remove, rebuild=args.rebuild,
-                    prune=args.prune, progress=None if args.quiet else _progress(), store=args.store)
+    report = ingest(
+        args.paths,
+        args.index,
+        encoder_spec=args.encoder,
+        remove=args.remove,
+        rebuild=args.rebuild,
+        prune=args.prune,
+        progress=None if args.quiet else _progress(),
+        store=args.store,
+    )
     for path, reason in report.skipped:
         print(f"Skipped {path}: {reason}", file=sys.stderr)
-    summary = (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.removed)} removed, {len(report.skipped)} skipped; "
-               f"{report.clauses} clauses in {stores.label(args.index, args.store)}")
+    summary = (
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.skipped)} skipped; "
+        f"{report.clauses} clauses in {stores.label(args.index, args.store)}"
+    )
     print(summary if report.written or report.removed else summary + " (nothing to write)")
     return EXIT_SKIPPED if report.skipped else 0
 
@@ -58,8 +76,13 @@ def _progress():
         if bar is None:
             for other in bars.values():  # one bar at a time: the previous stage is over
                 other.close()
-            bar = bars[stage] = tqdm(total=total, desc={"read": "reading", "encode": "encoding", "ocr": "OCR"}.get(stage, stage),
-                                     unit={"read": "file", "ocr": "page"}.get(stage, "clause"), leave=False, file=sys.stderr)
+            bar = bars[stage] = tqdm(
+                total=total,
+                desc={"read": "reading", "encode": "encoding", "ocr": "OCR"}.get(stage, stage),
+                unit={"read": "file", "ocr": "page"}.get(stage, "clause"),
+                leave=False,
+                file=sys.stderr,
+            )
         bar.update(done - bar.n)
 
     return update

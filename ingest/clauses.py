@@ -6,27 +6,43 @@ table row becomes a clause of its own, placed after the prose it follows, carryi
 headers; an indicator row (指标 | 2020年 | 2025年 | 属性) also carries the target for its
 target year and that year as its deadline.
 """
+
 from __future__ import annotations
 
 import bisect
 import datetime as dt
 import re
 
-from kb.deadlines import sentence_deadlines
 from kb.model import Clause, Deadline, Target
-from kb.targets import LOWER_BETTER_RE, extract_targets, reports_past
+from kb.policy.deadlines import sentence_deadlines
+from kb.policy.targets import LOWER_BETTER_RE, extract_targets, reports_past
+from kb.policy.units import clause_units
 from kb.text import fold
-from kb.units import clause_units
 
 from .read import RawDoc
 from .segment import Piece
 from .tables import TableRow
 
 HEADER_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-CELL_TARGET_RE = re.compile(r"^(?P<cmp>≤|≥|<|>|＜|＞|不低于|不高于|不超过)?\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<mod>以上|以下|以内|左右)?$")
+CELL_TARGET_RE = re.compile(
+    r"^(?P<cmp>≤|≥|<|>|＜|＞|不低于|不高于|不超过)?\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<mod>以上|以下|以内|左右)?$"
+)
 UNIT_IN_INDICATOR_RE = re.compile(r"[（(]\s*(?P<unit>%|％|[^（）()]{1,12})\s*[）)]\s*\S*$")
-CELL_COMPARATORS = {"≤": "<=", "≥": ">=", "<": "<", ">": ">", "＜": "<", "＞": ">", "不低于": ">=", "不高于": "<=",
-                    "不超过": "<=", "以上": ">=", "以下": "<=", "以内": "<=", "左右": "="}
+CELL_COMPARATORS = {
+    "≤": "<=",
+    "≥": ">=",
+    "<": "<",
+    ">": ">",
+    "＜": "<",
+    "＞": ">",
+    "不低于": ">=",
+    "不高于": "<=",
+    "不超过": "<=",
+    "以上": ">=",
+    "以下": "<=",
+    "以内": "<=",
+    "左右": "=",
+}
 
 
 def _page(page_starts: tuple[int, ...] | None, offset: int) -> int | None:
@@ -54,7 +70,11 @@ def indicator_row(row: TableRow) -> tuple[tuple[Target, ...], tuple[Deadline, ..
     col, year = years[-1]
     base = years[0][1] if len(years) > 1 else None
     m = CELL_TARGET_RE.match(fold(row.cells[col]).strip())
-    named = [c for k, c in enumerate(row.cells) if k != col and re.search(r"[\u4e00-\u9fff]", c) and not HEADER_YEAR_RE.search(row.header[k])]
+    named = [
+        c
+        for k, c in enumerate(row.cells)
+        if k != col and re.search(r"[\u4e00-\u9fff]", c) and not HEADER_YEAR_RE.search(row.header[k])
+    ]
     if not m or not named:
         return (), ()
     indicator = max(named, key=len)
@@ -62,15 +82,24 @@ def indicator_row(row: TableRow) -> tuple[tuple[Target, ...], tuple[Deadline, ..
     lower = bool(LOWER_BETTER_RE.search(indicator))
     cmp = CELL_COMPARATORS.get(m.group("cmp") or m.group("mod") or "", "<=" if lower else ">=")
     line = " | ".join(row.cells)
-    target = Target(indicator=re.sub(r"\s*[（(][^（）()]*[）)]\s*$", "", indicator), comparator=cmp,
-                    value=float(m.group("val")), unit=(unit.group("unit").replace("％", "%") if unit else ""),
-                    text=line, base_year=base, lower_is_better=lower, char_start=0, char_end=len(line))
+    target = Target(
+        indicator=re.sub(r"\s*[（(][^（）()]*[）)]\s*$", "", indicator),
+        comparator=cmp,
+        value=float(m.group("val")),
+        unit=(unit.group("unit").replace("％", "%") if unit else ""),
+        text=line,
+        base_year=base,
+        lower_is_better=lower,
+        char_start=0,
+        char_end=len(line),
+    )
     deadline = Deadline(row.header[col], row.start, row.end, dt.date(year, 12, 31), "by")
     return (target,), (deadline,)
 
 
-def make_clauses(raw: RawDoc, pieces: list[Piece], sha: str, doc_id: str, title: str, doc_number: str,
-                 issuer: str, doc_date: str) -> list[Clause]:
+def make_clauses(
+    raw: RawDoc, pieces: list[Piece], sha: str, doc_id: str, title: str, doc_number: str, issuer: str, doc_date: str
+) -> list[Clause]:
     """The clauses of one document: prose pieces and table rows, in reading order."""
     date = dt.date.fromisoformat(doc_date) if doc_date else None
     year = date.year if date else None
@@ -84,13 +113,26 @@ def make_clauses(raw: RawDoc, pieces: list[Piece], sha: str, doc_id: str, title:
     for i, p in enumerate(pieces):
         page = _page(raw.page_starts, p.char_start)
         lead, partners = clause_units(p.units, p.text)
-        prose.append(Clause(
-            clause_id="", section="".join(p.section), section_titles=p.titles, lead=p.lead, text=p.text,
-            paragraph=p.paragraph, sentence=p.sentence, char_start=p.char_start, char_end=p.char_end, page=page,
-            deadlines=deadlines[i], targets=() if reports_past(heads[p.sentence], year) else extract_targets(p.text, year),
-            lead_units=lead, partner_units=partners, source="ocr" if page in ocr or raw.source == "ocr" else "text",
-            **common,
-        ))
+        prose.append(
+            Clause(
+                clause_id="",
+                section="".join(p.section),
+                section_titles=p.titles,
+                lead=p.lead,
+                text=p.text,
+                paragraph=p.paragraph,
+                sentence=p.sentence,
+                char_start=p.char_start,
+                char_end=p.char_end,
+                page=page,
+                deadlines=deadlines[i],
+                targets=() if reports_past(heads[p.sentence], year) else extract_targets(p.text, year),
+                lead_units=lead,
+                partner_units=partners,
+                source="ocr" if page in ocr or raw.source == "ocr" else "text",
+                **common,
+            )
+        )
     ordered = _with_rows(prose, raw, common, ocr)
     return [_with_id(c, f"{sha[:10]}-{i:04d}") for i, c in enumerate(ordered)]
 
@@ -116,13 +158,26 @@ def _with_rows(prose: list[Clause], raw: RawDoc, common: dict, ocr: set[int]) ->
             anchor = max((k for k, c in enumerate(prose) if c.char_start < row.start), default=-1)
         near = prose[anchor] if anchor >= 0 else None
         targets, deadlines = indicator_row(row)
-        after.setdefault(anchor, []).append(Clause(
-            clause_id="", section=near.section if near else "", section_titles=near.section_titles if near else (),
-            lead="", text=" | ".join(row.cells), paragraph=near.paragraph if near else 0,
-            sentence=near.sentence if near else 0, char_start=row.start, char_end=row.end,
-            page=row.page or _page(raw.page_starts, row.start), deadlines=deadlines, targets=targets,
-            source="ocr" if row.page in ocr else "text", table_header=row.header, table_cells=row.cells, **common,
-        ))
+        after.setdefault(anchor, []).append(
+            Clause(
+                clause_id="",
+                section=near.section if near else "",
+                section_titles=near.section_titles if near else (),
+                lead="",
+                text=" | ".join(row.cells),
+                paragraph=near.paragraph if near else 0,
+                sentence=near.sentence if near else 0,
+                char_start=row.start,
+                char_end=row.end,
+                page=row.page or _page(raw.page_starts, row.start),
+                deadlines=deadlines,
+                targets=targets,
+                source="ocr" if row.page in ocr else "text",
+                table_header=row.header,
+                table_cells=row.cells,
+                **common,
+            )
+        )
     out = list(after.get(-1, []))
     for k, c in enumerate(prose):
         out.append(c)

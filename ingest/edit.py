@@ -4,18 +4,19 @@ The correction is written as the document's row in the ``catalog.tsv`` that gove
 (created beside the file when there is none), so a later re-ingest keeps it; the store gets a
 new generation with the same vectors and the clauses' document fields updated.
 """
+
 from __future__ import annotations
 
 import csv
 import dataclasses
 from pathlib import Path
 
-from kb import audit
-from kb import index as kbindex
 from kb import store as stores
 from kb.errors import KBError
-from kb.scope import LEVEL_BY_NAME, LEVEL_NAMES
+from kb.office import audit
+from kb.policy.scope import LEVEL_BY_NAME, LEVEL_NAMES
 from kb.store.base import Change
+from kb.store.common import writer_lock
 
 from .metadata import CATALOG_FIELDS, CATALOG_NAME, find_catalog, issuer_level
 
@@ -52,7 +53,9 @@ def write_catalog_row(path: Path, values: dict[str, str]) -> Path:
     return catalog
 
 
-def edit_metadata(index_dir: str | Path, doc_id: str, changes: dict[str, str], user: str, store: str | None = None) -> None:
+def edit_metadata(
+    index_dir: str | Path, doc_id: str, changes: dict[str, str], user: str, store: str | None = None
+) -> None:
     """Apply ``changes`` (keys from ``EDITABLE``; level as 国家/省/市/县区) to one document.
 
     Raises:
@@ -70,7 +73,7 @@ def edit_metadata(index_dir: str | Path, doc_id: str, changes: dict[str, str], u
             raise KBError(f"cannot read the date {changes['date']!r}; write it as 2023-08-08") from None
     if changes.get("level") and changes["level"] not in LEVEL_BY_NAME:
         raise KBError(f"unknown level {changes['level']!r}; use {', '.join(LEVEL_NAMES[k] for k in range(4))}")
-    with kbindex.writer_lock(index_dir):
+    with writer_lock(index_dir):
         ix = stores.open_store(index_dir, store)
         if doc_id not in ix.docs:
             raise KBError(f"no document {doc_id!r} in {index_dir}")
@@ -80,11 +83,21 @@ def edit_metadata(index_dir: str | Path, doc_id: str, changes: dict[str, str], u
         issuer = fields.get("issuer", doc.issuer)
         level = LEVEL_BY_NAME[changes["level"]] if changes.get("level") else issuer_level(issuer)
         new_doc = dataclasses.replace(doc, **fields, level=level)
-        clause_fields = {"title": new_doc.title, "issuer": new_doc.issuer, "doc_number": new_doc.doc_number,
-                         "doc_date": new_doc.date}
+        clause_fields = {
+            "title": new_doc.title,
+            "issuer": new_doc.issuer,
+            "doc_number": new_doc.doc_number,
+            "doc_date": new_doc.date,
+        }
         own = ix.clauses_of(doc_id)
-        change = Change(docs={d: new_doc if d == doc_id else v for d, v in ix.docs.items()},
-                        clauses=[dataclasses.replace(c, **clause_fields) for c in own], vectors=ix.vectors_of(own),
-                        written={doc_id}, removed=set(), terms=list(ix.tokenizer.terms), encoder=ix.encoder_info)
+        change = Change(
+            docs={d: new_doc if d == doc_id else v for d, v in ix.docs.items()},
+            clauses=[dataclasses.replace(c, **clause_fields) for c in own],
+            vectors=ix.vectors_of(own),
+            written={doc_id},
+            removed=set(),
+            terms=list(ix.tokenizer.terms),
+            encoder=ix.encoder_info,
+        )
         stores.apply(index_dir, store, ix, change)
         audit.append(index_dir, user, "edit", doc_id, doc.sha256, changes=changes)

@@ -3,6 +3,7 @@
 Parsed from the text's first lines; a ``catalog.tsv`` beside the files (columns ``file, title,
 issuer, doc_number, date``) overrides or fills in what the text lacks.
 """
+
 from __future__ import annotations
 
 import csv
@@ -10,20 +11,25 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kb.deadlines import parse_cn_date
+from kb.policy.dates import DATE_LINE_RE, parse_cn_date
 
 from .read import is_furniture
 
 HEAD_CHARS = 3000
 RED_HEADER_RE = re.compile(r"^[\u4e00-\u9fff（）()\s]{2,40}文件$")  # 版头: 辽宁省生态环境厅文件
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（](\d{4})[〕\]］)）]第?\d{1,4}号")
-NOTICE_TITLE_RE = re.compile(r"^(?P<issuer>.{0,40}?)关于(印发|转发)?(?P<title>.+?)的(通知|函|决定|批复)(?![\u4e00-\u9fff]{0,2}[）)])")
+NOTICE_TITLE_RE = re.compile(
+    r"^(?P<issuer>.{0,40}?)关于(印发|转发)?(?P<title>.+?)的(通知|函|决定|批复)(?![\u4e00-\u9fff]{0,2}[）)])"
+)
 OPINION_TITLE_RE = re.compile(r"^(?P<issuer>.{2,30}?)关于.+(意见|决定|办法|规定|方案|规划|通知)$")
-DATE_RE = re.compile(r"^[（(]?(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>[\d一二三四五六七八九十]{1,2})月((?P<d>[\d一二三四五六七八九十]{1,3})日)?[)）]?$")
 WEB_DATE_RE = re.compile(r"(发布)?日期[:：]\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 ISSUER_SUFFIX_RE = re.compile(r"(人民政府|办公室|办公厅|国务院|中共中央|委员会|部|局|厅|委)$")
-LEVELS = ((0, re.compile(r"国务院|中共中央|生态环境部|国家|部$|部等|部门")), (1, re.compile(r"省|自治区")),
-          (2, re.compile(r"市|州|盟")), (3, re.compile(r"县|区|旗")))
+LEVELS = (
+    (0, re.compile(r"国务院|中共中央|生态环境部|国家|部$|部等|部门")),
+    (1, re.compile(r"省|自治区")),
+    (2, re.compile(r"市|州|盟")),
+    (3, re.compile(r"县|区|旗")),
+)
 CATALOG_NAME = "catalog.tsv"
 CATALOG_FIELDS = ("title", "issuer", "doc_number", "date", "period_start", "period_end", "level")  # after "file"
 CN_COUNTS = dict(enumerate("一二三四五六七八九十", start=1))
@@ -73,7 +79,7 @@ def parse_metadata(text: str) -> Metadata:
         if m and m.group(2):  # 关于印发《X》的通知: the document is X
             title, issuer = m.group("title").strip("《》"), m.group("issuer")
         elif m:  # 关于同意…的批复: the notice is the document
-            title, issuer = first[len(m.group("issuer")):], m.group("issuer")
+            title, issuer = first[len(m.group("issuer")) :], m.group("issuer")
         else:
             title = first
             m = OPINION_TITLE_RE.match(first)
@@ -83,7 +89,7 @@ def parse_metadata(text: str) -> Metadata:
     if m:
         number = m.group(0)
     for i, line in enumerate(lines[:40]):
-        m = DATE_RE.match(line)
+        m = DATE_LINE_RE.match(line)
         if m:
             date = _iso(m)
             issuer = issuer or signatories(lines[:i])

@@ -11,13 +11,14 @@ pages rendered by pypdfium2. Every import is lazy: a search process never loads 
   ``MAX_IMAGE_PIXELS``. A page with no text is blank; a file whose pages read as too little
   Chinese text is not a document.
 """
+
 from __future__ import annotations
 
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from kb.errors import ReadError
 from kb.text import CJK_RE
@@ -44,9 +45,13 @@ def _engine():
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-        _local.engine = RapidOCR(params={"Global.log_level": "error",
-                                         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                                         "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+        _local.engine = RapidOCR(
+            params={
+                "Global.log_level": "error",
+                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
     return _local.engine
 
 
@@ -68,8 +73,9 @@ def workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def ocr_pages(render: Callable[[int], object], pages: list[int], progress: Progress | None = None,
-              deadline: float | None = None) -> dict[int, str]:
+def ocr_pages(
+    render: Callable[[int], object], pages: list[int], progress: Progress | None = None, deadline: float | None = None
+) -> dict[int, str]:
     """OCR the given pages in parallel; ``render(i)`` returns page i's RGB array.
 
     Raises:
@@ -130,7 +136,9 @@ def ocr_image_file(data: bytes, progress: Progress | None = None) -> str:
         if frames > MAX_OCR_PAGES:
             raise ReadError("", f"too many pages for OCR ({frames} > {MAX_OCR_PAGES})")
         if image.width * image.height > MAX_IMAGE_PIXELS:
-            raise ReadError("", f"image too large ({image.width}×{image.height} pixels > {MAX_IMAGE_PIXELS // 1_000_000} MP)")
+            raise ReadError(
+                "", f"image too large ({image.width}×{image.height} pixels > {MAX_IMAGE_PIXELS // 1_000_000} MP)"
+            )
 
         def render(i: int):
             image.seek(i)

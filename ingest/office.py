@@ -7,6 +7,7 @@ and scanned images. Each returns the pieces read.py assembles into a ``RawDoc``.
   parser needs, and tables as rows. LibreOffice, where installed, is the fallback.
 - .png/.jpg/.tif through OCR (ingest/ocr.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -121,8 +122,12 @@ def _libreoffice_text(data: bytes, suffix: str) -> list | None:
         src.write_bytes(data)
         out = Path(tmp) / "out"
         try:
-            subprocess.run([office, "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(out), str(src)],
-                           capture_output=True, timeout=LIBREOFFICE_TIMEOUT, check=True)
+            subprocess.run(
+                [office, "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(out), str(src)],
+                capture_output=True,
+                timeout=LIBREOFFICE_TIMEOUT,
+                check=True,
+            )
             text = (out / "in.txt").read_text(encoding="utf-8-sig")
         except (subprocess.SubprocessError, OSError):
             return None

@@ -5,6 +5,7 @@ Damage seen in government PDFs (see corpus/README.md): full-width punctuation ma
 characters of justified lines, line breaks inside words and sentences, running headers, and
 page numbers such as ``—１２—``.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,22 +13,10 @@ import statistics
 from collections import Counter
 from dataclasses import replace
 
-from kb.text import CJK
+from .repair import punctuation_is_mapped, repair_line
+from .tables import table_lines
 
-FULLWIDTH_ALNUM = str.maketrans(
-    "０１２３４５６７８９％ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
-    "0123456789%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-)
-GUILLEMETS = str.maketrans("«»‹›", "《》〈〉")
-PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 PAGE_NUMBER_RE = re.compile(r"^[—\-–－\s]*\d{1,4}[—\-–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
-# Spaces are kept only between two ASCII letters or digits (“PM2.5 and NOx”).
-SPACE_RE = re.compile(r"(?<![A-Za-z0-9])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?![A-Za-z0-9])")
-CJKISH = rf"{CJK}”“’‘）》、"
-# After a Chinese character, ``.`` is 。 (this layer writes decimal points as a private-use glyph).
-ASCII_PUNCT_RE = re.compile(rf"(?<=[{CJKISH}A-Za-z0-9%）])([,;:?!])|(?<=[{CJKISH}%）])(\.)|(\.)$")
-ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
-PAREN_RE = re.compile(r"\(([^()]*)\)")
 TERMINAL_RE = re.compile(r"[。！？：；]$")
 OUTLINE_START_RE = re.compile(
     r"^(第[一二三四五六七八九十百零〇]+[章节条编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|专栏\s*\d)"
@@ -36,25 +25,6 @@ MAX_HEADING_CHARS = 30
 SHORT_LINE = 0.7  # of the typical full line: shorter lines end a paragraph
 FULL_LINE = 0.9  # a line ending in 。 and shorter than this ends its paragraph too
 INDENT_RE = re.compile(r"^[ \u3000]{2,}")
-
-
-def repair_line(line: str, punct_mapped: bool) -> str:
-    """Undo character-level damage in one extracted line."""
-    line = line.translate(GUILLEMETS).translate(FULLWIDTH_ALNUM)
-    line = re.sub(r"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff](?=\d)", ".", line)
-    line = PRIVATE_USE_RE.sub("", line)
-    line = SPACE_RE.sub("", line.strip())
-    if punct_mapped:
-        line = ASCII_PUNCT_RE.sub(lambda m: ASCII_TO_FULL[m.group(1) or m.group(2) or m.group(3)], line)
-        line = PAREN_RE.sub(lambda m: f"（{m.group(1)}）", line)
-    return line
-
-
-def punctuation_is_mapped(raw: str) -> bool:
-    """True when the text layer writes 。，as ASCII ``.``/``,`` after Chinese characters."""
-    ascii_hits = len(re.findall(rf"[{CJK}][,.;]", raw))
-    full_hits = len(re.findall(r"[，。；]", raw))
-    return ascii_hits > full_hits
 
 
 def running_headers(pages: list[list[str]]) -> set[str]:
@@ -123,8 +93,6 @@ def pdf_text(raw_pages: list[str], tables: list = ()) -> tuple[str, list[int], l
     Returns:
         (text, page_starts, table_rows): ``page_starts[i]`` is the offset where page i+1's text begins.
     """
-    from .tables import table_lines
-
     pages, indents = _page_lines(raw_pages, punctuation_is_mapped("".join(raw_pages)))
     headers = running_headers(pages)
     text, starts = _join([_strip_page(p, headers) for p in pages], indents)

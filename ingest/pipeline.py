@@ -3,34 +3,34 @@
 An unchanged file (same name, same bytes) is not read again: its clauses and vectors are kept
 as they are. A changed file replaces its old clauses; ``remove`` drops documents.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from kb import audit
-from kb import index as kbindex
 from kb import store as stores
 from kb.encoders import Encoder, get_encoder
 from kb.errors import KBError, ReadError
 from kb.model import Clause, Document
-from kb.scope import LEVEL_BY_NAME
+from kb.office import audit
+from kb.policy.scope import LEVEL_BY_NAME
+from kb.policy.validity import parse_period, repealed_names
 from kb.store.base import Change
+from kb.store.common import checkpoint, writer_lock
 from kb.text import quoted_terms, retrieval_text
-from kb.validity import parse_period, repealed_names
 
 from .clauses import make_clauses
 from .metadata import catalog_entry, find_catalog, issuer_level, merge, parse_metadata
-from .read import SUPPORTED, read_file
+from .read import SUPPORTED, RawDoc, read_file
 from .segment import segment
-from .uploads import SOURCES
 
 SKIP_NAMES = {"readme.md", "catalog.tsv"}
-PREREAD: dict[str, object] = {}  # sha256 → RawDoc already read (an upload's trial read; OCR is costly)
+SOURCES = "sources"  # uploaded files, beside the index (index/sources/)
 Progress = Callable[[str, int, int], None]
 
 
@@ -54,7 +54,11 @@ def collect_files(paths: list[str | Path]) -> tuple[list[tuple[Path, Path]], lis
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if not f.is_file() or f.name.lower() in SKIP_NAMES or any(x.startswith(".") for x in f.relative_to(p).parts):
+                if (
+                    not f.is_file()
+                    or f.name.lower() in SKIP_NAMES
+                    or any(x.startswith(".") for x in f.relative_to(p).parts)
+                ):
                     continue
                 if f.suffix.lower() in SUPPORTED:
                     found.append((f, p))
@@ -75,8 +79,10 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def build_document(path: Path, root: Path, sha: str, progress: Progress | None = None) -> tuple[Document, list[Clause], set[str]]:
-    """Read, describe and segment one file.
+def build_document(
+    path: Path, root: Path, sha: str, progress: Progress | None = None, raw: RawDoc | None = None
+) -> tuple[Document, list[Clause], set[str]]:
+    """Read, describe and segment one file (``raw``: its text already read, e.g. by an upload's trial read).
 
     Returns:
         (document, its clauses, terms it puts in quotation marks).
@@ -84,7 +90,7 @@ def build_document(path: Path, root: Path, sha: str, progress: Progress | None =
     Raises:
         ReadError: the file cannot be read, or has no clause.
     """
-    raw = PREREAD.pop(sha, None) or read_file(path, progress=progress)
+    raw = raw or read_file(path, progress=progress)
     meta = merge(parse_metadata(raw.text), catalog_entry(path, find_catalog(path, root)))
     title = meta.title or path.stem
     pieces = segment(raw.text, skip=[(r.start, r.end) for r in raw.table_rows])
@@ -92,10 +98,20 @@ def build_document(path: Path, root: Path, sha: str, progress: Progress | None =
         raise ReadError(str(path), "no text to index (no sentence found)")
     clauses = make_clauses(raw, pieces, sha, path.name, title, meta.doc_number, meta.issuer, meta.date)
     doc = Document(
-        doc_id=path.name, path=str(path.resolve()), sha256=sha, format=raw.format, encoding=raw.encoding,
-        title=title, issuer=meta.issuer, doc_number=meta.doc_number, date=meta.date,
-        level=LEVEL_BY_NAME.get(meta.level, issuer_level(meta.issuer)), pages=len(raw.page_starts) if raw.page_starts else None,
-        n_clauses=len(clauses), **_period_fields(title, raw.text, meta), repeals=repealed_names(raw.text),
+        doc_id=path.name,
+        path=str(path.resolve()),
+        sha256=sha,
+        format=raw.format,
+        encoding=raw.encoding,
+        title=title,
+        issuer=meta.issuer,
+        doc_number=meta.doc_number,
+        date=meta.date,
+        level=LEVEL_BY_NAME.get(meta.level, issuer_level(meta.issuer)),
+        pages=len(raw.page_starts) if raw.page_starts else None,
+        n_clauses=len(clauses),
+        **_period_fields(title, raw.text, meta),
+        repeals=repealed_names(raw.text),
     )
     return doc, clauses, quoted_terms(raw.text)
 
@@ -119,6 +135,7 @@ def ingest(
     encoder: Encoder | None = None,
     user: str | None = None,
     store: str | None = None,
+    preread: dict[str, RawDoc] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into ``index_dir``, incrementally and atomically.
 
@@ -134,29 +151,38 @@ def ingest(
         user: who makes the change, for the audit log (default: the command line's OS account).
         store: where the clauses live (``kb.store``): None → ``KB_STORE``, else what ``index_dir``
             records, else the folder itself; "files" the folder; ``milvus:URI`` Milvus.
+        preread: files already read, by SHA-256 (an upload's trial read: OCR is costly).
 
     Returns:
         What was added, updated, kept, removed and skipped (with the reason).
     """
     report = IngestReport()
-    with kbindex.writer_lock(index_dir):
+    with writer_lock(index_dir):
         old = None if rebuild or not stores.exists(index_dir, store) else stores.open_store(index_dir, store)
         enc = _choose_encoder(old, encoder_spec, encoder, index_dir, store)
         files, report.skipped = collect_files(paths)
         docs = dict(old.docs) if old else {}
         missing = [d for d in remove if d not in docs]
         if missing:
-            raise KBError(f"no document {missing[0]!r} in {index_dir}; list them with: python -m kb docs --index {index_dir}")
-        new_docs, new_clauses, terms = _read_changed(files, docs, report, progress)
+            raise KBError(
+                f"no document {missing[0]!r} in {index_dir}; list them with: python -m kb docs --index {index_dir}"
+            )
+        new_docs, new_clauses, terms = _read_changed(files, docs, report, progress, preread or {})
         report.removed = sorted(set(remove) | (_gone(docs, files, paths) if prune else set()))
         if not (new_docs or report.removed) and old is not None and not old.needs_repair:
             report.clauses = sum(d.n_clauses for d in docs.values())
             return report
         dropped = set(report.removed) | set(new_docs)
         all_docs = {k: v for k, v in docs.items() if k not in dropped} | new_docs
-        change = Change(docs=all_docs, clauses=new_clauses, vectors=_encode(enc, new_clauses, progress),
-                        written=set(new_docs), removed=set(report.removed),
-                        terms=sorted((set(old.tokenizer.terms) if old else set()) | terms), encoder=enc.info)
+        change = Change(
+            docs=all_docs,
+            clauses=new_clauses,
+            vectors=_encode(enc, new_clauses, progress),
+            written=set(new_docs),
+            removed=set(report.removed),
+            terms=sorted((set(old.tokenizer.terms) if old else set()) | terms),
+            encoder=enc.info,
+        )
         stores.apply(index_dir, store, old, change)
         report.clauses, report.written = sum(d.n_clauses for d in all_docs.values()), True
         report.new_clauses = len(new_clauses)
@@ -174,7 +200,9 @@ def _remove_uploaded_sources(index_dir: str | Path, removed: list[Document]) -> 
             path.unlink(missing_ok=True)
 
 
-def _read_changed(files, docs: dict[str, Document], report: IngestReport, progress: Progress | None):
+def _read_changed(
+    files, docs: dict[str, Document], report: IngestReport, progress: Progress | None, preread: dict[str, RawDoc]
+):
     """Read the files that are new or changed; note the unchanged and the unreadable in ``report``.
 
     Returns:
@@ -193,7 +221,7 @@ def _read_changed(files, docs: dict[str, Document], report: IngestReport, progre
             report.unchanged.append(str(path))
             continue
         try:
-            doc, clauses, doc_terms = build_document(path, root, sha, progress)
+            doc, clauses, doc_terms = build_document(path, root, sha, progress, preread.get(sha))
         except ReadError as exc:
             report.skipped.append((str(path), exc.reason))
             continue
@@ -213,7 +241,8 @@ def _choose_encoder(old, spec: str | None, encoder: Encoder | None, index_dir, s
         chosen = get_encoder(spec)
     if old is not None and chosen.info != old.encoder_info:
         raise KBError(
-            f"the index at {stores.label(index_dir, store)} was built with encoder {old.encoder_info.spec}, not {chosen.info.spec}; "
+            f"the index at {stores.label(index_dir, store)} was built with encoder {old.encoder_info.spec}, "
+            f"not {chosen.info.spec}; "
             f"rebuild it with: {stores.rebuild_hint(index_dir, store)} --encoder {chosen.info.spec}"
         )
     return chosen
@@ -224,7 +253,8 @@ def _gone(docs: dict[str, Document], files: list[tuple[Path, Path]], paths) -> s
     roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
     present = {str(f.resolve()) for f, _ in files}
     return {
-        d.doc_id for d in docs.values()
+        d.doc_id
+        for d in docs.values()
         if d.path not in present and any(Path(d.path).is_relative_to(r) for r in roots) and not Path(d.path).exists()
     }
 
@@ -236,7 +266,7 @@ def _encode(enc: Encoder, clauses: list[Clause], progress: Progress | None, batc
         if progress:
             progress("encode", start, len(texts))
         out.append(enc.passages(texts[start : start + batch], batch_size=batch))
-        kbindex.checkpoint("encode")
+        checkpoint("encode")
     if progress and texts:
         progress("encode", len(texts), len(texts))
     return np.concatenate(out) if out else np.zeros((0, enc.info.dim), np.float32)

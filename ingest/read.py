@@ -3,6 +3,7 @@
 Every failure becomes a ``ReadError`` with a reason in plain words, so that a batch can skip
 the file and go on. The text returned is what clauses quote and what offsets index.
 """
+
 from __future__ import annotations
 
 import io
@@ -80,7 +81,10 @@ def is_furniture(line: str) -> bool:
     """True for lines a scraped page adds around the document (never document text)."""
     s = line.strip()
     return bool(
-        IMAGE_PLACEHOLDER_RE.match(s) or PAGE_META_RE.search(s) or SHARE_BAR_RE.match(s) or NAV_RE.match(s)
+        IMAGE_PLACEHOLDER_RE.match(s)
+        or PAGE_META_RE.search(s)
+        or SHARE_BAR_RE.match(s)
+        or NAV_RE.match(s)
         or RELATED_RE.match(s)
     )
 
@@ -119,7 +123,24 @@ def looks_readable(text: str, threshold: float = 0.9) -> bool:
 
 
 class _TextExtractor(HTMLParser):
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "td", "th"}
+    BLOCK = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "table",
+        "td",
+        "th",
+    }
     SKIP = {"script", "style", "noscript", "head", "nav", "footer", "header", "button", "select", "iframe"}
 
     def __init__(self):
@@ -186,7 +207,7 @@ def _opens_without_password(reader) -> bool:
     """True for a PDF protected only by an owner password (it opens for reading)."""
     try:
         return bool(reader.decrypt(""))
-    except Exception:  # noqa: BLE001 - pypdf raises several kinds for ciphers it cannot open
+    except Exception:
         return False
 
 
@@ -225,8 +246,15 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES, progress=None) -> RawDoc:
         raise ReadError("", "no text layer (a scanned PDF): it needs OCR, which found no text")
     info = tuple((k.lstrip("/"), str(v)) for k, v in meta.items() if k in ("/Title", "/CreationDate"))
     ocr_pages = tuple(sorted(i + 1 for i, t in ocr.items() if t))
-    return RawDoc(text=text, format="pdf", page_starts=tuple(starts), pdf_info=info, table_rows=tuple(rows),
-                  ocr_pages=ocr_pages, source="ocr" if len(ocr_pages) == len(raw_pages) else "text")
+    return RawDoc(
+        text=text,
+        format="pdf",
+        page_starts=tuple(starts),
+        pdf_info=info,
+        table_rows=tuple(rows),
+        ocr_pages=ocr_pages,
+        source="ocr" if len(ocr_pages) == len(raw_pages) else "text",
+    )
 
 
 def _ocr_pdf(data: bytes, pages: list[int], progress) -> dict[int, str]:
@@ -246,12 +274,13 @@ def _pdf_tables(data: bytes) -> list[Table]:
         return pdf_tables(data)
     except ImportError:
         return []
-    except Exception:  # noqa: BLE001 - a table finder's failure must not lose the text
+    except Exception:
         return []
 
 
-def read_file(path: str | Path, max_text_mb: float = MAX_TEXT_MB, max_binary_mb: float = MAX_BINARY_MB,
-              progress=None) -> RawDoc:
+def read_file(
+    path: str | Path, max_text_mb: float = MAX_TEXT_MB, max_binary_mb: float = MAX_BINARY_MB, progress=None
+) -> RawDoc:
     """Read one file into a ``RawDoc``.
 
     Raises:

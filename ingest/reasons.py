@@ -2,6 +2,7 @@
 
 Each reader's reason is matched by a pattern; the figures it names are carried over.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,14 @@ TRANSLATIONS = (
     (r"^not a PDF", "不是 PDF 文件"),
     (r"^encrypted PDF", "PDF 已加密：请另存一份未加密的副本再添加"),
     (r"^corrupt PDF", "PDF 文件已损坏"),
-    (r"^too many pages to OCR \((?P<n>\d+) > (?P<limit>\d+)\)", "需识别的页数过多（{n} 页，上限 {limit} 页）：请拆分文件"),
-    (r"^too many pages for OCR \((?P<n>\d+) > (?P<limit>\d+)\)", "需识别的页数过多（{n} 页，上限 {limit} 页）：请拆分文件"),
+    (
+        r"^too many pages to OCR \((?P<n>\d+) > (?P<limit>\d+)\)",
+        "需识别的页数过多（{n} 页，上限 {limit} 页）：请拆分文件",
+    ),
+    (
+        r"^too many pages for OCR \((?P<n>\d+) > (?P<limit>\d+)\)",
+        "需识别的页数过多（{n} 页，上限 {limit} 页）：请拆分文件",
+    ),
     (r"^too many pages \((?P<n>\d+) > (?P<limit>\d+)\)", "页数过多（{n} 页，上限 {limit} 页）"),
     (r"^no text layer", "扫描件中没有识别出文字"),
     (r"^OCR took longer than (?P<s>\d+) s", "文字识别超过 {s} 秒：请拆分文件后分别添加"),

@@ -6,11 +6,13 @@ numbered paragraph whose first sentence is short (``（1）强化饮用水安全
 title: it becomes part of the path, not a clause. A clause is a sentence or a ；-part of one,
 never cut inside quotation marks or brackets, never across paragraphs.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
+from kb.policy.dates import DATE_LINE_RE
 from kb.text import CJK_RE, normalize
 
 from .read import is_furniture
@@ -40,14 +42,15 @@ COMMA_RE = re.compile(r"[，,：:]")
 DOC_NUMBER_LINE_RE = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+号[)）]?$")
 # A paragraph that ends in "（X牵头，Y等按职责分工负责）" names who carries it out: units, not a clause.
 UNITS_TAIL_RE = re.compile(r"[（(](?P<units>[^（）()]{2,120}?(?:牵头|负责|配合|参与)[^（）()]{0,40})[）)][。；;]?$")
-BOX_TITLE_RE = re.compile(r"^(表|专栏)\s*[0-9０-９一二三四五六七八九十]+")  # a box title (专栏2 规划指标体系) or a table caption (表1…)
+BOX_TITLE_RE = re.compile(
+    r"^(表|专栏)\s*[0-9０-９一二三四五六七八九十]+"
+)  # a box title (专栏2 规划指标体系) or a table caption (表1…)
 MIN_CLAUSE_CJK = 4  # fewer Chinese characters than this is residue ("例。", "质量", "率（%）")
 MIN_UNENDED_CJK = 15  # a piece with no closing punctuation must be this long to be a sentence
 # Indicator-table residue run together by a PDF's text layer: 约束性/预期性 columns, 3+ numbers.
 TABLE_RESIDUE_RE = re.compile(r"约束性|预期性|[（(][%％][）)].*\d|(\d+[^\d]+){2,}\d")
 # Addressees (主送: 各省、自治区…：), the copy list (抄送：) and the print line (…2022年2月8日印发).
 NOT_CLAUSE_RE = re.compile(r"^各.{2,150}[:：]$|^抄送[:：]|年\d{1,2}月\d{1,2}日印发$")
-DATE_LINE_RE = re.compile(r"^[（(]?(\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月([\d一二三四五六七八九十]{1,3}日)?[)）]?$")
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,9 @@ def segment(text: str, skip: list[tuple[int, int]] = ()) -> list[Piece]:
         for a, b, ends_sentence in spans:
             s, e = _trimmed(text, a, b)
             if e > s and is_clause_text(text[s:e]):
-                pieces.append(Piece(text[s:e], s, e, section, titles, lead, pno, sentence, units.group("units") if units else ""))
+                pieces.append(
+                    Piece(text[s:e], s, e, section, titles, lead, pno, sentence, units.group("units") if units else "")
+                )
             if ends_sentence:
                 sentence += 1
         sentence += 0 if not spans or spans[-1][2] else 1

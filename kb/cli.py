@@ -1,4 +1,5 @@
 """Shared command-line plumbing: one-line errors with exit code 1, date arguments."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,7 @@ import datetime as dt
 import re
 import sys
 
-from .errors import KBError
+from kb.errors import KBError
 
 DATE_ARG_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -14,7 +15,7 @@ DATE_ARG_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 class ArgumentParser(argparse.ArgumentParser):
     """argparse whose errors are one ``Error: …`` line and exit code 1."""
 
-    def error(self, message: str):  # noqa: D401 - argparse's name
+    def error(self, message: str):
         fail(f"{message}; see: {self.prog} --help")
 
 

@@ -6,6 +6,7 @@
 
 Every backend returns L2-normalised float32 rows, so inner product is cosine similarity.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import KBError
+from kb.errors import KBError
 
 DEFAULT_SPEC = "e5"
 
@@ -101,7 +102,9 @@ class SentenceTransformerEncoder(Encoder):
     def __init__(self, path: str):
         folder = Path(path).expanduser()
         if not folder.is_dir():
-            raise KBError(f"model folder {path} not found; copy the model onto this machine and pass --encoder st:FOLDER")
+            raise KBError(
+                f"model folder {path} not found; copy the model onto this machine and pass --encoder st:FOLDER"
+            )
         from sentence_transformers import SentenceTransformer  # 8-20 s: only on this path
 
         self._model = SentenceTransformer(str(folder.resolve()), device="cpu", local_files_only=True)

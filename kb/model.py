@@ -1,4 +1,5 @@
 """The dataclasses that flow from ingest through the index to the CLI and the app."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -38,7 +39,7 @@ class Deadline:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Deadline":
+    def from_dict(cls, d: dict[str, Any]) -> Deadline:
         d = dict(d)
         d["due"] = dt.date.fromisoformat(d["due"])
         d["start"] = dt.date.fromisoformat(d["start"]) if d.get("start") else None
@@ -74,7 +75,7 @@ class Target:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Target":
+    def from_dict(cls, d: dict[str, Any]) -> Target:
         return cls(**d)
 
 
@@ -148,7 +149,7 @@ class Clause:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Clause":
+    def from_dict(cls, d: dict[str, Any]) -> Clause:
         d = dict(d)
         d["section_titles"] = tuple(d["section_titles"])
         d["deadlines"] = tuple(Deadline.from_dict(x) for x in d.get("deadlines", ()))
@@ -185,11 +186,10 @@ class Document:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Document":
+    def from_dict(cls, d: dict[str, Any]) -> Document:
         d = dict(d)
         d["repeals"] = tuple(d.get("repeals", ()))
         return cls(**d)
-
 
 
 @dataclass(frozen=True)

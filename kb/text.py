@@ -2,6 +2,7 @@
 
 Text is stored verbatim; these functions are only for comparing and matching.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Shared fixtures: the tiny Chinese corpus in tests/data, indexes built from it."""
+
 from __future__ import annotations
 
 import os
@@ -51,5 +52,6 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 300):
     import subprocess
 
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, env=full_env, timeout=timeout
+    )

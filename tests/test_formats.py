@@ -1,4 +1,5 @@
 """Office formats: OCR of scans, OFD, .doc/.wps, tables, limits. Samples in ../shared/formats."""
+
 import io
 import re
 import subprocess
@@ -10,9 +11,9 @@ import pytest
 
 from ingest.pipeline import ingest
 from ingest.read import read_file
-from kb import index as kbindex
 from kb.errors import ReadError
-from kb.search import Searcher
+from kb.search.searcher import Searcher
+from kb.store import folder
 
 from .conftest import ROOT
 
@@ -58,8 +59,10 @@ def test_scanned_notice_metadata_parses_like_a_text_one(tmp_path):
 def test_word_files_read_as_the_ground_truth(name):
     doc = read_file(FORMATS / name)
     assert squeeze(doc.text) == squeeze((FORMATS / "word_notice.gt.txt").read_text(encoding="utf-8"))
-    assert [r.cells for r in doc.table_rows if not r.is_header] == [("地下水质量Ⅴ类水比例（%）", "—", "≤47.37", "预期性"),
-                                                                     ("森林覆盖率（%）", "42", "42.5", "约束性")]
+    assert [r.cells for r in doc.table_rows if not r.is_header] == [
+        ("地下水质量Ⅴ类水比例（%）", "—", "≤47.37", "预期性"),
+        ("森林覆盖率（%）", "42", "42.5", "约束性"),
+    ]
 
 
 @needs_formats
@@ -86,7 +89,8 @@ def test_ofd_yields_its_number_and_refuses_vector_outlines():
 def test_every_sample_ingests_or_is_refused_with_its_reason(tmp_path):
     report = ingest([FORMATS], tmp_path / "ix", encoder_spec="fake")
     assert [(p.rsplit("/", 1)[-1], r) for p, r in report.skipped] == [
-        ("vector_only_no_text.ofd", "OFD with no text (its pages hold only outlines or images)")]
+        ("vector_only_no_text.ofd", "OFD with no text (its pages hold only outlines or images)")
+    ]
     assert len(report.added) == len([f for f in FORMATS.iterdir() if f.name != "README.md"]) - 1
 
 
@@ -103,7 +107,7 @@ def test_a_rendered_page_of_a_corpus_pdf_is_read_and_found_first(tmp_path):
     lines = text_page.text[text_page.page_starts[3] : text_page.page_starts[4]]
     sentence = max(re.findall(r"[^。\n]{25,60}。", lines), key=len)
     ingest([scan.parent], tmp_path / "ix", encoder_spec="fake")
-    ix = kbindex.load(tmp_path / "ix")
+    ix = folder.load(tmp_path / "ix")
     assert ix.docs["scan.pdf"].pages == 1 and all(c.source == "ocr" for c in ix.clauses)
     hit = Searcher(ix).search(sentence, top=1)[0].clause
     assert recall(hit.text, sentence) >= 0.9
@@ -121,10 +125,17 @@ def test_indicator_rows_become_clauses_with_targets(tmp_path):
     from ingest.clauses import indicator_row
     from ingest.tables import TableRow
 
-    row = TableRow(0, 10, ("指标", "指标", "2020年", "2025年", "指标性质"),
-                   ("3", "重污染天数比率（%）", "1.1", "≤0.7", "约束性"))
+    row = TableRow(
+        0, 10, ("指标", "指标", "2020年", "2025年", "指标性质"), ("3", "重污染天数比率（%）", "1.1", "≤0.7", "约束性")
+    )
     (target,), (deadline,) = indicator_row(row)
-    assert (target.indicator, target.comparator, target.value, target.unit, target.base_year) == ("重污染天数比率", "<=", 0.7, "%", 2020)
+    assert (target.indicator, target.comparator, target.value, target.unit, target.base_year) == (
+        "重污染天数比率",
+        "<=",
+        0.7,
+        "%",
+        2020,
+    )
     assert deadline.due.isoformat() == "2025-12-31"
 
 
@@ -153,7 +164,7 @@ def test_bad_scans_and_office_files_are_refused_and_leave_nothing_written(tmp_pa
     assert reasons["photo.jpg"].startswith("not a document")
     assert reasons["broken.ofd"].startswith("corrupt OFD")
     assert reasons["huge.tif"].startswith("no text found")
-    assert not report.added and kbindex.load(tmp_path / "ix").docs == {}  # nothing of them in the index
+    assert not report.added and folder.load(tmp_path / "ix").docs == {}  # nothing of them in the index
 
 
 def test_an_image_over_the_pixel_limit_is_refused(monkeypatch, tmp_path):
@@ -184,9 +195,11 @@ def test_a_password_protected_doc_is_refused(tmp_path):
 
 
 def test_search_never_loads_ocr():
-    code = ("import sys; from kb import index as kbindex; from kb.search import Searcher; "
-            "import kb.cli, kb.__main__; "
-            "print(sorted(m for m in ('rapidocr', 'onnxruntime', 'pypdfium2', 'pdfplumber', 'ofdkit', 'wps2md', 'torch') "
-            "if m in sys.modules))")
+    code = (
+        "import sys; from kb.store import folder; from kb.search.searcher import Searcher; "
+        "import kb.cli, kb.__main__; "
+        "print(sorted(m for m in ('rapidocr', 'onnxruntime', 'pypdfium2', 'pdfplumber', 'ofdkit', 'wps2md', 'torch') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
 """A shared office tool: accounts and roles, the audit log, saved work, links, the memo, Chinese UI."""
+
 import io
 import os
 import re
@@ -7,10 +8,10 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kb import audit
-from kb import index as kbindex
-from kb.accounts import State
 from kb.errors import KBError
+from kb.office import audit
+from kb.office.accounts import State
+from kb.store import folder
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -48,8 +49,13 @@ def test_users_cli_adds_lists_removes_with_the_password_from_stdin(tmp_path):
     import sys
 
     ix = str(tmp_path / "ix")
-    r = subprocess.run([sys.executable, "-m", "kb", "users", "add", "lisi", "--role", "admin", "--index", ix],
-                       input="mima-12345\n", capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, "-m", "kb", "users", "add", "lisi", "--role", "admin", "--index", ix],
+        input="mima-12345\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert r.returncode == 0, r.stderr
     assert State(ix).sign_in("lisi", "mima-12345").is_admin
     assert run_cli("kb", "users", "list", "--index", ix).stdout.startswith("lisi\tadmin")
@@ -104,10 +110,12 @@ def test_admin_upload_and_removal_and_cli_ingest_are_audited(office_index, tmp_p
     assert any("将从知识库中删除" in w.value for w in at.warning)  # asks before deleting
     at.button(key="do-remove").click().run()
     assert any("已删除《某县生态环境保护方案》" in s.value for s in at.success)  # a lasting message
-    assert not source.exists() and "county.txt" not in kbindex.load(office_index).docs
+    assert not source.exists() and "county.txt" not in folder.load(office_index).docs
     log = audit.entries(office_index)
-    assert [(e["user"], e["action"], e["file"]) for e in log[-2:]] == [("admin1", "add", "county.txt"),
-                                                                       ("admin1", "remove", "county.txt")]
+    assert [(e["user"], e["action"], e["file"]) for e in log[-2:]] == [
+        ("admin1", "add", "county.txt"),
+        ("admin1", "remove", "county.txt"),
+    ]
     assert log[-1]["sha256"] == log[-2]["sha256"] and len(log[-1]["sha256"]) == 64
     extra = tmp_path / "more"
     extra.mkdir()
@@ -127,16 +135,16 @@ def test_metadata_edit_writes_the_catalog_and_keeps_the_vectors(office_index, tm
 
     ix = tmp_path / "ix"
     ingest([corpus], ix, encoder_spec="fake")
-    before = kbindex.load(ix)
+    before = folder.load(ix)
     edit_metadata(ix, "national_opinions.txt", {"doc_number": "中发〔2021〕40号", "level": "国家"}, "admin1")
-    after = kbindex.load(ix)
+    after = folder.load(ix)
     assert after.docs["national_opinions.txt"].doc_number == "中发〔2021〕40号"
     assert all(c.doc_number == "中发〔2021〕40号" for c in after.clauses if c.doc_id == "national_opinions.txt")
     assert (before.vectors() == after.vectors()).all()
     assert "中发〔2021〕40号" in (corpus / "catalog.tsv").read_text(encoding="utf-8")
     assert audit.entries(ix)[-1]["action"] == "edit"
     again = ingest([corpus], ix, rebuild=True, encoder_spec="fake")  # a rebuild keeps the correction
-    assert again.written and kbindex.load(ix).docs["national_opinions.txt"].doc_number == "中发〔2021〕40号"
+    assert again.written and folder.load(ix).docs["national_opinions.txt"].doc_number == "中发〔2021〕40号"
 
 
 def test_a_basket_survives_a_new_session_of_the_same_user(office_index):
@@ -145,7 +153,7 @@ def test_a_basket_survives_a_new_session_of_the_same_user(office_index):
     add = next(b.key for b in at.button if b.key and b.key.startswith("add-"))
     at.button(key=add).click().run()
     again = signed_in(office_index, "viewer1", "chakan-2026")  # a refresh: a new session
-    assert again.session_state["basket"] == [add[len("add-"):]]
+    assert again.session_state["basket"] == [add[len("add-") :]]
     other = signed_in(office_index, "admin1", "guanli-2026")
     assert other.session_state["basket"] == []
 
@@ -161,7 +169,7 @@ def test_a_url_with_query_and_page_reproduces_the_search(fake_index, tmp_path):
     assert at.code and all(c.value.startswith("《阜新市") for c in at.code)
     assert "建成区基本消除黑臭水体" in at.code[0].value
     link = AppTest.from_file(APP, default_timeout=120)
-    cid = next(c.clause_id for c in kbindex.load(fake_index).clauses if "建成区基本消除黑臭水体" in c.text)
+    cid = next(c.clause_id for c in folder.load(fake_index).clauses if "建成区基本消除黑臭水体" in c.text)
     link.query_params["clause"] = cid
     link.run()
     assert link.code[0].value.endswith("“2025年底前，市、县建成区基本消除黑臭水体。”")
@@ -170,9 +178,9 @@ def test_a_url_with_query_and_page_reproduces_the_search(fake_index, tmp_path):
 def test_the_memo_docx_is_a4_with_gongwen_fonts(fake_index):
     import docx
 
-    from kb.memo import memo_docx
+    from kb.reports.memo import memo_docx
 
-    clauses = kbindex.load(fake_index).clauses[:3]
+    clauses = folder.load(fake_index).clauses[:3]
     document = docx.Document(io.BytesIO(memo_docx(clauses, names={c.doc_id: "阜新规划" for c in clauses})))
     section = document.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
@@ -182,9 +190,26 @@ def test_the_memo_docx_is_a4_with_gongwen_fonts(fake_index):
     assert "PAGE" in section.footer.paragraphs[0]._p.xml
 
 
-MARKUP_RE = re.compile(r"<style>.*?</style>|<[^>]*>|:[a-z]+-badge\[|\]\([^)]*\)|&#?\w+;|\*\*", re.S)  # HTML, CSS, badges, links
-ALLOWED_ASCII = {"PDF", "OCR", "Word", "WPS", "OFD", "Excel", "CSV", "Markdown", "SHA", "MB", "txt", "html",
-                 "docx", "UTF", "GB18030"}
+MARKUP_RE = re.compile(
+    r"<style>.*?</style>|<[^>]*>|:[a-z]+-badge\[|\]\([^)]*\)|&#?\w+;|\*\*", re.S
+)  # HTML, CSS, badges, links
+ALLOWED_ASCII = {
+    "PDF",
+    "OCR",
+    "Word",
+    "WPS",
+    "OFD",
+    "Excel",
+    "CSV",
+    "Markdown",
+    "SHA",
+    "MB",
+    "txt",
+    "html",
+    "docx",
+    "UTF",
+    "GB18030",
+}
 
 
 def _ascii_words(at: AppTest, document_text: set[str]) -> set[str]:
@@ -207,8 +232,10 @@ def _ascii_words(at: AppTest, document_text: set[str]) -> set[str]:
 
 
 def test_no_english_in_the_rendered_pages(fake_index):
-    ix = kbindex.load(fake_index)
-    document_text = {c.text for c in ix.clauses} | {d.doc_id for d in ix.docs.values()} | {d.title for d in ix.docs.values()}
+    ix = folder.load(fake_index)
+    document_text = (
+        {c.text for c in ix.clauses} | {d.doc_id for d in ix.docs.values()} | {d.title for d in ix.docs.values()}
+    )
     os.environ["KB_INDEX"] = str(fake_index)
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.text_input(key="query").input("黑臭水体").run()

@@ -1,4 +1,5 @@
 """Escaping and highlighting of document text, memo export, safe upload names."""
+
 import html
 import re
 
@@ -6,7 +7,7 @@ import pytest
 
 from ingest.uploads import safe_filename
 from kb.errors import KBError
-from kb.render import escape, highlight
+from kb.reports.render import escape, highlight
 
 
 def test_escape_shows_text_exactly():
@@ -25,13 +26,16 @@ def test_highlight_escapes_inside_and_outside_marks():
     assert highlight("<b>黑臭水体</b>", ["黑臭水体"]) == "&#60;b&#62;<mark>黑臭水体</mark>&#60;/b&#62;"
 
 
-@pytest.mark.parametrize("name,safe", [
-    ("../../etc/passwd.txt", "passwd.txt"),
-    ("/abs/path/规划.PDF", "规划.pdf"),
-    ("C:\\docs\\方案.docx", "方案.docx"),
-    ("规划 (1).html", "规划_(1).html"),
-    ("..\\..\\x.txt", "x.txt"),
-])
+@pytest.mark.parametrize(
+    "name,safe",
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("/abs/path/规划.PDF", "规划.pdf"),
+        ("C:\\docs\\方案.docx", "方案.docx"),
+        ("规划 (1).html", "规划_(1).html"),
+        ("..\\..\\x.txt", "x.txt"),
+    ],
+)
 def test_safe_filenames(name, safe):
     assert safe_filename(name) == safe
 
@@ -42,15 +46,18 @@ def test_unsafe_or_unsupported_names_are_refused(name):
         safe_filename(name)
 
 
-@pytest.mark.parametrize("text,memo", [
-    ("2025年底前,市、县建成区基本消除黑臭水体。", "2025年底前，市、县建成区基本消除黑臭水体。"),
-    ("达标天数(含沙尘)296天;PM2.5浓度36μg/m3,下降", "达标天数（含沙尘）296天；PM2.5浓度36μg/m3，下降"),
-    ("标准(GB3095-2012)", "标准（GB3095-2012）"),
-    ("PM2.5、NOx, SO2 and VOCs", "PM2.5、NOx, SO2 and VOCs"),
-    ("到2025年，基本消除黑臭水体。", "到2025年，基本消除黑臭水体。"),
-])
+@pytest.mark.parametrize(
+    "text,memo",
+    [
+        ("2025年底前,市、县建成区基本消除黑臭水体。", "2025年底前，市、县建成区基本消除黑臭水体。"),
+        ("达标天数(含沙尘)296天;PM2.5浓度36μg/m3,下降", "达标天数（含沙尘）296天；PM2.5浓度36μg/m3，下降"),
+        ("标准(GB3095-2012)", "标准（GB3095-2012）"),
+        ("PM2.5、NOx, SO2 and VOCs", "PM2.5、NOx, SO2 and VOCs"),
+        ("到2025年，基本消除黑臭水体。", "到2025年，基本消除黑臭水体。"),
+    ],
+)
 def test_memo_text_folds_punctuation_between_chinese_only(text, memo):
-    from kb.cite import memo_text
+    from kb.reports.cite import memo_text
 
     assert memo_text(text) == memo
     assert re.sub(r"[^\w]", "", memo_text(text)) == re.sub(r"[^\w]", "", text)  # every word verbatim

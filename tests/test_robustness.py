@@ -1,4 +1,5 @@
 """Bad input, crashes and concurrent use lose nothing (the matrix of issue 5)."""
+
 import io
 import os
 import signal
@@ -11,9 +12,9 @@ import pytest
 
 from ingest.pipeline import ingest
 from ingest.read import read_pdf
-from kb import index as kbindex
 from kb.errors import KBError, ReadError
-from kb.live import LiveIndex
+from kb.search.live import LiveIndex
+from kb.store import common, folder
 
 from .conftest import CORPUS, DATA, ROOT
 
@@ -35,6 +36,7 @@ def encrypted_pdf() -> bytes:
     def build(w, r):
         w.add_page(r.pages[0])
         w.encrypt(user_password="secret", owner_password="owner")
+
     return _pdf(build)
 
 
@@ -116,28 +118,28 @@ def _ingest_cmd(folder, ix, *extra):
 
 
 def _answers(ix) -> list[str]:
-    from kb.search import Searcher
+    from kb.search.searcher import Searcher
 
-    return [h.clause.clause_id for h in Searcher(kbindex.load(ix)).search("黑臭水体 排污口", top=5)]
+    return [h.clause.clause_id for h in Searcher(folder.load(ix)).search("黑臭水体 排污口", top=5)]
 
 
 @pytest.mark.parametrize("step", ["encode", "clauses", "vectors", "manifest", "replace", "committed"])
 def test_sigkill_during_ingest_leaves_a_whole_index(tmp_path, corpus_copy, step):
     ix = tmp_path / "ix"
     ingest([corpus_copy], ix, encoder_spec="fake")
-    before, gen = _answers(ix), kbindex.read_manifest(ix)["generation"]
+    before, gen = _answers(ix), folder.read_manifest(ix)["generation"]
     (corpus_copy / "city_plan.txt").write_text(CITY.replace("黑臭水体", "黑臭水体（已修订）"), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), kbindex.CRASH_ENV: step}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), common.CRASH_ENV: step}
     r = subprocess.run(_ingest_cmd(corpus_copy, ix), env=env, capture_output=True, timeout=120)
     assert r.returncode == -signal.SIGKILL
-    loaded = kbindex.load(ix)  # never a half-written index
+    loaded = folder.load(ix)  # never a half-written index
     if step == "committed":
         assert loaded.generation == gen + 1 and any("已修订" in c.text for c in loaded.clauses)
     else:
         assert loaded.generation == gen and _answers(ix) == before
     # the next ingest finishes the job and clears what the killed one left behind
     ingest([corpus_copy], ix)
-    assert any("已修订" in c.text for c in kbindex.load(ix).clauses)
+    assert any("已修订" in c.text for c in folder.load(ix).clauses)
     assert not [p for p in ix.iterdir() if p.name.startswith(".manifest-")]
 
 
@@ -149,11 +151,13 @@ def test_sigkill_at_timed_moments(tmp_path, corpus_copy):
     (corpus_copy / "extra.txt").write_text(CITY.replace("阜新", "某"), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for delay in (0.3, 0.8, 1.5, 2.5):
-        proc = subprocess.Popen(_ingest_cmd(corpus_copy, ix), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _ingest_cmd(corpus_copy, ix), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        loaded = kbindex.load(ix)
+        loaded = folder.load(ix)
         assert loaded.faiss_index.ntotal == len(loaded.clauses)
         if "extra.txt" not in loaded.docs:
             assert _answers(ix) == before
@@ -164,16 +168,16 @@ def test_a_second_writer_waits_for_the_lock(tmp_path, corpus_copy):
     ingest([corpus_copy], ix, encoder_spec="fake")
     (corpus_copy / "more.txt").write_text("某市规划\n一、总体要求\n到2025年，完成任务。\n", encoding="utf-8")
     done = threading.Event()
-    with kbindex.writer_lock(ix):
+    with common.writer_lock(ix):
         worker = threading.Thread(target=lambda: (ingest([corpus_copy], ix), done.set()))
         worker.start()
         time.sleep(1.0)
-        assert not done.is_set() and "more.txt" not in kbindex.load(ix).docs
+        assert not done.is_set() and "more.txt" not in folder.load(ix).docs
         with pytest.raises(KBError, match="another ingest"):
-            with kbindex.writer_lock(ix, wait=False):
+            with common.writer_lock(ix, wait=False):
                 pass
     worker.join(60)
-    assert done.is_set() and "more.txt" in kbindex.load(ix).docs
+    assert done.is_set() and "more.txt" in folder.load(ix).docs
 
 
 def test_searches_in_threads_always_answer_from_a_whole_index(tmp_path, corpus_copy):
@@ -194,7 +198,7 @@ def test_searches_in_threads_always_answer_from_a_whole_index(tmp_path, corpus_c
                 assert idx.faiss_index.ntotal == len(idx.clauses) == idx.manifest["counts"]["clauses"]
                 generations.add(idx.generation)
                 answered.append(1)
-            except Exception as exc:  # noqa: BLE001 - the test collects every failure
+            except Exception as exc:
                 errors.append(repr(exc))
 
     threads = [threading.Thread(target=reader) for _ in range(4)]

@@ -1,14 +1,15 @@
 """Hybrid search: ranking, filters, matched terms, de-duplication; with the fake and the real model."""
+
 import datetime as dt
 import shutil
 
 import pytest
 
 from ingest.pipeline import ingest
-from kb import index as kbindex
-from kb.cite import citation
 from kb.errors import KBError
-from kb.search import Filters, Fusion, Searcher
+from kb.reports.cite import citation
+from kb.search.searcher import Filters, Fusion, Searcher
+from kb.store import folder
 from kb.text import char_ngrams
 
 from .conftest import DATA, ROOT
@@ -16,7 +17,7 @@ from .conftest import DATA, ROOT
 
 @pytest.fixture(scope="module")
 def searcher(fake_index):
-    return Searcher(kbindex.load(fake_index))
+    return Searcher(folder.load(fake_index))
 
 
 def test_search_ranks_the_clause_that_matches(searcher):
@@ -29,8 +30,23 @@ def test_search_ranks_the_clause_that_matches(searcher):
 
 def test_hit_dict_is_flat_and_carries_the_contract_fields(searcher):
     d = searcher.search("黑臭水体")[0].to_dict()
-    for key in ("clause_id", "doc_id", "title", "doc_number", "section", "text", "page", "char_start",
-                "char_end", "score", "relevant", "deadlines", "targets", "lead_units", "partner_units"):
+    for key in (
+        "clause_id",
+        "doc_id",
+        "title",
+        "doc_number",
+        "section",
+        "text",
+        "page",
+        "char_start",
+        "char_end",
+        "score",
+        "relevant",
+        "deadlines",
+        "targets",
+        "lead_units",
+        "partner_units",
+    ):
         assert key in d
 
 
@@ -80,19 +96,22 @@ def test_home_preference_changes_nothing_when_all_documents_are_one_level(tmp_pa
     corpus.mkdir()
     shutil.copy(DATA / "city_plan.txt", corpus)
     ingest([corpus], tmp_path / "ix", encoder_spec="fake")
-    s = Searcher(kbindex.load(tmp_path / "ix"))
-    ids = lambda home: [h.clause.clause_id for h in s.search("黑臭水体 排污口", top=10, home=home)]  # noqa: E731
+    s = Searcher(folder.load(tmp_path / "ix"))
+    ids = lambda home: [h.clause.clause_id for h in s.search("黑臭水体 排污口", top=10, home=home)]
     assert ids(None) == ids("")
 
 
-@pytest.mark.parametrize("query,doc_id,words", [
-    ("省里对危险废物处置有什么期限", "province_plan.txt", ["省里"]),
-    ("辽宁的黑臭水体什么时候消除", "province_plan.txt", ["辽宁"]),
-    ("国家对危险废物处置有什么要求", "national_opinions.txt", ["国家"]),
-    ("全国黑臭水体治理", "national_opinions.txt", ["全国"]),
-    ("我国对危险废物处置有什么要求", "national_opinions.txt", ["我国"]),
-    ("我市黑臭水体什么时候消除", "city_plan.txt", ["我市"]),
-])
+@pytest.mark.parametrize(
+    "query,doc_id,words",
+    [
+        ("省里对危险废物处置有什么期限", "province_plan.txt", ["省里"]),
+        ("辽宁的黑臭水体什么时候消除", "province_plan.txt", ["辽宁"]),
+        ("国家对危险废物处置有什么要求", "national_opinions.txt", ["国家"]),
+        ("全国黑臭水体治理", "national_opinions.txt", ["全国"]),
+        ("我国对危险废物处置有什么要求", "national_opinions.txt", ["我国"]),
+        ("我市黑臭水体什么时候消除", "city_plan.txt", ["我市"]),
+    ],
+)
 def test_a_scope_named_in_the_query_wins_over_home(searcher, query, doc_id, words):
     res = searcher.run(query, top=3)
     assert res.hits[0].clause.doc_id == doc_id
@@ -100,8 +119,9 @@ def test_a_scope_named_in_the_query_wins_over_home(searcher, query, doc_id, word
     assert res.to_dict()["scope"]["docs"] == [doc_id]
 
 
-@pytest.mark.parametrize("query", ["城市黑臭水体什么时候消除", "省界两侧项目环评会商", "节省能源", "国家级自然保护区",
-                                   "借鉴国内外先进经验"])
+@pytest.mark.parametrize(
+    "query", ["城市黑臭水体什么时候消除", "省界两侧项目环评会商", "节省能源", "国家级自然保护区", "借鉴国内外先进经验"]
+)
 def test_words_that_only_look_like_a_scope_do_not_steer(searcher, query):
     assert not searcher.run(query).scope.from_query
 
@@ -116,9 +136,11 @@ def test_the_same_document_in_two_formats_is_shown_once(tmp_path):
     shutil.copytree(DATA, corpus)
     shutil.copy(corpus / "city_plan.txt", corpus / "city_plan_copy.txt")
     with open(corpus / "catalog.tsv", "a", encoding="utf-8") as f:
-        f.write("city_plan_copy.txt\t阜新市“十四五”生态环境保护规划\t阜新市人民政府办公室\t阜政办发〔2023〕8号\t2023-08-08\n")
+        f.write(
+            "city_plan_copy.txt\t阜新市“十四五”生态环境保护规划\t阜新市人民政府办公室\t阜政办发〔2023〕8号\t2023-08-08\n"
+        )
     ingest([corpus], tmp_path / "ix", encoder_spec="fake")
-    hits = Searcher(kbindex.load(tmp_path / "ix")).search("市、县建成区基本消除黑臭水体", top=10)
+    hits = Searcher(folder.load(tmp_path / "ix")).search("市、县建成区基本消除黑臭水体", top=10)
     texts = [h.clause.text for h in hits]
     assert len(texts) == len(set(texts))
 
@@ -135,15 +157,20 @@ def test_a_query_with_no_known_word_still_answers_from_vectors(searcher):
 
 def test_citation_is_exact(searcher):
     c = searcher.search("市、县建成区基本消除黑臭水体")[0].clause
-    assert citation(c) == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.：“2025年底前，市、县建成区基本消除黑臭水体。”"
+    assert (
+        citation(c) == "《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）六、（一）5.："
+        "“2025年底前，市、县建成区基本消除黑臭水体。”"
+    )
     assert citation(c, raw=True).endswith("“2025年底前,市、县建成区基本消除黑臭水体。”")
     prov = searcher.search("涉危涉重企业 应急预案 备案率", filters=Filters(doc_ids=("province",)))[0].clause
-    assert citation(prov).startswith("《辽宁省“十四五”生态环境保护规划》第七章第五节：“2025年底前，涉危涉重企业")  # no 文号: no brackets
+    assert citation(prov).startswith(
+        "《辽宁省“十四五”生态环境保护规划》第七章第五节：“2025年底前，涉危涉重企业"
+    )  # no 文号: no brackets
 
 
 @pytest.mark.model
 def test_everyday_words_find_the_clause_with_the_real_model(e5_index):
-    s = Searcher(kbindex.load(e5_index))
+    s = Searcher(folder.load(e5_index))
     assert s.index.encoder_info.backend == "e5"
     top3 = [h.clause.text for h in s.search("城里的臭水沟什么时候治理完", top=3)]
     assert "2025年底前,市、县建成区基本消除黑臭水体。" in top3
@@ -154,15 +181,17 @@ def test_everyday_words_find_the_clause_with_the_real_model(e5_index):
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("query", ["周末去哪里看足球比赛", "双十一买手机有什么优惠", "asdfqwer", "<script>alert(1)</script>"])
+@pytest.mark.parametrize(
+    "query", ["周末去哪里看足球比赛", "双十一买手机有什么优惠", "asdfqwer", "<script>alert(1)</script>"]
+)
 def test_off_topic_queries_are_not_relevant_with_the_real_model(e5_index, query):
-    res = Searcher(kbindex.load(e5_index)).run(query)
+    res = Searcher(folder.load(e5_index)).run(query)
     assert res.hits and not res.relevant
 
 
 @pytest.mark.model
 def test_an_everyday_question_is_relevant_with_the_real_model(e5_index):
-    res = Searcher(kbindex.load(e5_index)).run("城里的臭水沟什么时候治理完")
+    res = Searcher(folder.load(e5_index)).run("城里的臭水沟什么时候治理完")
     assert res.relevant and res.hits[0].relevant
 
 
@@ -175,7 +204,7 @@ def test_a_text_and_its_pdf_are_one_hit_with_the_pdf_page(tmp_path):
     shutil.copy(ROOT / "corpus" / "pdf" / "liaoning_14th_fyp_eco_env_plan.pdf", corpus / "pdf")
     shutil.copy(ROOT / "corpus" / "catalog.tsv", corpus)
     ingest([corpus], tmp_path / "ix", encoder_spec="fake")
-    s = Searcher(kbindex.load(tmp_path / "ix"))
+    s = Searcher(folder.load(tmp_path / "ix"))
     hits = s.search("涉危涉重企业和化工园区环境应急预案备案率达到100%", top=5)
     assert hits[0].clause.doc_id == "liaoning_14th_fyp_eco_env_plan.txt" and hits[0].clause.page == 61
     assert len({h.clause.text for h in hits}) == len(hits)

@@ -1,49 +1,72 @@
 """Outline parsing and clause splitting, on real lines of the corpus (both punctuation widths)."""
+
 import pytest
 
 from ingest.segment import canonical_marker, is_clause_text, match_outline, segment, sentence_spans, split_heading
 
 
-@pytest.mark.parametrize("para,level,marker", [
-    ("一、生态环境保护基础与环境", 3, "一、"),
-    ("(一)“十三五”时期主要成效", 4, "(一)"),
-    ("（三）目标指标。到2025年，全国地级及以上城市PM2.5浓度比2020年下降10%", 4, "（三）"),
-    ("（二十六）加强组织领导。各地区各有关部门要认真贯彻落实", 4, "（二十六）"),
-    ("1.党政主体责任有效落实", 5, "1."),
-    ("1．推进煤炭消费替代和转型升级。加快煤炭减量步伐", 5, "1．"),
-    ("(1)强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。", 6, "(1)"),
-    ("（2）提升流域水环境管理能力。", 6, "（2）"),
-    ("第一章 发展基础和面临的形势", 1, "第一章"),
-    ("第二节 面临的形势", 2, "第二节"),
-    ("第十二条 本办法自2022年1月1日起施行。", 3, "第十二条"),
-    ("①实施燃煤锅炉改造", 7, "①"),
-])
+@pytest.mark.parametrize(
+    "para,level,marker",
+    [
+        ("一、生态环境保护基础与环境", 3, "一、"),
+        ("(一)“十三五”时期主要成效", 4, "(一)"),
+        ("（三）目标指标。到2025年，全国地级及以上城市PM2.5浓度比2020年下降10%", 4, "（三）"),
+        ("（二十六）加强组织领导。各地区各有关部门要认真贯彻落实", 4, "（二十六）"),
+        ("1.党政主体责任有效落实", 5, "1."),
+        ("1．推进煤炭消费替代和转型升级。加快煤炭减量步伐", 5, "1．"),
+        ("(1)强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。", 6, "(1)"),
+        ("（2）提升流域水环境管理能力。", 6, "（2）"),
+        ("第一章 发展基础和面临的形势", 1, "第一章"),
+        ("第二节 面临的形势", 2, "第二节"),
+        ("第十二条 本办法自2022年1月1日起施行。", 3, "第十二条"),
+        ("①实施燃煤锅炉改造", 7, "①"),
+    ],
+)
 def test_outline_markers(para, level, marker):
     assert match_outline(para) == (level, marker)
 
 
-@pytest.mark.parametrize("para", [
-    "92.3（改善",             # a table cell of the Liaoning plan, not 92. + 3
-    "2020年,我市环境空气综合指数全省排名第4位。",
-    "——坚持方向不变、力度不减。",
-    "“十三五”期间,全市上下认真贯彻落实习近平生态文明思想",
-])
+@pytest.mark.parametrize(
+    "para",
+    [
+        "92.3（改善",  # a table cell of the Liaoning plan, not 92. + 3
+        "2020年,我市环境空气综合指数全省排名第4位。",
+        "——坚持方向不变、力度不减。",
+        "“十三五”期间,全市上下认真贯彻落实习近平生态文明思想",
+    ],
+)
 def test_not_outline_markers(para):
     assert match_outline(para) is None
 
 
-@pytest.mark.parametrize("marker,canonical", [("(一)", "（一）"), ("1．", "1."), ("1、", "1."), ("(1)", "（1）"), ("一、", "一、"), ("（２）", "（2）")])
+@pytest.mark.parametrize(
+    "marker,canonical",
+    [("(一)", "（一）"), ("1．", "1."), ("1、", "1."), ("(1)", "（1）"), ("一、", "一、"), ("（２）", "（2）")],
+)
 def test_canonical_markers(marker, canonical):
     assert canonical_marker(marker) == canonical
 
 
-@pytest.mark.parametrize("marker,body,title,rest", [
-    ("一、", "生态环境保护基础与环境", "生态环境保护基础与环境", ""),
-    ("（二）", "工作原则", "工作原则", ""),
-    ("（二）", "工作原则。", "工作原则", ""),
-    ("(1)", "强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。", "强化饮用水安全保障", "在用县级以上水源地保护区划定、勘界、立标全部完成。"),
-    ("（一）", "指导思想。以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。", "指导思想", "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。"),
-])
+@pytest.mark.parametrize(
+    "marker,body,title,rest",
+    [
+        ("一、", "生态环境保护基础与环境", "生态环境保护基础与环境", ""),
+        ("（二）", "工作原则", "工作原则", ""),
+        ("（二）", "工作原则。", "工作原则", ""),
+        (
+            "(1)",
+            "强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。",
+            "强化饮用水安全保障",
+            "在用县级以上水源地保护区划定、勘界、立标全部完成。",
+        ),
+        (
+            "（一）",
+            "指导思想。以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。",
+            "指导思想",
+            "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。",
+        ),
+    ],
+)
 def test_headings_become_the_path(marker, body, title, rest):
     got_title, start = split_heading(3, marker, body)
     assert got_title == title
@@ -51,33 +74,56 @@ def test_headings_become_the_path(marker, body, title, rest):
 
 
 def test_a_long_first_sentence_is_not_a_title():
-    assert split_heading(4, "（三）", "目标指标到2025年，全国地级及以上城市PM2.5浓度比2020年下降10%，重度及以上污染天数比率控制在1%以内。") is None
+    assert (
+        split_heading(
+            4,
+            "（三）",
+            "目标指标到2025年，全国地级及以上城市PM2.5浓度比2020年下降10%，重度及以上污染天数比率控制在1%以内。",
+        )
+        is None
+    )
 
 
-@pytest.mark.parametrize("text,parts", [
-    # full width
-    ("2025年底前，基本消除黑臭水体。推进农村黑臭水体治理。",
-     ["2025年底前，基本消除黑臭水体。", "推进农村黑臭水体治理。"]),
-    # ASCII, as scraped: ; ends a clause
-    ("开展细河流域氟化物溯源排查行动,取得显著效果,经验在全省推广;建成了细河流域水环境监测智慧化管理系统,监管能力进一步提升。",
-     ["开展细河流域氟化物溯源排查行动,取得显著效果,经验在全省推广;", "建成了细河流域水环境监测智慧化管理系统,监管能力进一步提升。"]),
-    # a 。 inside quotation marks or brackets does not split
-    ("牢固树立“绿水青山就是金山银山。冰天雪地也是金山银山”理念，推动转型。下一句。",
-     ["牢固树立“绿水青山就是金山银山。冰天雪地也是金山银山”理念，推动转型。", "下一句。"]),
-    ("印发《关于加强管理的通知（试行；2022年）》，规范管理。完成。",
-     ["印发《关于加强管理的通知（试行；2022年）》，规范管理。", "完成。"]),
-    # a lone opening quote does not swallow the rest
-    ("他说“开始。然后。", ["他说“开始。", "然后。"]),
-    # no final punctuation: still a clause
-    ("专栏1“十三五”主要指标完成情况", ["专栏1“十三五”主要指标完成情况"]),
-    ("真的吗？是的！", ["真的吗？", "是的！"]),
-])
+@pytest.mark.parametrize(
+    "text,parts",
+    [
+        # full width
+        (
+            "2025年底前，基本消除黑臭水体。推进农村黑臭水体治理。",
+            ["2025年底前，基本消除黑臭水体。", "推进农村黑臭水体治理。"],
+        ),
+        # ASCII, as scraped: ; ends a clause
+        (
+            "开展细河流域氟化物溯源排查行动,取得显著效果,经验在全省推广;建成了细河流域水环境监测智慧化管理系统,监管能力进一步提升。",
+            [
+                "开展细河流域氟化物溯源排查行动,取得显著效果,经验在全省推广;",
+                "建成了细河流域水环境监测智慧化管理系统,监管能力进一步提升。",
+            ],
+        ),
+        # a 。 inside quotation marks or brackets does not split
+        (
+            "牢固树立“绿水青山就是金山银山。冰天雪地也是金山银山”理念，推动转型。下一句。",
+            ["牢固树立“绿水青山就是金山银山。冰天雪地也是金山银山”理念，推动转型。", "下一句。"],
+        ),
+        (
+            "印发《关于加强管理的通知（试行；2022年）》，规范管理。完成。",
+            ["印发《关于加强管理的通知（试行；2022年）》，规范管理。", "完成。"],
+        ),
+        # a lone opening quote does not swallow the rest
+        ("他说“开始。然后。", ["他说“开始。", "然后。"]),
+        # no final punctuation: still a clause
+        ("专栏1“十三五”主要指标完成情况", ["专栏1“十三五”主要指标完成情况"]),
+        ("真的吗？是的！", ["真的吗？", "是的！"]),
+    ],
+)
 def test_sentence_splitting(text, parts):
     assert [text[a:b] for a, b, _ in sentence_spans(text)] == parts
 
 
 def test_semicolon_parts_belong_to_one_sentence():
-    spans = sentence_spans("到2025年，装配式建筑占新建建筑面积比例达30%；地级及以上城市建成区道路机械化清扫率达80%左右。")
+    spans = sentence_spans(
+        "到2025年，装配式建筑占新建建筑面积比例达30%；地级及以上城市建成区道路机械化清扫率达80%左右。"
+    )
     assert [end for _, _, end in spans] == [False, True]
 
 
@@ -108,7 +154,7 @@ def test_segment_paths_offsets_and_leads():
         "在用县级以上水源地保护区划定、勘界、立标全部完成。",
     ]
     for p in pieces:
-        assert CITY[p.char_start:p.char_end] == p.text  # offsets index the original text
+        assert CITY[p.char_start : p.char_end] == p.text  # offsets index the original text
     p = pieces[2]
     assert p.section == ("六、", "（一）", "5.")
     assert p.titles == ("“三水统筹”,巩固提升水生态环境质量", "加强水资源、水生态、水环境系统治理", "基本消除黑臭水体")
@@ -119,20 +165,39 @@ def test_segment_paths_offsets_and_leads():
     assert all("jpg" not in t for t in texts)
 
 
-@pytest.mark.parametrize("text", [
-    "例。", "质量", "3", "率 （%）", "专栏2 规划指标体系", "专栏7水污染防治重点工程", "表1“十四五”土壤、地下水和农业农村生态环境保护主要指标",
-    "7地级及以上城市可吸入颗粒物浓度 （μg/m3） ≤85 64", "16受污染耕地安全利用率 （%）96左右93左右预期性17重点建设用地安全利用率",
-    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "抄送：省委各部委，省人大常委会办公厅，省政协办公厅，北部战",
-    "辽宁省人民政府办公厅2022年2月8日印发", "完成国家", "—100约束性",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "例。",
+        "质量",
+        "3",
+        "率 （%）",
+        "专栏2 规划指标体系",
+        "专栏7水污染防治重点工程",
+        "表1“十四五”土壤、地下水和农业农村生态环境保护主要指标",
+        "7地级及以上城市可吸入颗粒物浓度 （μg/m3） ≤85 64",
+        "16受污染耕地安全利用率 （%）96左右93左右预期性17重点建设用地安全利用率",
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+        "抄送：省委各部委，省人大常委会办公厅，省政协办公厅，北部战",
+        "辽宁省人民政府办公厅2022年2月8日印发",
+        "完成国家",
+        "—100约束性",
+    ],
+)
 def test_residue_is_not_a_clause(text):
     assert not is_clause_text(text)
 
 
-@pytest.mark.parametrize("text", [
-    "全面禁止进口“洋垃圾”。", "汾渭平原。", "加强规划宣传。", "2025年底前,市、县建成区基本消除黑臭水体。",
-    "推动煤矸石、粉煤灰、尾矿、冶炼渣等工业固废资源利用或替代建材生产原料",  # a long sentence whose 。 was lost
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全面禁止进口“洋垃圾”。",
+        "汾渭平原。",
+        "加强规划宣传。",
+        "2025年底前,市、县建成区基本消除黑臭水体。",
+        "推动煤矸石、粉煤灰、尾矿、冶炼渣等工业固废资源利用或替代建材生产原料",  # a long sentence whose 。 was lost
+    ],
+)
 def test_short_and_unended_sentences_stay_clauses(text):
     assert is_clause_text(text)
 
@@ -143,16 +208,26 @@ def test_no_clause_of_four_characters_or_fewer_in_the_shipped_corpus():
     from ingest.read import read_file
 
     corpus = Path(__file__).resolve().parents[1] / "corpus"
-    short = [(f.name, p.text) for f in sorted(corpus.rglob("*")) if f.suffix in (".txt", ".pdf") and f.name != "README.md"
-             for p in segment(read_file(f).text) if len(p.text) <= 4]
+    short = [
+        (f.name, p.text)
+        for f in sorted(corpus.rglob("*"))
+        if f.suffix in (".txt", ".pdf") and f.name != "README.md"
+        for p in segment(read_file(f).text)
+        if len(p.text) <= 4
+    ]
     assert short == []
 
 
-@pytest.mark.parametrize("paragraph,units", [
-    ("强化重点监管单位监管。动态更新土壤污染重点监管单位名录。（生态环境部负责）", "生态环境部负责"),
-    ("开展耕地土壤重金属污染成因排查。选择一批县开展源头追溯。（生态环境部、农业农村部等按职责分工负责）",
-     "生态环境部、农业农村部等按职责分工负责"),
-])
+@pytest.mark.parametrize(
+    "paragraph,units",
+    [
+        ("强化重点监管单位监管。动态更新土壤污染重点监管单位名录。（生态环境部负责）", "生态环境部负责"),
+        (
+            "开展耕地土壤重金属污染成因排查。选择一批县开展源头追溯。（生态环境部、农业农村部等按职责分工负责）",
+            "生态环境部、农业农村部等按职责分工负责",
+        ),
+    ],
+)
 def test_a_closing_responsibility_bracket_is_units_not_a_clause(paragraph, units):
     pieces = segment("一、任务\n" + paragraph)
     assert all(p.units == units for p in pieces)
@@ -160,6 +235,8 @@ def test_a_closing_responsibility_bracket_is_units_not_a_clause(paragraph, units
 
 
 def test_a_bracket_on_its_own_line_belongs_to_the_paragraph_above():
-    pieces = segment("一、任务\n推进清洁生产审核。\n（工业和信息化部、生态环境部等按职责分工负责，地方各级人民政府负责落实）\n")
+    pieces = segment(
+        "一、任务\n推进清洁生产审核。\n（工业和信息化部、生态环境部等按职责分工负责，地方各级人民政府负责落实）\n"
+    )
     assert [p.text for p in pieces] == ["推进清洁生产审核。"]
     assert pieces[0].units.startswith("工业和信息化部")

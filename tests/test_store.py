@@ -1,4 +1,5 @@
 """The store seam: the index folder and Milvus (milvus-lite) answer alike, write alike, survive alike."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,12 +13,12 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import ingest
-from kb import index as kbindex
 from kb import store as stores
-from kb.align import Aligner
-from kb.search import Filters, Searcher
-from kb.store import milvus
-from kb.timeline import crossref, deadline_rows
+from kb.compare.align import Aligner
+from kb.compare.crossref import crossref
+from kb.search.searcher import Filters, Searcher
+from kb.store import common, folder, milvus
+from kb.tracking.timeline import deadline_rows
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -53,7 +54,7 @@ def built(tmp_path_factory):
     (corpus / "county_units.txt").write_text(UNITS_DOC, encoding="utf-8")
     out = {kind: build(base, kind, corpus) for kind in STORES}
     yield out
-    milvus.close(out["milvus"][1][len(stores.MILVUS):])
+    milvus.close(out["milvus"][1][len(stores.MILVUS) :])
 
 
 def opened(built, kind):
@@ -79,8 +80,9 @@ QUERIES = [
 @pytest.mark.parametrize("query,filters", QUERIES)
 def test_both_stores_return_the_same_hits(built, query, filters):
     hits = {k: Searcher(opened(built, k)).search(query, top=8, filters=filters) for k in STORES}
-    assert [(h.clause.clause_id, h.clause.page) for h in hits["files"]] == \
-           [(h.clause.clause_id, h.clause.page) for h in hits["milvus"]]
+    assert [(h.clause.clause_id, h.clause.page) for h in hits["files"]] == [
+        (h.clause.clause_id, h.clause.page) for h in hits["milvus"]
+    ]
     # float32 BM25 in bm25s against float64 inner products: equal to float precision
     assert [h.score for h in hits["files"]] == pytest.approx([h.score for h in hits["milvus"]], abs=1e-5)
     for h in hits["milvus"]:  # and the filter holds
@@ -109,10 +111,10 @@ def test_listings_deadlines_and_cross_document_features_agree(built):
     assert m.clause(some.clause_id) == some and m.has_clause(some.clause_id) and not m.has_clause("nope-0001")
     assert m.neighbours(some, 2, 2) == f.neighbours(some, 2, 2)
     assert np.allclose(m.vectors_of(f.clauses[:20]), f.vectors_of(f.clauses[:20]), atol=1e-6)
-    rows = lambda s, **kw: [r.to_dict() for r in deadline_rows(s, as_of=AS_OF, **kw)]  # noqa: E731
+    rows = lambda s, **kw: [r.to_dict() for r in deadline_rows(s, as_of=AS_OF, **kw)]
     assert rows(f) == rows(m) and rows(f, unit="生态环境分局") == rows(m, unit="生态环境分局") != []
     assert [p.to_dict() for p in crossref(f)] == [p.to_dict() for p in crossref(m)] != []
-    aligned = lambda s: [r.to_dict() for r in Aligner(s).align("city")]  # noqa: E731
+    aligned = lambda s: [r.to_dict() for r in Aligner(s).align("city")]
     assert aligned(f) == aligned(m) != []
 
 
@@ -162,12 +164,16 @@ def test_sigkill_during_a_milvus_write_leaves_the_previous_state(tmp_path, corpu
     ix, uri = tmp_path / "ix", uri_for(tmp_path, "milvus")
     ingest([corpus_copy], ix, encoder_spec="fake", store=uri)
     before, gen = _answers(ix, uri), stores.generation(ix, uri)
-    milvus.close(uri[len(stores.MILVUS):])  # milvus-lite: one process at a time
+    milvus.close(uri[len(stores.MILVUS) :])  # milvus-lite: one process at a time
     city = corpus_copy / "city_plan.txt"
     city.write_text(city.read_text(encoding="utf-8").replace("黑臭水体", "黑臭水体（已修订）"), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), kbindex.CRASH_ENV: step}
-    r = subprocess.run([sys.executable, "-m", "ingest", str(corpus_copy), "--index", str(ix), "--store", uri, "--quiet"],
-                       env=env, capture_output=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), common.CRASH_ENV: step}
+    r = subprocess.run(
+        [sys.executable, "-m", "ingest", str(corpus_copy), "--index", str(ix), "--store", uri, "--quiet"],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
     assert r.returncode == -signal.SIGKILL, r.stderr.decode()[-800:]
     s = stores.open_store(ix, uri)
     if step == "committed":
@@ -194,7 +200,7 @@ def test_cli_on_milvus_puts_the_same_clause_first(tmp_path, fake_index):
     import json
 
     hits = json.loads(r.stdout)["hits"]
-    expected = Searcher(kbindex.load(fake_index)).search(query, top=5)
+    expected = Searcher(folder.load(fake_index)).search(query, top=5)
     assert [h["clause_id"] for h in hits] == [h.clause.clause_id for h in expected]
     r = run_cli("kb", "cite", hits[0]["clause_id"], "--store", uri, env={"KB_STORE": "files"})
     assert r.returncode == 0 and hits[0]["title"] in r.stdout
@@ -202,9 +208,14 @@ def test_cli_on_milvus_puts_the_same_clause_first(tmp_path, fake_index):
     assert r.returncode == 0 and json.loads(r.stdout)
 
 
-@pytest.mark.parametrize("uri,message", [
-    ("redis:x", "unknown store"), ("milvus:", "unknown store"), ("milvus:./kb.sqlite", "ending in .db"),
-])
+@pytest.mark.parametrize(
+    "uri,message",
+    [
+        ("redis:x", "unknown store"),
+        ("milvus:", "unknown store"),
+        ("milvus:./kb.sqlite", "ending in .db"),
+    ],
+)
 def test_a_wrong_store_is_one_line_naming_the_fix(tmp_path, uri, message):
     r = run_cli("kb", "search", "水", "--store", uri, "--index", str(tmp_path / "none"))
     assert r.returncode == 1 and r.stderr.startswith("Error: ") and message in r.stderr
@@ -227,4 +238,4 @@ def test_the_index_folder_records_the_store_its_clauses_went_to(tmp_path, monkey
     monkeypatch.delenv(stores.STORE_ENV)
     ingest([DATA], ix, store="files")  # an ingest into the folder itself drops the record
     assert stores.store_uri(None, ix) == "" and stores.open_store(ix).kind == "files"
-    milvus.close(uri[len(stores.MILVUS):])
+    milvus.close(uri[len(stores.MILVUS) :])

@@ -1,15 +1,32 @@
 """Deadline rows and cross-references between levels of government."""
+
 import datetime as dt
 
 import numpy as np
 
+from kb.compare.crossref import CrossRef
+from kb.compare.similarity import pair_scores
 from kb.model import Clause, Deadline
-from kb.timeline import CrossRef, pair_scores
 
 
 def clause(text: str, doc_id: str = "d.txt") -> Clause:
-    return Clause("x-0001", doc_id, "t", "", "", "", "", (), "", text, 0, 0, 0, len(text),
-                  deadlines=(Deadline("2025年底前", 0, 7, dt.date(2025, 12, 31), "by"),))
+    return Clause(
+        "x-0001",
+        doc_id,
+        "t",
+        "",
+        "",
+        "",
+        "",
+        (),
+        "",
+        text,
+        0,
+        0,
+        0,
+        len(text),
+        deadlines=(Deadline("2025年底前", 0, 7, dt.date(2025, 12, 31), "by"),),
+    )
 
 
 def test_lower_level_later_than_higher_is_flagged():

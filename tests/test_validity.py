@@ -1,36 +1,57 @@
 """时效: periods from titles and closing clauses, status by date, supersession, the search badge."""
+
 import datetime as dt
 import json
 
 import pytest
 
-from kb import index as kbindex
 from kb.model import Document
-from kb.search import Filters, Searcher
-from kb.validity import parse_period, repealed_names, validities
+from kb.policy.validity import parse_period, repealed_names, validities
+from kb.search.searcher import Filters, Searcher
+from kb.store import folder
 
 from .conftest import ROOT, run_cli
 
 VALIDITY_DATA = ROOT / "tests" / "validity_data"
 
 
-@pytest.mark.parametrize("title,text,date,start,end", [
-    # the shipped corpus's titles
-    ("阜新市“十四五”生态环境保护规划", "", "2023-08-08", "2021-01-01", "2025-12-31"),
-    ("辽宁省“十四五”生态环境保护规划", "", "2022-02-08", "2021-01-01", "2025-12-31"),
-    ("“十四五”节能减排综合工作方案", "", "2021-12-28", "2021-01-01", "2025-12-31"),
-    ("“十四五”生态环境监测规划", "", "2021-12-31", "2021-01-01", "2025-12-31"),
-    ("2030年前碳达峰行动方案", "", "2021-10-24", "2021-10-24", "2030-12-31"),
-    ("减污降碳协同增效实施方案", "二、主要目标\n到2025年，减污降碳协同推进的工作格局基本形成。到2030年，减污降碳协同能力显著提升。",
-     "2022-06-10", "2022-06-10", "2030-12-31"),
-    ("中共中央 国务院关于深入打好污染防治攻坚战的意见", "各地区各部门要结合实际认真贯彻落实。", "2021-11-02", "", ""),
-    ("辽宁省生态环境保护2021—2025年行动计划", "", "2021-03-01", "2021-01-01", "2025-12-31"),
-    # closing clauses written for the test
-    ("阜新市扬尘污染防治管理办法", "第三十条 本办法自2022年1月1日起施行，有效期5年。", "2021-12-01", "2022-01-01", "2026-12-31"),
-    ("关于加强秸秆禁烧工作的通知", "本通知自印发之日起施行。", "2023-04-01", "2023-04-01", ""),
-    ("阜新市排污许可管理细则", "本细则自印发之日起施行，有效期三年。", "2023-05-10", "2023-05-10", "2026-05-09"),
-    ("某市机动车排气污染防治办法", "本办法有效期至2027年12月31日。", "2022-12-01", "", "2027-12-31"),
-])
+@pytest.mark.parametrize(
+    "title,text,date,start,end",
+    [
+        # the shipped corpus's titles
+        ("阜新市“十四五”生态环境保护规划", "", "2023-08-08", "2021-01-01", "2025-12-31"),
+        ("辽宁省“十四五”生态环境保护规划", "", "2022-02-08", "2021-01-01", "2025-12-31"),
+        ("“十四五”节能减排综合工作方案", "", "2021-12-28", "2021-01-01", "2025-12-31"),
+        ("“十四五”生态环境监测规划", "", "2021-12-31", "2021-01-01", "2025-12-31"),
+        ("2030年前碳达峰行动方案", "", "2021-10-24", "2021-10-24", "2030-12-31"),
+        (
+            "减污降碳协同增效实施方案",
+            "二、主要目标\n到2025年，减污降碳协同推进的工作格局基本形成。到2030年，减污降碳协同能力显著提升。",
+            "2022-06-10",
+            "2022-06-10",
+            "2030-12-31",
+        ),
+        (
+            "中共中央 国务院关于深入打好污染防治攻坚战的意见",
+            "各地区各部门要结合实际认真贯彻落实。",
+            "2021-11-02",
+            "",
+            "",
+        ),
+        ("辽宁省生态环境保护2021—2025年行动计划", "", "2021-03-01", "2021-01-01", "2025-12-31"),
+        # closing clauses written for the test
+        (
+            "阜新市扬尘污染防治管理办法",
+            "第三十条 本办法自2022年1月1日起施行，有效期5年。",
+            "2021-12-01",
+            "2022-01-01",
+            "2026-12-31",
+        ),
+        ("关于加强秸秆禁烧工作的通知", "本通知自印发之日起施行。", "2023-04-01", "2023-04-01", ""),
+        ("阜新市排污许可管理细则", "本细则自印发之日起施行，有效期三年。", "2023-05-10", "2023-05-10", "2026-05-09"),
+        ("某市机动车排气污染防治办法", "本办法有效期至2027年12月31日。", "2022-12-01", "", "2027-12-31"),
+    ],
+)
 def test_periods(title, text, date, start, end):
     p = parse_period(title, text, date)
     assert (p.start, p.end) == (start, end)
@@ -43,8 +64,21 @@ def test_repealed_documents_are_named():
 
 
 def _doc(doc_id, title, date, start="", end="", repeals=()):
-    return Document(doc_id, doc_id, "", "txt", "", title, "阜新市人民政府", "", date, 2, period_start=start,
-                    period_end=end, repeals=repeals)
+    return Document(
+        doc_id,
+        doc_id,
+        "",
+        "txt",
+        "",
+        title,
+        "阜新市人民政府",
+        "",
+        date,
+        2,
+        period_start=start,
+        period_end=end,
+        repeals=repeals,
+    )
 
 
 PLAN14 = _doc("p14", "阜新市“十四五”生态环境保护规划", "2023-08-08", "2021-01-01", "2025-12-31")
@@ -53,12 +87,15 @@ OLD_RULE = _doc("old", "阜新市扬尘污染防治办法", "2015-03-01", "2015-
 NEW_RULE = _doc("new", "阜新市扬尘污染防治管理办法", "2022-01-01", "2022-01-01", repeals=("阜新市扬尘污染防治办法",))
 
 
-@pytest.mark.parametrize("as_of,statuses", [
-    ("2020-06-01", {"p14": "not_yet", "p15": "not_yet", "old": "in_force", "new": "not_yet"}),
-    ("2023-09-01", {"p14": "in_force", "p15": "not_yet", "old": "superseded", "new": "in_force"}),
-    ("2026-01-15", {"p14": "expired", "p15": "in_force", "old": "superseded", "new": "in_force"}),
-    ("2026-11-29", {"p14": "superseded", "p15": "in_force", "old": "superseded", "new": "in_force"}),
-])
+@pytest.mark.parametrize(
+    "as_of,statuses",
+    [
+        ("2020-06-01", {"p14": "not_yet", "p15": "not_yet", "old": "in_force", "new": "not_yet"}),
+        ("2023-09-01", {"p14": "in_force", "p15": "not_yet", "old": "superseded", "new": "in_force"}),
+        ("2026-01-15", {"p14": "expired", "p15": "in_force", "old": "superseded", "new": "in_force"}),
+        ("2026-11-29", {"p14": "superseded", "p15": "in_force", "old": "superseded", "new": "in_force"}),
+    ],
+)
 def test_status_by_date(as_of, statuses):
     valid = validities([PLAN14, PLAN15, OLD_RULE, NEW_RULE], dt.date.fromisoformat(as_of))
     assert {d: v.status for d, v in valid.items()} == statuses
@@ -80,7 +117,7 @@ def validity_index(tmp_path_factory):
 
 
 def test_the_15th_plan_supersedes_the_14th_and_search_reports_it(validity_index):
-    s = Searcher(kbindex.load(validity_index))
+    s = Searcher(folder.load(validity_index))
     res = s.run("黑臭水体", top=10, filters=Filters(as_of=dt.date(2026, 11, 29)))
     by_doc = {h.clause.doc_id: h.doc_status for h in res.hits}
     assert by_doc == {"province_14th.txt": "superseded", "province_15th.txt": "in_force"}
@@ -96,7 +133,9 @@ def test_docs_cli_lists_period_status_and_successor(validity_index):
     assert docs["province_14th.txt"]["status"] == "superseded"
     assert docs["province_14th.txt"]["successor"] == "province_15th.txt"
     assert docs["province_15th.txt"]["start"] == "2026-01-01" and docs["province_15th.txt"]["status"] == "in_force"
-    r = run_cli("kb", "search", "黑臭水体", "--index", str(validity_index), "--json", "--in-force", "--as-of", "2026-11-29")
+    r = run_cli(
+        "kb", "search", "黑臭水体", "--index", str(validity_index), "--json", "--in-force", "--as-of", "2026-11-29"
+    )
     hits = json.loads(r.stdout)["hits"]
     assert hits and all(h["doc_id"] == "province_15th.txt" and h["doc_status"] == "in_force" for h in hits)
 

@@ -1,12 +1,12 @@
 """The memo basket in the sidebar: collect, reorder, remove, download."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from kb.cite import citation
-from kb.memo import MEMO_TITLE, memo_docx, memo_markdown
-from kb.render import escape
-from kb.timeline_chart import short_name
+from kb.reports.cite import citation, short_name
+from kb.reports.memo import MEMO_TITLE, memo_docx, memo_markdown
+from kb.reports.render import escape
 
 from .common import DOCX_MIME, today
 from .session import state, user
@@ -53,8 +53,11 @@ def basket_sidebar(index) -> None:
     names = {d: short_name(doc) for d, doc in index.docs.items()}
     for pos, cid in enumerate(ids):
         c = index.clause(cid)
-        st.sidebar.markdown(f"{pos + 1}. **{escape(names[c.doc_id])}** {escape(c.section)}<br>"
-                            f"{escape(c.text[:40])}{'…' if len(c.text) > 40 else ''}", unsafe_allow_html=True)
+        st.sidebar.markdown(
+            f"{pos + 1}. **{escape(names[c.doc_id])}** {escape(c.section)}<br>"
+            f"{escape(c.text[:40])}{'…' if len(c.text) > 40 else ''}",
+            unsafe_allow_html=True,
+        )
         up, down, remove = st.sidebar.columns(3)
         if up.button("↑", key=f"up-{cid}", disabled=pos == 0):
             set_basket(moved(ids, pos, -1))
@@ -64,10 +67,12 @@ def basket_sidebar(index) -> None:
             set_basket([i for i in ids if i != cid])
     clauses = [index.clause(i) for i in ids]
     day = today()
-    st.sidebar.download_button("下载 Word 备忘录（公文格式）", memo_docx(clauses, day, names), "备忘录.docx", DOCX_MIME,
-                               key="dl-docx")
-    st.sidebar.download_button("下载 Markdown", memo_markdown(clauses, day).encode("utf-8"), "备忘录.md",
-                               "text/markdown", key="dl-md")
+    st.sidebar.download_button(
+        "下载 Word 备忘录（公文格式）", memo_docx(clauses, day, names), "备忘录.docx", DOCX_MIME, key="dl-docx"
+    )
+    st.sidebar.download_button(
+        "下载 Markdown", memo_markdown(clauses, day).encode("utf-8"), "备忘录.md", "text/markdown", key="dl-md"
+    )
     st.sidebar.toggle("打印视图", key="print_view")
 
 
@@ -77,8 +82,10 @@ def print_view(index) -> None:
     names = {d: short_name(doc) for d, doc in index.docs.items()}
     items = "".join(
         f"<p class='item'>{n}. 【{escape(names[c.doc_id])}】{escape(citation(c))}</p>"
-        for n, c in enumerate((index.clause(i) for i in ids), 1))
-    st.markdown(PRINT_CSS + f"<div class='memo'><h1>{MEMO_TITLE}</h1><p class='date'>整理日期：{today().isoformat()}</p>"
-                f"{items or '<p>备忘录为空。</p>'}</div>", unsafe_allow_html=True)
-
-
+        for n, c in enumerate((index.clause(i) for i in ids), 1)
+    )
+    st.markdown(
+        PRINT_CSS + f"<div class='memo'><h1>{MEMO_TITLE}</h1><p class='date'>整理日期：{today().isoformat()}</p>"
+        f"{items or '<p>备忘录为空。</p>'}</div>",
+        unsafe_allow_html=True,
+    )

@@ -1,18 +1,22 @@
 """A clause in its place: its neighbours within the item, the item's full text, a linked clause."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from kb.cite import citation, location
-from kb.render import escape
+from kb.reports.cite import citation, location
+from kb.reports.render import escape
 
 
 def neighbours_view(index, clause, before: int = 2, after: int = 2) -> None:
     """The clauses around ``clause``; where a neighbour lies in another outline item, a line says so."""
     for n in index.neighbours(clause, before, after):
         if n.section != clause.section:
-            st.caption(f"—— 以下属于 {escape(n.section or '正文前部')}（另一条目）——" if n.char_start > clause.char_start
-                       else f"—— 以上属于 {escape(n.section or '正文前部')}（另一条目）——")
+            st.caption(
+                f"—— 以下属于 {escape(n.section or '正文前部')}（另一条目）——"
+                if n.char_start > clause.char_start
+                else f"—— 以上属于 {escape(n.section or '正文前部')}（另一条目）——"
+            )
         text = escape(n.text)
         st.markdown(f"**▶ {text}**" if n.clause_id == clause.clause_id else text, unsafe_allow_html=True)
 
@@ -31,8 +35,9 @@ def full_item_view(index, clause) -> None:
     titles = [t for t in clause.section_titles if t]
     st.markdown(f"**{escape(clause.section)} {escape(' / '.join(titles))}**")
     for paragraph in item_text(index, clause):
-        parts = [f"<mark>{escape(c.text)}</mark>" if c.clause_id == clause.clause_id else escape(c.text)
-                 for c in paragraph]
+        parts = [
+            f"<mark>{escape(c.text)}</mark>" if c.clause_id == clause.clause_id else escape(c.text) for c in paragraph
+        ]
         st.markdown(f"<p class='clause'>{''.join(parts)}</p>", unsafe_allow_html=True)
 
 

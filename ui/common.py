@@ -1,30 +1,24 @@
 """Helpers every page uses."""
+
 from __future__ import annotations
 
 import datetime as dt
 import os
 
+from kb.policy.deadlines import KIND_NAMES
+from kb.reports.render import escape
+from kb.tracking.timeline import STATUS_NAMES, deadline_status
 
-from kb.render import escape
-from kb.timeline import STATUS_NAMES
-
-KIND_NAMES = {"by": "完成时限", "start": "起始日期", "during": "期间截止"}
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_BADGE = {"overdue": "red", "due_soon": "orange", "open": "green", "started": "gray"}
 
 
-def units_of(clauses) -> list[str]:
-    """The units the clauses name, sorted, for a unit picker."""
-    return sorted({u for c in clauses for u in c.units})
-
-
 def deadline_badges(clause, as_of: dt.date) -> str:
-    from kb.timeline import deadline_status
-
     return " ".join(
         f":{STATUS_BADGE[s]}-badge[{KIND_NAMES[d.kind]} {d.due.isoformat()} · {STATUS_NAMES[s]}]"
-        for d in clause.deadlines for s in [deadline_status(d, as_of)]
+        for d in clause.deadlines
+        for s in [deadline_status(d, as_of)]
     )
 
 

@@ -1,4 +1,5 @@
 """文件管理: the documents, uploads and removal."""
+
 from __future__ import annotations
 
 import os
@@ -7,18 +8,25 @@ import streamlit as st
 
 from ingest.read import MAX_BINARY_MB, MAX_TEXT_MB, SUPPORTED
 from ingest.reasons import in_chinese
-from kb.audit import ACTION_NAMES, entries
 from kb.errors import KBError
-from kb.render import escape
-from kb.scope import LEVEL_NAMES
-from kb.validity import STATUS_NAMES as VALIDITY_NAMES
-from kb.validity import validities
+from kb.office.audit import ACTION_NAMES, entries
+from kb.policy.scope import LEVEL_NAMES
+from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
+from kb.policy.validity import validities
+from kb.reports.render import escape
 
 from .common import today
 
-
-FORMAT_NAMES = {"txt": "文本", "pdf": "PDF", "docx": "Word", "doc": "Word 97", "wps": "WPS", "ofd": "OFD",
-                "html": "网页", "image": "图片"}
+FORMAT_NAMES = {
+    "txt": "文本",
+    "pdf": "PDF",
+    "docx": "Word",
+    "doc": "Word 97",
+    "wps": "WPS",
+    "ofd": "OFD",
+    "html": "网页",
+    "image": "图片",
+}
 
 
 def period_text(v) -> str:
@@ -35,13 +43,24 @@ def documents_page(index, path: str, user) -> None:
         getattr(st, message[0])(message[1])
     valid = validities(index.docs.values(), today())
     focus = st.query_params.get("doc")
-    rows = [{
-        "标题": d.title, "文件名": d.doc_id, "发文机关": d.issuer, "文号": d.doc_number, "成文日期": d.date,
-        "层级": LEVEL_NAMES.get(d.level, "未知"), "施行期限": period_text(valid[d.doc_id]),
-        "时效": VALIDITY_NAMES[valid[d.doc_id].status],
-        "替代文件": index.docs[valid[d.doc_id].successor].title if valid[d.doc_id].successor else "",
-        "格式": FORMAT_NAMES.get(d.format, d.format), "页数": str(d.pages or ""), "条款数": d.n_clauses,
-    } for d in index.docs.values() if not focus or d.doc_id == focus]
+    rows = [
+        {
+            "标题": d.title,
+            "文件名": d.doc_id,
+            "发文机关": d.issuer,
+            "文号": d.doc_number,
+            "成文日期": d.date,
+            "层级": LEVEL_NAMES.get(d.level, "未知"),
+            "施行期限": period_text(valid[d.doc_id]),
+            "时效": VALIDITY_NAMES[valid[d.doc_id].status],
+            "替代文件": index.docs[valid[d.doc_id].successor].title if valid[d.doc_id].successor else "",
+            "格式": FORMAT_NAMES.get(d.format, d.format),
+            "页数": str(d.pages or ""),
+            "条款数": d.n_clauses,
+        }
+        for d in index.docs.values()
+        if not focus or d.doc_id == focus
+    ]
     if focus:
         st.caption(f"只显示：{focus}")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="docs_table")
@@ -58,15 +77,20 @@ def upload_section(path: str, user) -> None:
     from ingest.uploads import add_uploads
 
     st.subheader("添加文件")
-    st.caption(f"文本文件（txt、html）每个不超过 {MAX_TEXT_MB} MB；PDF、Word、WPS、OFD 和扫描图片每个不超过 "
-               f"{MAX_BINARY_MB} MB。扫描件和图片会自动识别文字（OCR），每页约 2–3 秒。")
-    uploads = st.file_uploader("选择文件", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True,
-                               key="uploads")
+    st.caption(
+        f"文本文件（txt、html）每个不超过 {MAX_TEXT_MB} MB；PDF、Word、WPS、OFD 和扫描图片每个不超过 "
+        f"{MAX_BINARY_MB} MB。扫描件和图片会自动识别文字（OCR），每页约 2–3 秒。"
+    )
+    uploads = st.file_uploader(
+        "选择文件", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True, key="uploads"
+    )
     if not st.button("导入", key="do-upload", disabled=not uploads):
         return
     bar = st.progress(0.0, text="正在导入…")
     stages = {"read": "读取", "ocr": "文字识别（页）", "encode": "编码"}
-    progress = lambda stage, done, total: bar.progress(min(1.0, done / max(total, 1)), text=f"{stages.get(stage, stage)} {done}/{total}")  # noqa: E731
+    progress = lambda stage, done, total: bar.progress(
+        min(1.0, done / max(total, 1)), text=f"{stages.get(stage, stage)} {done}/{total}"
+    )
     try:
         report, refused = add_uploads(path, [(f.name, f.getvalue()) for f in uploads], progress, user=user.name)
     except KBError as exc:
@@ -77,7 +101,9 @@ def upload_section(path: str, user) -> None:
         st.error(f"跳过 {escape(os.path.basename(name))}：{in_chinese(reason)}")
     if report and (report.added or report.updated):
         st.session_state["doc_message"] = (
-            "success", f"已导入 {len(report.added) + len(report.updated)} 份文件，共 {report.new_clauses} 条条款。")
+            "success",
+            f"已导入 {len(report.added) + len(report.updated)} 份文件，共 {report.new_clauses} 条条款。",
+        )
         st.rerun()  # the list shows the new document at once
     elif report and report.unchanged:
         st.info("文件未变化，无需重新导入。")
@@ -85,8 +111,12 @@ def upload_section(path: str, user) -> None:
 
 def choose_document(index, key: str) -> str:
     """A document picked by its title (its file name beside it); "" until one is picked."""
-    return st.selectbox("选择文件", ["", *index.docs], key=key,
-                        format_func=lambda d: f"{index.docs[d].title}（{d}）" if d else "（请选择）")
+    return st.selectbox(
+        "选择文件",
+        ["", *index.docs],
+        key=key,
+        format_func=lambda d: f"{index.docs[d].title}（{d}）" if d else "（请选择）",
+    )
 
 
 def edit_section(index, path: str, user) -> None:
@@ -106,8 +136,13 @@ def edit_section(index, path: str, user) -> None:
         level = st.selectbox("层级", levels, index=d.level if d.level < 4 else 0)
         saved = st.form_submit_button("保存")
     if saved:
-        current = {"title": d.title, "issuer": d.issuer, "doc_number": d.doc_number, "date": d.date,
-                   "level": LEVEL_NAMES.get(d.level, "")}
+        current = {
+            "title": d.title,
+            "issuer": d.issuer,
+            "doc_number": d.doc_number,
+            "date": d.date,
+            "level": LEVEL_NAMES.get(d.level, ""),
+        }
         edited = {"title": title, "issuer": issuer, "doc_number": number, "date": date, "level": level}
         changes = {k: v for k, v in edited.items() if v != current[k]}
         try:
@@ -126,8 +161,10 @@ def remove_section(index, path: str, user) -> None:
     doc = choose_document(index, "rm_doc")
     if not doc:
         return
-    st.warning(f"将从知识库中删除《{index.docs[doc].title}》（{doc}）及其 {index.docs[doc].n_clauses} 条条款；"
-               "上传的原文件一并删除，审计记录保留。")
+    st.warning(
+        f"将从知识库中删除《{index.docs[doc].title}》（{doc}）及其 {index.docs[doc].n_clauses} 条条款；"
+        "上传的原文件一并删除，审计记录保留。"
+    )
     if st.button("确认删除", key="do-remove", type="primary"):
         ingest([], path, remove=[doc], user=user.name)
         st.session_state["doc_message"] = ("success", f"已删除《{index.docs[doc].title}》（{doc}）。")
@@ -143,7 +180,21 @@ def audit_section(path: str) -> None:
         if not log:
             st.caption("还没有记录。")
             return
-        st.dataframe(pd.DataFrame([{
-            "时间": e["time"], "用户": e["user"], "操作": ACTION_NAMES.get(e["action"], e["action"]), "文件": e["file"],
-            "SHA-256": e.get("sha256", "")[:16], "说明": e.get("title", "") or str(e.get("changes", "")),
-        } for e in reversed(log)]), hide_index=True, width="stretch", key="audit_table")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "时间": e["time"],
+                        "用户": e["user"],
+                        "操作": ACTION_NAMES.get(e["action"], e["action"]),
+                        "文件": e["file"],
+                        "SHA-256": e.get("sha256", "")[:16],
+                        "说明": e.get("title", "") or str(e.get("changes", "")),
+                    }
+                    for e in reversed(log)
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="audit_table",
+        )

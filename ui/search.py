@@ -1,4 +1,5 @@
 """条款检索: the query, scope and filters, and the hits with citations."""
+
 from __future__ import annotations
 
 import os
@@ -6,16 +7,16 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from kb.cite import citation, location
 from kb.errors import KBError
-from kb.render import escape, highlight
-from kb.scope import LEVEL_BY_NAME, LEVEL_NAMES
-from kb.search import MAX_QUERY_CHARS, Filters
+from kb.policy.scope import LEVEL_BY_NAME, LEVEL_NAMES
+from kb.reports.cite import citation, location
+from kb.reports.render import escape, highlight
+from kb.search.searcher import MAX_QUERY_CHARS, Filters
 
 from .basket import basket, save_basket
 from .clause_view import full_item_view, linked_clause, neighbours_view
-from .session import state, user
 from .common import deadline_badges, target_badges, today, unit_line
+from .session import state, user
 
 RECENT_SHOWN = 5
 SCOPE_CHOICES = ("全部", "国家", "省", "市", "县区")
@@ -51,10 +52,19 @@ def search_filters(index) -> Filters:
         due_to = col4.date_input("期限至", value=None, key="f_due_to")
         unit = st.selectbox("牵头或参与单位", ["（全部）", *index.units()], key="f_unit")
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
-    return Filters(doc_ids=tuple(docs), issuer="" if issuer == "（全部）" else issuer, date_from=date_from,
-                   date_to=date_to, has_deadline=has_deadline, due_from=due_from, due_to=due_to,
-                   unit="" if unit == "（全部）" else unit, levels=levels,
-                   in_force=validity == VALIDITY_CHOICES[1], as_of=today())
+    return Filters(
+        doc_ids=tuple(docs),
+        issuer="" if issuer == "（全部）" else issuer,
+        date_from=date_from,
+        date_to=date_to,
+        has_deadline=has_deadline,
+        due_from=due_from,
+        due_to=due_to,
+        unit="" if unit == "（全部）" else unit,
+        levels=levels,
+        in_force=validity == VALIDITY_CHOICES[1],
+        as_of=today(),
+    )
 
 
 def home_choice(searcher) -> str:
@@ -71,8 +81,15 @@ def filter_chips(filters: Filters, scope) -> list[str]:
     chips = list(scope.chips())
     if filters.levels:
         chips.append("范围：" + "、".join(LEVEL_NAMES[lv] for lv in filters.levels))
-    named = {"doc_ids": "文件", "issuer": "发文机关", "date_from": "成文日期自", "date_to": "成文日期至",
-             "due_from": "期限自", "due_to": "期限至", "unit": "单位"}
+    named = {
+        "doc_ids": "文件",
+        "issuer": "发文机关",
+        "date_from": "成文日期自",
+        "date_to": "成文日期至",
+        "due_from": "期限自",
+        "due_to": "期限至",
+        "unit": "单位",
+    }
     for field, label in named.items():
         value = getattr(filters, field)
         if value:
@@ -134,7 +151,7 @@ def page_preview(searcher, clause) -> None:
 
         try:
             st.image(page_png(path, page - 1), caption=f"原文第{page}页", width="stretch")
-        except Exception:  # noqa: BLE001 - a moved or damaged file must not break the results
+        except Exception:
             st.warning("无法显示该页：原文件已移动或损坏。")
 
 
@@ -159,7 +176,9 @@ def search_page(searcher) -> None:
     linked = st.query_params.get("clause")
     if linked:
         linked_clause(index, linked, raw=st.session_state.get("raw_punct", False))
-    query = st.text_input("输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query")
+    query = st.text_input(
+        "输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query"
+    )
     filters = search_filters(index)
     col_top, col_raw = st.columns([3, 1])
     top = col_top.slider("结果数", 3, 30, 8, key="top")
@@ -190,5 +209,3 @@ def search_page(searcher) -> None:
         st.warning("没有找到直接相关的条款。以下是最接近的结果，仅供参考：")
     for hit in results.hits:
         show_hit(searcher, hit)
-
-

@@ -6,18 +6,28 @@
 - The URL carries the page, the query and the filters, so a copied link reproduces a search;
   ``?clause=ID`` opens a clause in its context.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 import streamlit as st
 
-from kb.accounts import LOCAL_USER, SESSION_TTL, State, User, is_loopback
 from kb.errors import KBError
+from kb.office.accounts import LOCAL_USER, SESSION_TTL, State, User, is_loopback
 
 # URL parameter → session key of the widget it sets (lists are comma-joined).
-URL_KEYS = {"q": "query", "scope": "f_scope", "valid": "f_validity", "docs": "f_docs", "unit": "f_unit",
-            "issuer": "f_issuer", "dstatus": "d_status", "dunit": "d_unit", "lower": "a_lower"}
+URL_KEYS = {
+    "q": "query",
+    "scope": "f_scope",
+    "valid": "f_validity",
+    "docs": "f_docs",
+    "unit": "f_unit",
+    "issuer": "f_issuer",
+    "dstatus": "d_status",
+    "dunit": "d_unit",
+    "lower": "a_lower",
+}
 LIST_KEYS = {"docs", "dstatus"}
 
 
@@ -42,10 +52,13 @@ def sign_in(index_path: str) -> User:
         if is_loopback(address):
             st.session_state["user"] = User(LOCAL_USER, "admin")
             return st.session_state["user"]
-        st.error(f"Error: 本应用在 {address} 上对外提供服务，但还没有任何账号。请先添加管理员：python -m kb users add 用户名 "
-                 f"--role admin --index {index_path}")
+        st.error(
+            f"Error: 本应用在 {address} 上对外提供服务，但还没有任何账号。"
+            "请先添加管理员：python -m kb users add 用户名 "
+            f"--role admin --index {index_path}"
+        )
         st.stop()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     current, since = st.session_state.get("user"), st.session_state.get("active_at")
     if current and current.name != LOCAL_USER and since and now - since < SESSION_TTL:
         st.session_state["active_at"] = now

@@ -1,6 +1,6 @@
 """Where the clauses live: the index folder (default) or Milvus, chosen by a store URI.
 
-- ``""`` or ``files``: the index folder given by ``--index`` (plain files, ``kb.index``).
+- ``""`` or ``files``: the index folder given by ``--index`` (plain files, ``kb.store.folder``).
 - ``milvus:./kb.db``: a milvus-lite file (tests, trials; one process at a time).
 - ``milvus:http://host:19530``: a Milvus server; its token from ``MILVUS_TOKEN``.
 
@@ -10,14 +10,18 @@ after ``python -m ingest corpus --store milvus:…`` the other commands find the
 being told again. With Milvus the index folder still holds what is local to one deployment: the
 audit log, accounts and uploaded files.
 """
+
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import KBError
-from .base import Change, Store
+from kb.errors import KBError
+from kb.store import common
+from kb.store.base import Change, Store
 
 STORE_ENV = "KB_STORE"
 STORE_FILE = "store.json"
@@ -33,7 +37,7 @@ def store_uri(store: str | None, index_dir: str | Path | None = None) -> str:
     uri = (uri or "").strip()
     if uri in ("", "files"):
         return ""
-    if not uri.startswith(MILVUS) or not uri[len(MILVUS):]:
+    if not uri.startswith(MILVUS) or not uri[len(MILVUS) :]:
         raise KBError(f"unknown store {uri!r}; use milvus:./kb.db (milvus-lite) or milvus:http://host:19530 (a server)")
     return uri
 
@@ -51,9 +55,9 @@ def _record(index_dir: str | Path, uri: str) -> None:
     if not uri:
         path.unlink(missing_ok=True)
         return
-    from .milvus.common import is_server
+    from kb.store.milvus.common import is_server
 
-    target = uri[len(MILVUS):]
+    target = uri[len(MILVUS) :]
     if not is_server(target):
         uri = MILVUS + str(Path(target).resolve())  # a lite file, wherever the next command runs
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,20 +70,67 @@ def label(index_dir: str | Path, store: str | None) -> str:
 
 
 def rebuild_hint(index_dir: str | Path, store: str | None) -> str:
+    """The command that rebuilds the store in force."""
+    return common.rebuild_hint(index_dir, store_uri(store, index_dir))
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What a kind of store does, each taking its target (the index folder, or the URI after its prefix).
+
+    Attributes:
+        exists: whether anything has been written there.
+        open: the store, opened for reading.
+        generation: the committed generation, cheaply, or None.
+        apply: write a ``Change`` over the store as opened (None: a new or rebuilt store).
+        check: raise ``KBError`` unless the store can be read, and hold nothing open afterwards
+            (the folder reads its manifest; milvus-lite admits one process, so it is closed again).
+    """
+
+    exists: Callable[[str], bool]
+    open: Callable[[str], Store]
+    generation: Callable[[str], int | None]
+    apply: Callable[[str, Store | None, Change], None]
+    check: Callable[[str], object]
+
+
+def _folder() -> Backend:
+    from kb.store import folder
+
+    return Backend(folder.exists, folder.load, folder.current_generation, folder.apply, folder.read_manifest)
+
+
+def _milvus() -> Backend:
+    from kb.store import milvus  # pymilvus: only when a Milvus URI is in force
+
+    def check(target: str) -> None:
+        milvus.MilvusStore.open(target)
+        milvus.close(target)
+
+    return Backend(
+        milvus.exists,
+        milvus.MilvusStore.open,
+        milvus.current_generation,
+        lambda target, old, change: milvus.apply(target, change, fresh=old is None),
+        check,
+    )
+
+
+# A store URI's prefix → its backend, loaded on first use ("": the index folder itself).
+BACKENDS: dict[str, Callable[[], Backend]] = {"": _folder, MILVUS: _milvus}
+
+
+def backend(index_dir: str | Path, store: str | None) -> tuple[Backend, str]:
+    """The backend of the store in force and its target (the folder, or the URI after its prefix)."""
     uri = store_uri(store, index_dir)
-    return f"python -m ingest corpus --store {uri} --rebuild" if uri else f"python -m ingest corpus --index {index_dir} --rebuild"
+    prefix = next(p for p in sorted(BACKENDS, key=len, reverse=True) if uri.startswith(p))
+    return BACKENDS[prefix](), (uri[len(prefix) :] if prefix else str(index_dir))
 
 
 def exists(index_dir: str | Path, store: str | None = None) -> bool:
     """Whether anything has been written to the store."""
-    uri = store_uri(store, index_dir)
-    if not uri:
-        from .. import index as kbindex
-
-        return kbindex.exists(index_dir)
-    from . import milvus
-
-    return milvus.exists(uri[len(MILVUS):])
+    b, target = backend(index_dir, store)
+    return b.exists(target)
 
 
 def open_store(index_dir: str | Path, store: str | None = None) -> Store:
@@ -88,38 +139,30 @@ def open_store(index_dir: str | Path, store: str | None = None) -> Store:
     Raises:
         KBError: nothing there yet, damaged, or of another schema; the message names the fix.
     """
-    uri = store_uri(store, index_dir)
-    if not uri:
-        from .. import index as kbindex
-
-        return kbindex.load(index_dir)
-    from . import milvus
-
-    return milvus.MilvusStore.open(uri[len(MILVUS):])
+    b, target = backend(index_dir, store)
+    return b.open(target)
 
 
 def generation(index_dir: str | Path, store: str | None = None) -> int | None:
     """The committed generation, cheaply (a reader checks it on every query), or None."""
-    uri = store_uri(store, index_dir)
-    if not uri:
-        from .. import index as kbindex
+    b, target = backend(index_dir, store)
+    return b.generation(target)
 
-        return kbindex.current_generation(index_dir)
-    from . import milvus
 
-    return milvus.current_generation(uri[len(MILVUS):])
+def check(index_dir: str | Path, store: str | None = None) -> None:
+    """Fail now, with the fix, if the store cannot be read; hold nothing open (a server checks before it starts).
+
+    Raises:
+        KBError: nothing there yet, damaged, or of another schema.
+    """
+    b, target = backend(index_dir, store)
+    b.check(target)
 
 
 def apply(index_dir: str | Path, store: str | None, old: Store | None, change: Change) -> None:
     """Write ``change`` (``old``: the store as it was opened, None for a new or rebuilt one).
-    Call under the index folder's writer lock. The folder records where the clauses went."""
-    uri = store_uri(store, index_dir)
-    if not uri:
-        from .. import index as kbindex
-
-        kbindex.apply(index_dir, old, change)
-    else:
-        from . import milvus
-
-        milvus.apply(uri[len(MILVUS):], change, fresh=old is None)
-    _record(index_dir, uri)
+    Call under the index folder's writer lock (``kb.store.common.writer_lock``). The folder
+    records where the clauses went."""
+    b, target = backend(index_dir, store)
+    b.apply(target, old, change)
+    _record(index_dir, store_uri(store, index_dir))

@@ -6,6 +6,7 @@ candidates under a filter, and takes a ``Change`` (documents written whole or re
 Document-level filters (issuer, dates, level, validity, families) are resolved to document ids
 by the caller; a store sees only ``Where``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..encoders import Encoder, EncoderInfo, encoder_for
-from ..errors import KBError
-from ..model import Clause, Document
-from ..text import Tokenizer
+from kb.encoders import Encoder, EncoderInfo, encoder_for
+from kb.errors import KBError
+from kb.model import Clause, Document
+from kb.policy.units import units_of
+from kb.text import Tokenizer
 
 # e5 vectors, BM25 over jieba words, BM25 over single characters and character bigrams
 RETRIEVERS = ("dense", "bm25", "chars")
@@ -50,8 +52,10 @@ class Where:
         if self.units and not set(self.units) & set(c.units):
             return False
         if self.by_deadline:
-            return any((self.due_from is None or d.due >= self.due_from) and (self.due_to is None or d.due <= self.due_to)
-                       for d in c.deadlines)
+            return any(
+                (self.due_from is None or d.due >= self.due_from) and (self.due_to is None or d.due <= self.due_to)
+                for d in c.deadlines
+            )
         return True
 
 
@@ -73,7 +77,7 @@ class Candidates:
     ranked: dict[str, list[int]]
 
     @classmethod
-    def empty(cls) -> "Candidates":
+    def empty(cls) -> Candidates:
         z = np.zeros(0)
         return cls([], z, z, z, {k: [] for k in RETRIEVERS})
 
@@ -138,8 +142,15 @@ class Store:
             self._encoder = encoder_for(self.encoder_info)
         return self._encoder
 
-    def candidates(self, query_vec: np.ndarray, words: list[str], chars: list[str], depth: int,
-                   where: Where | None, retrievers: tuple[str, ...] = RETRIEVERS) -> Candidates:  # pragma: no cover
+    def candidates(
+        self,
+        query_vec: np.ndarray,
+        words: list[str],
+        chars: list[str],
+        depth: int,
+        where: Where | None,
+        retrievers: tuple[str, ...] = RETRIEVERS,
+    ) -> Candidates:  # pragma: no cover
         """Each retriever's ``depth`` best clauses passing ``where``, the union scored by all three."""
         raise NotImplementedError
 
@@ -156,7 +167,7 @@ class Store:
         """Every unit the clauses name, sorted (the vocabulary a unit filter is resolved against;
         read once: every search with a unit filter and every run of the search page asks)."""
         if self._units is None:
-            self._units = sorted({u for c in self.clauses for u in c.units})
+            self._units = units_of(self.clauses)
         return self._units
 
     def dated_clauses(self) -> list[Clause]:
@@ -183,7 +194,9 @@ class Store:
         try:
             return self._positions[clause_id]
         except KeyError:
-            raise KBError(f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY") from None
+            raise KBError(
+                f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY"
+            ) from None
 
     def has_clause(self, clause_id: str) -> bool:
         try:
@@ -199,5 +212,4 @@ class Store:
         """The clauses around ``clause`` in its document, itself included."""
         own = self.clauses_of(clause.doc_id)
         i = next(k for k, c in enumerate(own) if c.clause_id == clause.clause_id)
-        return own[max(0, i - before): i + after + 1]
-
+        return own[max(0, i - before) : i + after + 1]

@@ -8,6 +8,7 @@ IDF comes from document frequencies the store keeps per hashed token; the clause
 average length at the time it was written (an incremental write does not rewrite old rows, as
 Lucene does not; a ``--rebuild`` brings every row to the same statistics).
 """
+
 from __future__ import annotations
 
 import math

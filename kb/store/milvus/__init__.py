@@ -17,8 +17,9 @@ reader sees a document wholly old or wholly new, and a write killed before the m
 the previous state answering. Rows no manifest commits are deleted at the start of the next write
 (readers of the previous manifest keep their rows until then, as with the index folder).
 """
-from .common import client, close, current_generation, exists
-from .reader import MilvusStore
-from .writer import apply
+
+from kb.store.milvus.common import client, close, current_generation, exists
+from kb.store.milvus.reader import MilvusStore
+from kb.store.milvus.writer import apply
 
 __all__ = ["MilvusStore", "apply", "client", "close", "current_generation", "exists"]

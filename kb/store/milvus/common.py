@@ -1,4 +1,5 @@
 """The Milvus client, the collections' names, and helpers both the reader and the writer use."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-from ...errors import KBError
+from kb.errors import KBError
 
 SCHEMA = 2  # 2: single characters beside the bigrams in the character field
 CLAUSES = "kb_clauses"
@@ -27,7 +28,9 @@ def client(uri: str):
     try:
         from pymilvus import MilvusClient
     except ImportError:
-        raise KBError("the Milvus store needs pymilvus and milvus-lite: .venv/bin/pip install -r requirements-milvus.txt") from None
+        raise KBError(
+            "the Milvus store needs pymilvus and milvus-lite: .venv/bin/pip install -r requirements-milvus.txt"
+        ) from None
     remote = is_server(uri)
     if not remote and not uri.endswith(".db"):
         raise KBError(f"a milvus-lite store is a file ending in .db (e.g. milvus:./kb.db), not {uri!r}")
@@ -38,10 +41,16 @@ def client(uri: str):
         logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
         logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)  # ditto (mvccTs)
     try:
-        c = MilvusClient(uri=uri, token=os.environ.get(TOKEN_ENV, "")) if remote else MilvusClient(str(Path(uri).resolve()))
+        c = (
+            MilvusClient(uri=uri, token=os.environ.get(TOKEN_ENV, ""))
+            if remote
+            else MilvusClient(str(Path(uri).resolve()))
+        )
     except Exception as exc:  # pymilvus raises its own types; lite a lock error when another process has the file
-        raise KBError(f"cannot open the Milvus store {uri} ({str(exc).splitlines()[0][:160]}); "
-                      "milvus-lite serves one process at a time: stop the other one, or use a Milvus server") from None
+        raise KBError(
+            f"cannot open the Milvus store {uri} ({str(exc).splitlines()[0][:160]}); "
+            "milvus-lite serves one process at a time: stop the other one, or use a Milvus server"
+        ) from None
     load_collections(c)
     _clients[uri] = c
     return c
@@ -94,7 +103,7 @@ def current_generation(uri: str) -> int | None:
 def get_rows(c, collection: str, ids: list[str], fields: list[str]) -> list[dict]:
     out = []
     for start in range(0, len(ids), BATCH):
-        out += c.get(collection, ids=ids[start:start + BATCH], output_fields=fields)
+        out += c.get(collection, ids=ids[start : start + BATCH], output_fields=fields)
     return out
 
 

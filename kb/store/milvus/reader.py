@@ -1,15 +1,33 @@
 """Reading a committed state of the Milvus store: search candidates, listings, look-ups."""
+
 from __future__ import annotations
 
 import numpy as np
 
-from ...errors import KBError
-from ...model import Clause, Document
-from ...text import tokenizer_for
-from .. import sparse
-from ..base import RETRIEVERS, Candidates, Store, Where
-from .common import (BATCH, CLAUSES, META, SCHEMA, SPARSE_FIELD, as_sparse, client, committed_expr, day_number, doc_gen,
-                     df_key, doc_key, expr_list, get_rows, iterate, quoted, read_manifest)
+from kb.errors import KBError
+from kb.model import Clause, Document
+from kb.store import sparse
+from kb.store.base import RETRIEVERS, Candidates, Store, Where
+from kb.store.milvus.common import (
+    BATCH,
+    CLAUSES,
+    META,
+    SCHEMA,
+    SPARSE_FIELD,
+    as_sparse,
+    client,
+    committed_expr,
+    day_number,
+    df_key,
+    doc_gen,
+    doc_key,
+    expr_list,
+    get_rows,
+    iterate,
+    quoted,
+    read_manifest,
+)
+from kb.text import tokenizer_for
 
 
 class MilvusStore(Store):
@@ -30,20 +48,28 @@ class MilvusStore(Store):
         self._dated: list[Clause] | None = None
 
     @classmethod
-    def open(cls, uri: str) -> "MilvusStore":
+    def open(cls, uri: str) -> MilvusStore:
         """Raises ``KBError`` when the database is empty or of another schema."""
         c = client(uri)
         m = read_manifest(c)
         if m is None:
-            raise KBError(f"no index in the Milvus store {uri}; build it with: python -m ingest corpus --store milvus:{uri}")
+            raise KBError(
+                f"no index in the Milvus store {uri}; build it with: python -m ingest corpus --store milvus:{uri}"
+            )
         if m.get("schema") != SCHEMA:
-            raise KBError(f"the Milvus store {uri} has schema {m.get('schema')}, this program reads {SCHEMA}; "
-                          f"rebuild it with: python -m ingest corpus --store milvus:{uri} --rebuild")
+            raise KBError(
+                f"the Milvus store {uri} has schema {m.get('schema')}, this program reads {SCHEMA}; "
+                f"rebuild it with: python -m ingest corpus --store milvus:{uri} --rebuild"
+            )
         keys = {d: doc_key(doc_gen(d, g)) for d, g in m["docs"].items()}
-        found = {r["key"]: Document.from_dict(r["body"]) for r in get_rows(c, META, list(keys.values()), ["key", "body"])}
+        found = {
+            r["key"]: Document.from_dict(r["body"]) for r in get_rows(c, META, list(keys.values()), ["key", "body"])
+        }
         if len(found) != len(keys):
-            raise KBError(f"the Milvus store {uri} is incomplete (documents missing); rebuild it with: "
-                          f"python -m ingest corpus --store milvus:{uri} --rebuild")
+            raise KBError(
+                f"the Milvus store {uri} is incomplete (documents missing); rebuild it with: "
+                f"python -m ingest corpus --store milvus:{uri} --rebuild"
+            )
         return cls(uri, m, {d: found[k] for d, k in keys.items()})
 
     @property
@@ -90,8 +116,9 @@ class MilvusStore(Store):
         return self._of_doc[doc_id]
 
     def clause(self, clause_id: str) -> Clause:
-        rows = self.c.query(CLAUSES, filter=f"clause_id == {quoted(clause_id)} and {self._expr(None)}",
-                            output_fields=["body"], limit=1)
+        rows = self.c.query(
+            CLAUSES, filter=f"clause_id == {quoted(clause_id)} and {self._expr(None)}", output_fields=["body"], limit=1
+        )
         if not rows:
             raise KBError(f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY")
         return Clause.from_dict(rows[0]["body"])
@@ -106,7 +133,7 @@ class MilvusStore(Store):
         for doc_id in {c.doc_id for c in clauses}:
             ids = sorted({c.clause_id for c in clauses if c.doc_id == doc_id})
             for start in range(0, len(ids), BATCH):
-                expr = f"{self._doc_expr(doc_id)} and clause_id in {expr_list(ids[start:start + BATCH])}"
+                expr = f"{self._doc_expr(doc_id)} and clause_id in {expr_list(ids[start : start + BATCH])}"
                 for r in self.c.query(CLAUSES, filter=expr, output_fields=["clause_id", "dense"], limit=BATCH):
                     found[(doc_id, r["clause_id"])] = r["dense"]
         return np.array([found[(c.doc_id, c.clause_id)] for c in clauses], dtype=np.float32)
@@ -132,7 +159,8 @@ class MilvusStore(Store):
         pos = {pk: k for k, pk in enumerate(pks)}
         vectors = np.array([rows[pk]["dense"] for pk in pks], dtype=np.float32)
         return Candidates(
-            clauses=[Clause.from_dict(rows[pk]["body"]) for pk in pks], dense=vectors @ query_vec,
+            clauses=[Clause.from_dict(rows[pk]["body"]) for pk in pks],
+            dense=vectors @ query_vec,
             words=np.array([sparse.dot(queries["w"], as_sparse(rows[pk]["words"])) for pk in pks], dtype=np.float32),
             chars=np.array([sparse.dot(queries["c"], as_sparse(rows[pk]["chars"])) for pk in pks], dtype=np.float32),
             ranked={k: [pos[pk] for pk in v if pk in pos] for k, v in ranked.items()},
@@ -143,8 +171,15 @@ class MilvusStore(Store):
         return self._order.get(row["doc_id"], 1 << 30), row["seq"]
 
     def _search(self, field: str, data, depth: int, expr: str) -> list[str]:
-        res = self.c.search(CLAUSES, data=[data], anns_field=field, limit=depth, filter=expr,
-                            search_params={"metric_type": "IP"}, output_fields=["pk"])
+        res = self.c.search(
+            CLAUSES,
+            data=[data],
+            anns_field=field,
+            limit=depth,
+            filter=expr,
+            search_params={"metric_type": "IP"},
+            output_fields=["pk"],
+        )
         return [h["id"] if "id" in h else h["pk"] for h in res[0]]
 
     def _query_vectors(self, tokens: dict[str, list[str]]) -> dict[str, dict[int, float]]:
@@ -152,9 +187,12 @@ class MilvusStore(Store):
         ids = {f: {sparse.token_id(t) for t in toks} for f, toks in tokens.items()}
         keys = sorted(df_key(f, i) for f, group in ids.items() for i in group)
         df = {r["key"]: r["df"] for r in get_rows(self.c, META, keys, ["key", "df"])}
-        return {f: sparse.query_vector(toks, {i: df[df_key(f, i)] for i in ids[f] if df_key(f, i) in df},
-                                       self.manifest["stats"][f]["n"])
-                for f, toks in tokens.items()}
+        return {
+            f: sparse.query_vector(
+                toks, {i: df[df_key(f, i)] for i in ids[f] if df_key(f, i) in df}, self.manifest["stats"][f]["n"]
+            )
+            for f, toks in tokens.items()
+        }
 
     def _doc_expr(self, doc_id: str) -> str:
         return f"doc_gen == {quoted(doc_gen(doc_id, self.committed[doc_id]))}"

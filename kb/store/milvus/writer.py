@@ -1,17 +1,48 @@
 """Writing the Milvus store: a new generation for the written documents, then the manifest."""
+
 from __future__ import annotations
 
-from ... import index as kbindex
-from ...encoders import EncoderInfo
-from ...model import Clause, Document
-from ...text import lexical_fields
-from .. import sparse
-from ..base import Change
-from .common import (BATCH, CLAUSES, FIELDS, MANIFEST_KEY, META, SCHEMA, SPARSE_FIELD, client, committed_expr, day_number,
-                     df_key, doc_gen, doc_key, expr_list, get_rows, is_server, iterate, load_collections, read_manifest, sparse_keys)
+from kb.encoders import EncoderInfo
+from kb.model import Clause, Document
+from kb.store import sparse
+from kb.store.base import Change
+from kb.store.common import checkpoint, corpus_hash, package_versions
+from kb.store.milvus.common import (
+    BATCH,
+    CLAUSES,
+    FIELDS,
+    MANIFEST_KEY,
+    META,
+    SCHEMA,
+    SPARSE_FIELD,
+    client,
+    committed_expr,
+    day_number,
+    df_key,
+    doc_gen,
+    doc_key,
+    expr_list,
+    get_rows,
+    is_server,
+    iterate,
+    load_collections,
+    read_manifest,
+    sparse_keys,
+)
+from kb.text import lexical_fields
 
-LIMITS = {"pk": 700, "doc_id": 512, "doc_gen": 600, "clause_id": 64, "title": 1024, "doc_number": 256, "issuer": 512,
-          "doc_date": 16, "section": 512, "text": 65535}
+LIMITS = {
+    "pk": 700,
+    "doc_id": 512,
+    "doc_gen": 600,
+    "clause_id": 64,
+    "title": 1024,
+    "doc_number": 256,
+    "issuer": 512,
+    "doc_date": 16,
+    "section": 512,
+    "text": 65535,
+}
 LIST_CAP = 64  # array fields keep this many items (the JSON body keeps them all)
 # A reader that sees the new manifest must see the rows it names: on a server, reads wait for
 # every write before them (Milvus's default, Bounded, may answer from a slightly older view).
@@ -52,26 +83,55 @@ def apply(uri: str, change: Change, fresh: bool) -> None:
         for f in FIELDS:
             for k in vecs[f]:
                 df_delta[df_key(f, k)] = df_delta.get(df_key(f, k), 0) + 1
-        rows.append(_row(cl, gen, seq[cl.doc_id], change.docs[cl.doc_id], change.vectors[i], vecs,
-                         {f: len(token_lists[f][i]) for f in FIELDS}))
+        rows.append(
+            _row(
+                cl,
+                gen,
+                seq[cl.doc_id],
+                change.docs[cl.doc_id],
+                change.vectors[i],
+                vecs,
+                {f: len(token_lists[f][i]) for f in FIELDS},
+            )
+        )
     _insert(c, CLAUSES, rows, checkpoint_at=len(rows) // 2)
-    _insert(c, META, [{"key": doc_key(doc_gen(d, gen)), "kind": "doc", "body": change.docs[d].to_dict(), "df": 0, "gen": gen,
-                       "vec": [0.0, 0.0]} for d in sorted(change.written)])
-    kbindex.checkpoint("manifest")
+    _insert(
+        c,
+        META,
+        [
+            {
+                "key": doc_key(doc_gen(d, gen)),
+                "kind": "doc",
+                "body": change.docs[d].to_dict(),
+                "df": 0,
+                "gen": gen,
+                "vec": [0.0, 0.0],
+            }
+            for d in sorted(change.written)
+        ],
+    )
+    checkpoint("manifest")
     docs = {d: (gen if d in change.written else committed[d]) for d in change.docs}
     # units and max_deadlines only grow (a removed document's names stay until --rebuild): a
     # filter on a name no clause has any more finds nothing, as it should.
     units = sorted({u for cl in change.clauses for u in cl.units} | (set(man["units"]) if man else set()))
     manifest = {
-        "schema": SCHEMA, "generation": gen, "encoder": _encoder_dict(change.encoder), "docs": docs,
+        "schema": SCHEMA,
+        "generation": gen,
+        "encoder": _encoder_dict(change.encoder),
+        "docs": docs,
         "superseded": [doc_gen(d, g) for d, g in replaced.items()],
-        "counts": {"documents": len(docs), "clauses": stats["w"]["n"]}, "terms": list(change.terms), "units": units,
-        "stats": stats, "stats_generation": (man or {}).get("stats_generation", 0),
+        "counts": {"documents": len(docs), "clauses": stats["w"]["n"]},
+        "terms": list(change.terms),
+        "units": units,
+        "stats": stats,
+        "stats_generation": (man or {}).get("stats_generation", 0),
         "max_deadlines": max([len(cl.deadlines) for cl in change.clauses] + [(man or {}).get("max_deadlines", 1)]),
-        "corpus_hash": kbindex.corpus_hash(list(change.docs.values())), "packages": kbindex.package_versions(),
+        "corpus_hash": corpus_hash(list(change.docs.values())),
+        "packages": package_versions(),
     }
     c.upsert(META, [_meta_row(manifest)])
-    kbindex.checkpoint("committed")
+    checkpoint("committed")
     _apply_df(c, df_delta)
     manifest["stats_generation"] = gen
     c.upsert(META, [_meta_row(manifest)])
@@ -105,7 +165,18 @@ def _create(c, dim: int, remote: bool) -> None:
     from pymilvus import DataType
 
     s = c.create_schema(auto_id=False, enable_dynamic_field=False)
-    for name in ("pk", "doc_id", "doc_gen", "clause_id", "title", "doc_number", "issuer", "doc_date", "section", "text"):
+    for name in (
+        "pk",
+        "doc_id",
+        "doc_gen",
+        "clause_id",
+        "title",
+        "doc_number",
+        "issuer",
+        "doc_date",
+        "section",
+        "text",
+    ):
         s.add_field(name, DataType.VARCHAR, max_length=LIMITS[name], is_primary=name == "pk")
     for name in ("gen", "seq", "level", "n_w", "n_c"):
         s.add_field(name, DataType.INT64)
@@ -139,15 +210,28 @@ def _create(c, dim: int, remote: bool) -> None:
 
 def _row(cl: Clause, gen: int, seq: int, doc: Document, vector, vecs: dict, lengths: dict[str, int]) -> dict:
     return {
-        "pk": _cut(f"{doc_gen(cl.doc_id, gen)}#{seq}", "pk"), "doc_id": _cut(cl.doc_id, "doc_id"),
-        "doc_gen": _cut(doc_gen(cl.doc_id, gen), "doc_gen"), "clause_id": _cut(cl.clause_id, "clause_id"),
-        "title": _cut(cl.title, "title"), "doc_number": _cut(cl.doc_number, "doc_number"),
-        "issuer": _cut(cl.issuer, "issuer"), "doc_date": _cut(cl.doc_date, "doc_date"),
-        "section": _cut(cl.section, "section"), "text": _cut(cl.text, "text"), "gen": gen, "seq": seq, "level": int(doc.level),
-        "n_w": lengths["w"], "n_c": lengths["c"],
-        "due": [day_number(d.due) for d in cl.deadlines][:LIST_CAP], "units": [u[:80] for u in cl.units][:LIST_CAP],
-        "indicators": [t.indicator[:80] for t in cl.targets][:LIST_CAP], "body": cl.to_dict(),
-        "dense": [float(x) for x in vector], "words": vecs["w"] or {0: 0.0}, "chars": vecs["c"] or {0: 0.0},
+        "pk": _cut(f"{doc_gen(cl.doc_id, gen)}#{seq}", "pk"),
+        "doc_id": _cut(cl.doc_id, "doc_id"),
+        "doc_gen": _cut(doc_gen(cl.doc_id, gen), "doc_gen"),
+        "clause_id": _cut(cl.clause_id, "clause_id"),
+        "title": _cut(cl.title, "title"),
+        "doc_number": _cut(cl.doc_number, "doc_number"),
+        "issuer": _cut(cl.issuer, "issuer"),
+        "doc_date": _cut(cl.doc_date, "doc_date"),
+        "section": _cut(cl.section, "section"),
+        "text": _cut(cl.text, "text"),
+        "gen": gen,
+        "seq": seq,
+        "level": int(doc.level),
+        "n_w": lengths["w"],
+        "n_c": lengths["c"],
+        "due": [day_number(d.due) for d in cl.deadlines][:LIST_CAP],
+        "units": [u[:80] for u in cl.units][:LIST_CAP],
+        "indicators": [t.indicator[:80] for t in cl.targets][:LIST_CAP],
+        "body": cl.to_dict(),
+        "dense": [float(x) for x in vector],
+        "words": vecs["w"] or {0: 0.0},
+        "chars": vecs["c"] or {0: 0.0},
     }
 
 
@@ -160,9 +244,9 @@ def _cut(text: str, field: str) -> str:
 
 def _insert(c, collection: str, rows: list[dict], checkpoint_at: int = -1) -> None:
     for start in range(0, len(rows), BATCH):
-        c.insert(collection, rows[start:start + BATCH])
+        c.insert(collection, rows[start : start + BATCH])
         if start <= checkpoint_at < start + BATCH:
-            kbindex.checkpoint("clauses")
+            checkpoint("clauses")
 
 
 def _delete_uncommitted(c, man: dict) -> None:
@@ -200,10 +284,8 @@ def _apply_df(c, delta: dict[str, int]) -> None:
     current = {r["key"]: r["df"] for r in get_rows(c, META, keys, ["key", "df"])}
     rows = [_df_row(k, current.get(k, 0) + delta[k]) for k in keys]
     for start in range(0, len(rows), BATCH):
-        c.upsert(META, rows[start:start + BATCH])
+        c.upsert(META, rows[start : start + BATCH])
 
 
 def _df_row(key: str, df: int) -> dict:
     return {"key": key, "kind": "df", "body": {}, "df": max(df, 0), "gen": 0, "vec": [0.0, 0.0]}
-
-

@@ -5,14 +5,15 @@ the family's best text source only, and cites the page from its paged copy, so a
 Liaoning plan is one hit carrying the PDF's page, not two hits of which only one has a page.
 A search filtered to one file by name still searches that file.
 """
+
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from typing import Callable
+from collections.abc import Callable
 
-from .model import Clause, Document
-from .text import normalize
+from kb.model import Clause, Document
+from kb.text import normalize
 
 # Which file of a family supplies the text: born-digital text first, a PDF's text layer next, OCR last.
 SOURCE_RANK = {"txt": 0, "docx": 0, "doc": 1, "wps": 1, "html": 1, "ofd": 2, "pdf": 2, "ocr": 3}

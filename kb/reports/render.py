@@ -1,9 +1,10 @@
 """Document text as safe HTML: escaped (a clause may contain ``<script>``), matched terms marked."""
+
 from __future__ import annotations
 
 import re
 
-from .text import fold
+from kb.text import fold
 
 # Characters HTML or Markdown would act on, written as numeric entities so they show as they are.
 ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:"}

@@ -1,14 +1,15 @@
 """An index that follows its store: a reader picks up a newly committed generation by itself."""
+
 from __future__ import annotations
 
 import threading
 import time
 from pathlib import Path
 
-from . import store as stores
-from .errors import KBError
-from .search import Searcher
-from .store.base import Store
+from kb import store as stores
+from kb.errors import KBError
+from kb.search.searcher import Searcher
+from kb.store.base import Store
 
 LOAD_ATTEMPTS = 3
 

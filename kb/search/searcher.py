@@ -10,6 +10,7 @@ plain RRF and each retriever alone are kept as options for comparison.
 Two preferences can change a ranking, and both are reported in ``Results.scope``: a scope the
 query names (省里, 全国, 阜新…), and the user's home jurisdiction where the query names none.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,16 +20,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .deadlines import mentions_date
-from .errors import KBError
-from .families import Families
-from .model import Clause, Document, Hit
-from .relevance import is_relevant
-from .scope import Scope, ScopeResolver
-from .store.base import RETRIEVERS, Candidates, Store, Where
-from .text import char_ngrams, normalize
-from .units import matches_unit
-from .validity import Validity, validities
+from kb.errors import KBError
+from kb.model import Clause, Document, Hit
+from kb.policy.deadlines import mentions_date
+from kb.policy.scope import Scope, ScopeResolver
+from kb.policy.units import matches_unit
+from kb.policy.validity import Validity, validities
+from kb.search.families import Families
+from kb.search.relevance import is_relevant
+from kb.store.base import RETRIEVERS, Candidates, Store, Where
+from kb.text import char_ngrams, normalize
 
 MAX_QUERY_CHARS = 200
 # A question about *when* ("什么时候治理完") is answered by a clause that names a date.
@@ -131,8 +132,12 @@ class Results:
         return any(h.relevant for h in self.hits)
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "scope": self.scope.to_dict(), "relevant": self.relevant,
-                "hits": [h.to_dict() for h in self.hits]}
+        return {
+            "query": self.query,
+            "scope": self.scope.to_dict(),
+            "relevant": self.relevant,
+            "hits": [h.to_dict() for h in self.hits],
+        }
 
 
 def check_query(query: str) -> str:
@@ -180,13 +185,25 @@ class Searcher:
             self._query_cache[query] = vec
         return vec
 
-    def search(self, query: str, top: int = 5, filters: Filters = Filters(), fusion: Fusion | None = None,
-               home: str | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        top: int = 5,
+        filters: Filters | None = None,
+        fusion: Fusion | None = None,
+        home: str | None = None,
+    ) -> list[Hit]:
         """The ``top`` best clauses for ``query``, best first (see ``run``)."""
         return self.run(query, top, filters, fusion, home).hits
 
-    def run(self, query: str, top: int = 5, filters: Filters = Filters(), fusion: Fusion | None = None,
-            home: str | None = None) -> Results:
+    def run(
+        self,
+        query: str,
+        top: int = 5,
+        filters: Filters | None = None,
+        fusion: Fusion | None = None,
+        home: str | None = None,
+    ) -> Results:
         """Search: the ``top`` best clauses for ``query`` with the scope that steered them.
 
         Args:
@@ -200,6 +217,7 @@ class Searcher:
             KBError: empty or overlong query.
         """
         query = check_query(query)
+        filters = filters or Filters()
         fusion = fusion or self.fusion
         scope = self.scopes.read(query, self.home if home is None else home)
         where = self._where(filters)
@@ -207,13 +225,17 @@ class Searcher:
             return Results(query, scope, [])
         used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
         tokens = self.index.tokenizer.tokens(query)
-        cands = self.index.candidates(self.embed(query), tokens, char_ngrams(query), max(fusion.depth, top * 3), where, used)
+        cands = self.index.candidates(
+            self.embed(query), tokens, char_ngrams(query), max(fusion.depth, top * 3), where, used
+        )
         if not cands.clauses:
             return Results(query, scope, [])
         fused = _fuse(fusion, cands)
         if fusion.method not in PLAIN_METHODS:
             fused = fused + self._preferences(fusion, query, scope, cands.clauses)
-            scope = dataclasses.replace(scope, home_applied=bool(scope.home) and not scope.from_query and fusion.home_boost > 0)
+            scope = dataclasses.replace(
+                scope, home_applied=bool(scope.home) and not scope.from_query and fusion.home_boost > 0
+            )
         else:
             scope = dataclasses.replace(scope, doc_ids=frozenset(), levels=(), places=(), words=())
         status = {d: v.status for d, v in self.validity(filters.as_of).items()}
@@ -224,8 +246,11 @@ class Searcher:
         family's second copy left out unless named), a unit resolved to the names it matches.
         ``NOTHING`` when no clause can pass."""
         docs = self.index.docs
-        keep = {d for d, doc in docs.items() if filters.accepts_doc(doc)
-                and (not self.families.is_secondary(d) or filters.names_file(d))}
+        keep = {
+            d
+            for d, doc in docs.items()
+            if filters.accepts_doc(doc) and (not self.families.is_secondary(d) or filters.names_file(d))
+        }
         if filters.levels:
             keep &= {d for d, j in self.scopes.jurisdictions.items() if j.level in filters.levels}
         if filters.in_force:
@@ -233,8 +258,13 @@ class Searcher:
         units = tuple(u for u in self.index.units() if matches_unit(filters.unit, (u,))) if filters.unit else ()
         if not keep or (filters.unit and not units):
             return NOTHING
-        where = Where(doc_ids=None if len(keep) == len(docs) else frozenset(keep), units=units,
-                      has_deadline=filters.has_deadline, due_from=filters.due_from, due_to=filters.due_to)
+        where = Where(
+            doc_ids=None if len(keep) == len(docs) else frozenset(keep),
+            units=units,
+            has_deadline=filters.has_deadline,
+            due_from=filters.due_from,
+            due_to=filters.due_to,
+        )
         return None if where == Where() else where
 
     def _preferences(self, fusion: Fusion, query: str, scope: Scope, clauses: list[Clause]) -> np.ndarray:
@@ -249,8 +279,9 @@ class Searcher:
             out += fusion.home_boost * np.array([c.doc_id in home for c in clauses])
         return out
 
-    def _hits(self, query: str, tokens: list[str], cands: Candidates, fused: np.ndarray, top: int,
-              status: dict[str, str]) -> list[Hit]:
+    def _hits(
+        self, query: str, tokens: list[str], cands: Candidates, fused: np.ndarray, top: int, status: dict[str, str]
+    ) -> list[Hit]:
         """The best ``top`` candidates as hits, each clause text once per family, with its page,
         the query's ``tokens`` it matches and its document's validity (``status`` by doc_id)."""
         ranks = {k: {i: r + 1 for r, i in enumerate(v)} for k, v in cands.ranked.items()}
@@ -261,14 +292,20 @@ class Searcher:
             if key in seen:
                 continue
             seen.add(key)
-            hits.append(Hit(
-                clause=self.families.with_page(c), score=round(float(fused[k]), 6), rank=len(hits) + 1,
-                dense_rank=ranks["dense"].get(k), bm25_rank=ranks["bm25"].get(k),
-                dense_score=round(float(cands.dense[k]), 6), bm25_score=round(float(cands.words[k]), 6),
-                matched_terms=tuple(self.index.tokenizer.matched_terms(tokens, c.text)),
-                relevant=is_relevant(query, c, float(cands.dense[k]), self.index.encoder_info.backend),
-                doc_status=status.get(c.doc_id, ""),
-            ))
+            hits.append(
+                Hit(
+                    clause=self.families.with_page(c),
+                    score=round(float(fused[k]), 6),
+                    rank=len(hits) + 1,
+                    dense_rank=ranks["dense"].get(k),
+                    bm25_rank=ranks["bm25"].get(k),
+                    dense_score=round(float(cands.dense[k]), 6),
+                    bm25_score=round(float(cands.words[k]), 6),
+                    matched_terms=tuple(self.index.tokenizer.matched_terms(tokens, c.text)),
+                    relevant=is_relevant(query, c, float(cands.dense[k]), self.index.encoder_info.backend),
+                    doc_status=status.get(c.doc_id, ""),
+                )
+            )
             if len(hits) == top:
                 break
         return hits

@@ -4,32 +4,69 @@
 PM2.5浓度 ``down`` 10 % from 2020; "原油一次加工能力控制在10亿吨以内" → ``<=`` 10 亿吨. A
 result already achieved ("比2015年改善29.1%", "累计下降16.5%") is not a target.
 """
+
 from __future__ import annotations
 
 import re
 
-from .model import Target
-from .text import fold
+from kb.model import Target
+from kb.text import fold
 
 NUM = r"\d+(?:\.\d+)?"
-UNIT = (r"个百分点|%|万千瓦|亿千瓦|千瓦|亿吨标准煤|万吨标准煤|吨标准煤|亿吨|万吨|吨|万辆|辆|万亩|亩|"
-        r"万公顷|公顷|平方公里|公里|亿立方米|万立方米|立方米|微克/立方米|μg/m3|mg/L|万个|个|家|座|处|天|小时|次|倍|项|条")
+UNIT = (
+    r"个百分点|%|万千瓦|亿千瓦|千瓦|亿吨标准煤|万吨标准煤|吨标准煤|亿吨|万吨|吨|万辆|辆|万亩|亩|"
+    r"万公顷|公顷|平方公里|公里|亿立方米|万立方米|立方米|微克/立方米|μg/m3|mg/L|万个|个|家|座|处|天|小时|次|倍|项|条"
+)
 # The indicator: the run of words just before the comparator, after the last punctuation.
 INDICATOR = r"(?P<ind>[\u4e00-\u9fffA-Za-z0-9.ⅠⅡⅢⅣⅤ（）()、]{2,40}?)"
 BASE = r"(?:比|较)(?P<base>\d{4})年(?:底|末)?(?:分别)?(?:累计)?"
-CHANGE_RE = re.compile(INDICATOR + BASE + rf"(?P<cmp>下降|降低|减少|削减|提高|提升|增加|增长|改善)(?P<val>{NUM})(?P<unit>{UNIT})(?P<mod>以上|左右|以内)?")
+CHANGE_RE = re.compile(
+    INDICATOR
+    + BASE
+    + rf"(?P<cmp>下降|降低|减少|削减|提高|提升|增加|增长|改善)(?P<val>{NUM})(?P<unit>{UNIT})(?P<mod>以上|左右|以内)?"
+)
 LEVEL_RE = re.compile(
     INDICATOR + r"(?:要|应|须|必须|力争|确保|基本|全面|稳定|分别|总体)?"
     r"(?P<cmp>达到|达(?=\d)|不低于|不少于|不高于|不超过|控制在|保持在|稳定在|提高到|提高至|提升到|提升至|降至|降低到|降低至|下降到|下降至|低于|高于|超过|≥|≤|＜|＞|<|>)"
     rf"(?P<val>{NUM})(?P<unit>{UNIT})?(?P<mod>以上|以下|以内|左右)?"
 )
 COMPARATORS = {
-    "达到": ">=", "达": ">=", "不低于": ">=", "不少于": ">=", "提高到": ">=", "提高至": ">=", "提升到": ">=", "提升至": ">=",
-    "高于": ">", "超过": ">", "≥": ">=", ">": ">", "＞": ">",
-    "不高于": "<=", "不超过": "<=", "控制在": "<=", "降至": "<=", "降低到": "<=", "降低至": "<=", "下降到": "<=",
-    "下降至": "<=", "低于": "<", "≤": "<=", "<": "<", "＜": "<", "保持在": "=", "稳定在": "=",
-    "下降": "down", "降低": "down", "减少": "down", "削减": "down", "提高": "up", "提升": "up", "增加": "up",
-    "增长": "up", "改善": "up",
+    "达到": ">=",
+    "达": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "提高到": ">=",
+    "提高至": ">=",
+    "提升到": ">=",
+    "提升至": ">=",
+    "高于": ">",
+    "超过": ">",
+    "≥": ">=",
+    ">": ">",
+    "＞": ">",
+    "不高于": "<=",
+    "不超过": "<=",
+    "控制在": "<=",
+    "降至": "<=",
+    "降低到": "<=",
+    "降低至": "<=",
+    "下降到": "<=",
+    "下降至": "<=",
+    "低于": "<",
+    "≤": "<=",
+    "<": "<",
+    "＜": "<",
+    "保持在": "=",
+    "稳定在": "=",
+    "下降": "down",
+    "降低": "down",
+    "减少": "down",
+    "削减": "down",
+    "提高": "up",
+    "提升": "up",
+    "增加": "up",
+    "增长": "up",
+    "改善": "up",
 }
 MODIFIERS = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "="}
 # Indicators where less is better: concentrations, emissions, energy use, bad-water shares…
@@ -38,13 +75,17 @@ LOWER_BETTER_RE = re.compile(
     r"黑臭|噪声|PM2\.5|PM10|二氧化硫|氮氧化物|化学需氧量|氨氮|挥发性有机物|损失|死亡|比重.*煤|燃煤|散煤|使用量|填埋"
 )
 # Leading words that belong to the sentence, not to the indicator.
-INDICATOR_HEAD_RE = re.compile(r"^(?:到|至|在)?\d{4}年(?:底|末)?(?:前)?|^(?:全国|全省|全市|全县|我市|我省|其中|力争|确保|使|将|推动|实现)+")
+INDICATOR_HEAD_RE = re.compile(
+    r"^(?:到|至|在)?\d{4}年(?:底|末)?(?:前)?|^(?:全国|全省|全市|全县|我市|我省|其中|力争|确保|使|将|推动|实现)+"
+)
 PAST_RE = re.compile(r"累计|已经|已|了|实现了|完成了|分别为|同比")
 # A clause that opens with a year before the document's ("2020年，受污染耕地安全利用率达到96%") reports.
 PAST_HEAD_RE = re.compile(r"^\s*(?:截至|截止)?((?:19|20)\d{2})年(?:末|底)?[，,]")
 PAST_BASE_GAP = 5
 FROM_YEAR_RE = re.compile(r"由((?:19|20)\d{2})年")  # 由2015年的49μg/m3下降到36: a change already made
-FUTURE_YEAR_RE = re.compile(r"(?:到|至|于|力争)((?:19|20)\d{2})年|((?:19|20)\d{2})年(?:底|末)?前")  # a change measured from a year more than five years before the document is a past result
+FUTURE_YEAR_RE = re.compile(
+    r"(?:到|至|于|力争)((?:19|20)\d{2})年|((?:19|20)\d{2})年(?:底|末)?前"
+)  # a change measured from a year more than five years before the document is a past result
 
 
 def _indicator(raw: str) -> str:
@@ -86,12 +127,19 @@ def extract_targets(text: str, doc_year: int | None = None) -> tuple[Target, ...
             base = int(m.group("base")) if "base" in m.groupdict() and m.group("base") else None
             cmp = _comparator(m.group("cmp"), m.group("mod"))
             start = m.start("ind") + text[m.start("ind") : m.end("ind")].find(ind)
-            found.append(Target(
-                indicator=ind, comparator=cmp, value=float(m.group("val")), unit=m.group("unit") or "",
-                text=text[start : m.end()], base_year=base,
-                lower_is_better=bool(LOWER_BETTER_RE.search(ind)) or cmp == "down",
-                char_start=start, char_end=m.end(),
-            ))
+            found.append(
+                Target(
+                    indicator=ind,
+                    comparator=cmp,
+                    value=float(m.group("val")),
+                    unit=m.group("unit") or "",
+                    text=text[start : m.end()],
+                    base_year=base,
+                    lower_is_better=bool(LOWER_BETTER_RE.search(ind)) or cmp == "down",
+                    char_start=start,
+                    char_end=m.end(),
+                )
+            )
             taken.append((m.start("val"), m.end("val")))
     return tuple(sorted(found, key=lambda t: t.char_start))
 

@@ -10,6 +10,7 @@
 
 The file is separate from the index generations: writing it never touches what search reads.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KBError
+from kb.errors import KBError
 
 STATE_DB = "state.db"
 ROLES = {"admin": "管理", "viewer": "查阅"}
@@ -48,7 +49,7 @@ class User:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class State:
@@ -86,8 +87,10 @@ class State:
         if len(password) < 8:
             raise KBError("the password must have at least 8 characters")
         with self._db() as con:
-            con.execute("INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
-                        (name, role, PasswordHasher().hash(password), _now().isoformat()))
+            con.execute(
+                "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
+                (name, role, PasswordHasher().hash(password), _now().isoformat()),
+            )
 
     def remove_user(self, name: str) -> None:
         with self._db() as con:
@@ -114,8 +117,9 @@ class State:
 
         now = _now()
         with self._db() as con:
-            failures = con.execute("SELECT COUNT(*) FROM failures WHERE name = ? AND at > ?",
-                                   (name, (now - FAILURE_WINDOW).isoformat())).fetchone()[0]
+            failures = con.execute(
+                "SELECT COUNT(*) FROM failures WHERE name = ? AND at > ?", (name, (now - FAILURE_WINDOW).isoformat())
+            ).fetchone()[0]
             if failures >= MAX_FAILURES:
                 raise KBError(f"登录失败次数过多，请 {FAILURE_WINDOW.seconds // 60} 分钟后再试")
             row = con.execute("SELECT role, hash FROM users WHERE name = ?", (name,)).fetchone()
@@ -150,8 +154,11 @@ class State:
         with self._db() as con:
             con.execute("DELETE FROM recent WHERE user = ? AND query = ?", (user, query))
             con.execute("INSERT INTO recent VALUES (?, ?, ?)", (user, _now().isoformat(), query))
-            con.execute("DELETE FROM recent WHERE user = ? AND at NOT IN "
-                        "(SELECT at FROM recent WHERE user = ? ORDER BY at DESC LIMIT ?)", (user, user, RECENT_KEPT))
+            con.execute(
+                "DELETE FROM recent WHERE user = ? AND at NOT IN "
+                "(SELECT at FROM recent WHERE user = ? ORDER BY at DESC LIMIT ?)",
+                (user, user, RECENT_KEPT),
+            )
 
     def recent(self, user: str) -> list[str]:
         if not self.path.exists():
@@ -171,5 +178,7 @@ def check_serving(index_dir: str | Path, address: str) -> None:
         KBError: ``address`` is not loopback and no user exists.
     """
     if not is_loopback(address) and not State(index_dir).has_users():
-        raise KBError(f"no user accounts in {index_dir}: an app served on {address} needs them; add one with: "
-                      f"python -m kb users add NAME --role admin --index {index_dir}")
+        raise KBError(
+            f"no user accounts in {index_dir}: an app served on {address} needs them; add one with: "
+            f"python -m kb users add NAME --role admin --index {index_dir}"
+        )

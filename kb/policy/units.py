@@ -4,9 +4,13 @@ National texts close a paragraph with a bracket such as "（生态环境部牵�
 分工负责）"; the segmenter keeps the bracket's text for the clauses of that paragraph. Other
 texts say it in the sentence: "由市生态环境局牵头", "由各县区政府负责".
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from kb.model import Clause
 
 SEGMENT_SPLIT_RE = re.compile(r"[，,；;。]")
 UNIT_SPLIT_RE = re.compile(r"[、/]")  # not 和: 工业和信息化部, 住房和城乡建设部
@@ -74,3 +78,8 @@ def matches_unit(query: str, units: tuple[str, ...]) -> bool:
     """Whether a unit filter (a name or part of one: 生态环境部, 发展改革委) names one of ``units``."""
     q = query.strip()
     return bool(q) and any(q in u or u in q for u in units)
+
+
+def units_of(clauses: Iterable[Clause]) -> list[str]:
+    """Every unit the clauses name (lead or partner), sorted: the vocabulary of a unit picker or filter."""
+    return sorted({u for c in clauses for u in c.units})

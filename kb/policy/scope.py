@@ -6,13 +6,15 @@ one (国家/全国/我国/国务院…, 省里/全省/辽宁…, 市里/我市/�
 deployment's *home* jurisdiction (the place the bureau serves) may be preferred on near ties.
 Both are reported with every search: no preference that changes a ranking is hidden.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from .model import Document
+from kb.model import Document
 
 NATIONAL, PROVINCE, CITY, COUNTY, UNKNOWN = 0, 1, 2, 3, 9
 LEVEL_NAMES = {NATIONAL: "国家", PROVINCE: "省", CITY: "市", COUNTY: "县区", UNKNOWN: "未知"}
@@ -27,8 +29,19 @@ LEVEL_WORD_RES = (
 )
 # A place in an issuer or title: 辽宁省, 阜新市, 彰武县, 新疆维吾尔自治区; the shortest run before the suffix.
 PLACE_RE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(自治区|特别行政区|省|自治州|市|地区|盟|自治县|县|区|旗)")
-PLACE_LEVEL = {"省": PROVINCE, "自治区": PROVINCE, "特别行政区": PROVINCE, "市": CITY, "自治州": CITY,
-               "地区": CITY, "盟": CITY, "县": COUNTY, "自治县": COUNTY, "区": COUNTY, "旗": COUNTY}
+PLACE_LEVEL = {
+    "省": PROVINCE,
+    "自治区": PROVINCE,
+    "特别行政区": PROVINCE,
+    "市": CITY,
+    "自治州": CITY,
+    "地区": CITY,
+    "盟": CITY,
+    "县": COUNTY,
+    "自治县": COUNTY,
+    "区": COUNTY,
+    "旗": COUNTY,
+}
 # Issuers of the centre, for which no place is named.
 NATIONAL_ISSUER_RE = re.compile(r"国务院|中共中央|^国家|部$|部等|部门$|委员会$|总局")
 NATIONAL_PLACE = "全国"
@@ -111,9 +124,13 @@ class Scope:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "levels": [LEVEL_NAMES[lv] for lv in self.levels], "places": list(self.places),
-            "words": list(self.words), "docs": sorted(self.doc_ids),
-            "home": self.home or None, "home_applied": self.home_applied, "chips": self.chips(),
+            "levels": [LEVEL_NAMES[lv] for lv in self.levels],
+            "places": list(self.places),
+            "words": list(self.words),
+            "docs": sorted(self.doc_ids),
+            "home": self.home or None,
+            "home_applied": self.home_applied,
+            "chips": self.chips(),
         }
 
 
@@ -166,5 +183,10 @@ class ScopeResolver:
         home = "" if home in NO_HOME else home
         if not docs:
             return Scope(home=home)
-        return Scope(levels=tuple(dict.fromkeys(levels)), places=tuple(dict.fromkeys(places)),
-                     words=tuple(dict.fromkeys(words)), home=home, doc_ids=docs)
+        return Scope(
+            levels=tuple(dict.fromkeys(levels)),
+            places=tuple(dict.fromkeys(places)),
+            words=tuple(dict.fromkeys(words)),
+            home=home,
+            doc_ids=docs,
+        )

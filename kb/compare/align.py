@@ -14,6 +14,7 @@ lower plan keeps up:
 A lower clause with no date of its own is due when its plan's period ends (a 十四五 plan: by
 2025-12-31); with no period either, it is not judged later.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,15 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from .errors import KBError
-from .families import Families
-from .store.base import Store
-from .model import Clause, Target
-from .scope import LEVEL_NAMES, UNKNOWN, doc_jurisdiction
-from .targets import stronger_or_equal
-from .text import CJK_RE, char_bigrams
-from .timeline import TIME_WORDS_RE, pair_scores
-from .units import matches_unit
+from kb.compare.similarity import pair_scores
+from kb.errors import KBError
+from kb.model import Clause, Target
+from kb.policy.dates import TIME_WORDS_RE
+from kb.policy.scope import UNKNOWN, doc_jurisdiction
+from kb.policy.targets import stronger_or_equal
+from kb.policy.units import matches_unit
+from kb.search.families import Families
+from kb.store.base import Store
+from kb.text import CJK_RE, char_bigrams
 
 # Chosen by reading Liaoning commitments against the Fuxin plan (README, "对标对表"): at 0.4 and
 # above the city clause is mostly the same task; below, mostly a shared topic at most.
@@ -53,8 +55,12 @@ class AlignRow:
     score: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"upper": side(self.upper), "lower": side(self.lower) if self.lower else None,
-                "status": self.status, "score": round(self.score, 4)}
+        return {
+            "upper": side(self.upper),
+            "lower": side(self.lower) if self.lower else None,
+            "status": self.status,
+            "score": round(self.score, 4),
+        }
 
 
 def due_of(c: Clause) -> dt.date | None:
@@ -64,9 +70,18 @@ def due_of(c: Clause) -> dt.date | None:
 
 def side(c: Clause) -> dict[str, Any]:
     due = due_of(c)
-    return {"clause_id": c.clause_id, "doc_id": c.doc_id, "title": c.title, "doc_number": c.doc_number,
-            "section": c.section, "text": c.text, "page": c.page, "due": due.isoformat() if due else None,
-            "targets": [t.to_dict() for t in c.targets], "lead_units": list(c.lead_units)}
+    return {
+        "clause_id": c.clause_id,
+        "doc_id": c.doc_id,
+        "title": c.title,
+        "doc_number": c.doc_number,
+        "section": c.section,
+        "text": c.text,
+        "page": c.page,
+        "due": due.isoformat() if due else None,
+        "targets": [t.to_dict() for t in c.targets],
+        "lead_units": list(c.lead_units),
+    }
 
 
 def _dice(a: str, b: str) -> float:
@@ -75,8 +90,12 @@ def _dice(a: str, b: str) -> float:
 
 
 def same_indicator(a: Target, b: Target) -> bool:
-    return a.indicator == b.indicator or a.indicator in b.indicator or b.indicator in a.indicator or \
-        _dice(a.indicator, b.indicator) >= INDICATOR_MATCH
+    return (
+        a.indicator == b.indicator
+        or a.indicator in b.indicator
+        or b.indicator in a.indicator
+        or _dice(a.indicator, b.indicator) >= INDICATOR_MATCH
+    )
 
 
 def dated_part(c: Clause) -> str:
@@ -128,17 +147,36 @@ class Aligner:
         """
         found = sorted({self.families.primary[d] for d in self.index.docs if d == name or d.startswith(name)})
         if not found:
-            raise KBError(f"no document {name!r} in {self.index.path}; list them with: python -m kb docs --index {self.index.path}")
+            raise KBError(
+                f"no document {name!r} in {self.index.label}; "
+                f"list them with: python -m kb docs --index {self.index.label}"
+            )
         if len(found) > 1:
             raise KBError(f"{name!r} names several documents ({', '.join(found)}); give more of the file name")
         return found[0]
 
+    def documents(self) -> list[str]:
+        """One document per family, the most local level first (unknown levels last): the lower choices."""
+        primaries = sorted({self.families.primary[d] for d in self.index.docs})
+        return sorted(primaries, key=lambda d: -self.level(d) if self.level(d) != UNKNOWN else 0)
+
+    def level(self, doc_id: str) -> int:
+        return self.jurisdictions[doc_id].level
+
+    def higher(self, lower: str) -> list[str]:
+        """The documents (one per family) of a higher level than ``lower``: none when its level is unknown."""
+        level = self.level(lower)
+        return (
+            []
+            if level == UNKNOWN
+            else sorted({self.families.primary[d] for d, j in self.jurisdictions.items() if j.level < level})
+        )
+
     def default_uppers(self, lower: str) -> list[str]:
         """Every document of a higher level than ``lower`` (one file per family)."""
-        level = self.jurisdictions[lower].level
-        if level == UNKNOWN:
+        if self.level(lower) == UNKNOWN:
             raise KBError(f"the level of {lower} is unknown; set its issuer (catalog.tsv) or name --against documents")
-        return sorted({self.families.primary[d] for d, j in self.jurisdictions.items() if j.level < level})
+        return self.higher(lower)
 
     def align(self, lower: str, uppers: list[str] | None = None, unit: str = "") -> list[AlignRow]:
         """Rows for every commitment of ``uppers`` (default: all higher levels), in document order.
@@ -152,8 +190,13 @@ class Aligner:
         uppers = [self.resolve(u) for u in uppers] if uppers else self.default_uppers(lower)
         if lower in uppers:
             raise KBError(f"{lower} cannot be aligned against itself")
-        up = [c for d in self.index.docs if d in uppers for c in self.index.clauses_of(d)
-              if is_commitment(c) and (not unit or matches_unit(unit, c.units))]
+        up = [
+            c
+            for d in self.index.docs
+            if d in uppers
+            for c in self.index.clauses_of(d)
+            if is_commitment(c) and (not unit or matches_unit(unit, c.units))
+        ]
         low = self.index.clauses_of(lower)
         if not up:
             return []
@@ -179,7 +222,3 @@ class Aligner:
 
 def summary(rows: list[AlignRow]) -> dict[str, int]:
     return {s: sum(r.status == s for r in rows) for s in STATUSES}
-
-
-def level_label(aligner: Aligner, doc_id: str) -> str:
-    return LEVEL_NAMES[aligner.jurisdictions[doc_id].level]

@@ -1,14 +1,25 @@
 """The 对标对表 report: the alignment as an Excel sheet and a Word table, both with citations."""
+
 from __future__ import annotations
 
 import datetime as dt
 import io
 
-from .align import STATUS_NAMES, AlignRow, due_of, summary
-from .cite import citation
-from .model import Clause
+from kb.compare.align import STATUS_NAMES, AlignRow, due_of, summary
+from kb.model import Clause
+from kb.reports.cite import citation
 
-HEADERS = ("序号", "状态", "上级条款（引用）", "上级期限", "上级目标", "本级条款（引用）", "本级期限", "本级目标", "匹配度")
+HEADERS = (
+    "序号",
+    "状态",
+    "上级条款（引用）",
+    "上级期限",
+    "上级目标",
+    "本级条款（引用）",
+    "本级期限",
+    "本级目标",
+    "匹配度",
+)
 # Fill colours by status (Excel ARGB, Word hex): green covered, amber later, orange weaker, red missing.
 STATUS_COLOURS = {"covered": "C6EFCE", "later": "FFEB9C", "weaker": "F8CBAD", "missing": "FFC7CE"}
 REPORT_TITLE = "对标对表"
@@ -23,11 +34,25 @@ def due_text(c: Clause | None) -> str:
     return due.isoformat() if due else ""
 
 
-def row_values(n: int, r: AlignRow) -> list:
-    """One report row: the status in words, both citations, dates and targets."""
-    return [n, STATUS_NAMES[r.status], citation(r.upper), due_text(r.upper), targets_text(r.upper),
-            citation(r.lower) if r.lower else "（本级文件中未找到对应条款）", due_text(r.lower), targets_text(r.lower),
-            round(r.score, 3)]
+def table_row(n: int, r: AlignRow) -> dict:
+    """One row as the page, the Excel sheet and the Word table all show it (``HEADERS`` → value):
+    the status in words, both citations, dates and targets."""
+    return dict(
+        zip(
+            HEADERS,
+            [
+                n,
+                STATUS_NAMES[r.status],
+                citation(r.upper),
+                due_text(r.upper),
+                targets_text(r.upper),
+                citation(r.lower) if r.lower else "（本级文件中未找到对应条款）",
+                due_text(r.lower),
+                targets_text(r.lower),
+                round(r.score, 3),
+            ],
+        )
+    )
 
 
 def report_title(lower_title: str) -> str:
@@ -50,7 +75,7 @@ def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for n, r in enumerate(rows, 1):
-        ws.append(row_values(n, r))
+        ws.append(list(table_row(n, r).values()))
         fill = PatternFill("solid", fgColor=STATUS_COLOURS[r.status])
         for cell in ws[ws.max_row]:
             cell.fill = fill
@@ -77,14 +102,16 @@ def to_docx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     section.page_width, section.page_height = Mm(297), Mm(210)
     document.add_heading(report_title(lower_title), level=1)
     counts = summary(rows)
-    document.add_paragraph(f"统计日期：{as_of.isoformat()}；" + "，".join(f"{STATUS_NAMES[s]} {n} 项" for s, n in counts.items()))
+    document.add_paragraph(
+        f"统计日期：{as_of.isoformat()}；" + "，".join(f"{STATUS_NAMES[s]} {n} 项" for s, n in counts.items())
+    )
     table = document.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, HEADERS):
         cell.text = text
     for n, r in enumerate(rows, 1):
         cells = table.add_row().cells
-        for cell, value in zip(cells, row_values(n, r)):
+        for cell, value in zip(cells, table_row(n, r).values()):
             cell.text = str(value)
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:

@@ -12,27 +12,29 @@ A document is *superseded* when a later one of the same issuer and series is in 
 (辽宁省“十五五”… after 辽宁省“十四五”…), or when a document names its title or 文号 as 废止/
 修订/替代.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from .deadlines import FIVE_YEAR_PLANS, PLAN_NUMBERS, parse_cn_date, parse_cn_int
-from .model import Document
-from .text import normalize
+from kb.model import Document
+from kb.policy.dates import CN_DATE, PLAN_NUMBER_RE, YEAR_DASH, parse_cn_date, parse_cn_int, plan_years
+from kb.text import normalize
 
-PLAN_IN_TITLE_RE = re.compile(r"十([一二三四五六]?)五")
-SPAN_IN_TITLE_RE = re.compile(r"((?:19|20)\d{2})\s*[—\-－–~～至到]\s*((?:19|20)\d{2})年")
+SPAN_IN_TITLE_RE = re.compile(rf"((?:19|20)\d{{2}})\s*{YEAR_DASH}\s*((?:19|20)\d{{2}})年")
 HORIZON_IN_TITLE_RE = re.compile(r"(?:到|至)?((?:19|20)\d{2})年(?:前|以前)")
-CN_DATE = r"(\d{4}|[〇○零一二三四五六七八九]{4})年([\d一二三四五六七八九十]{1,2})月([\d一二三四五六七八九十]{1,3})日"
 FROM_DATE_RE = re.compile(rf"自{CN_DATE}起(?:施行|实施|执行|生效)")
 FROM_ISSUE_RE = re.compile(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效)")
 TERM_RE = re.compile(r"有效期(?:为|至)?\s*([\d一二三四五六七八九十]{1,3})\s*年")
 UNTIL_RE = re.compile(rf"有效期至{CN_DATE}")
 # Another document named as repealed or replaced: 《X》同时废止 / 原《X》（文号）废止 / 替代《X》.
-REPEALS_RE = re.compile(r"《(?P<title>[^《》]{4,80})》(?:[（(](?P<number>[^（）()]{4,30})[）)])?(?:同时|即行|自行)?(?:废止|停止执行|不再执行)")
+REPEALS_RE = re.compile(
+    r"《(?P<title>[^《》]{4,80})》(?:[（(](?P<number>[^（）()]{4,30})[）)])?(?:同时|即行|自行)?(?:废止|停止执行|不再执行)"
+)
 REPLACES_RE = re.compile(r"(?:替代|取代|修订)(?:原|了)?《(?P<title>[^《》]{4,80})》")
 # An action plan runs to the last target year its goals name (到2025年…到2030年 → 2030).
 ACTION_PLAN_RE = re.compile(r"(行动计划|行动方案|实施方案|工作方案)$")
@@ -55,9 +57,9 @@ class Period:
 def parse_period(title: str, text: str, doc_date: str = "") -> Period:
     """The period of a document from its title, else its text (see the module's docstring)."""
     issued = dt.date.fromisoformat(doc_date) if doc_date else None
-    m = PLAN_IN_TITLE_RE.search(title)
-    if m and PLAN_NUMBERS.get("十" + m.group(1)) in FIVE_YEAR_PLANS:
-        first, last = FIVE_YEAR_PLANS[PLAN_NUMBERS["十" + m.group(1)]]
+    m = PLAN_NUMBER_RE.search(title)
+    if m and (years := plan_years(m.group(1))):
+        first, last = years
         return Period(f"{first}-01-01", f"{last}-12-31", f"标题中的“十{m.group(1)}五”")
     m = SPAN_IN_TITLE_RE.search(title)
     if m:
@@ -67,7 +69,11 @@ def parse_period(title: str, text: str, doc_date: str = "") -> Period:
         return Period(issued.isoformat() if issued else "", f"{m.group(1)}-12-31", f"标题中的“{m.group(0)}”")
     if ACTION_PLAN_RE.search(title) and issued:
         head = text[: max(3000, int(len(text) * GOALS_SHARE))]
-        years = [int(y) for y in TARGET_YEAR_RE.findall(normalize(head)) if issued.year <= int(y) <= issued.year + MAX_HORIZON_YEARS]
+        years = [
+            int(y)
+            for y in TARGET_YEAR_RE.findall(normalize(head))
+            if issued.year <= int(y) <= issued.year + MAX_HORIZON_YEARS
+        ]
         if years:
             return Period(issued.isoformat(), f"{max(years)}-12-31", f"文中目标年“到{max(years)}年”（行动方案）")
     folded = normalize(text[-3000:]) + normalize(text[:3000])
@@ -111,7 +117,7 @@ def repealed_names(text: str) -> tuple[str, ...]:
 def series_key(doc: Document) -> tuple[str, str] | None:
     """(issuer, title with its period replaced) for documents of a series; None for one-offs."""
     title = normalize(doc.title)
-    replaced = SPAN_IN_TITLE_RE.sub(PERIOD_MARK, PLAN_IN_TITLE_RE.sub(PERIOD_MARK, title))
+    replaced = SPAN_IN_TITLE_RE.sub(PERIOD_MARK, PLAN_NUMBER_RE.sub(PERIOD_MARK, title))
     if replaced == title:
         return None
     return normalize(doc.issuer), replaced
@@ -127,6 +133,11 @@ class Validity:
     successor: str = ""  # doc_id
     predecessor: str = ""
 
+    @property
+    def lapsed(self) -> bool:
+        """Expired or superseded: what "hide documents no longer in force" hides."""
+        return self.status in ("expired", "superseded")
+
     def label(self, docs: dict[str, Document]) -> str:
         """The badge a hit shows: "" while in force."""
         if self.status == "superseded" and self.successor in docs:
@@ -139,9 +150,16 @@ class Validity:
         return ""
 
     def to_dict(self, docs: dict[str, Document] | None = None) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "start": self.period.start or None, "end": self.period.end or None,
-                "basis": self.period.basis, "status": self.status, "successor": self.successor or None,
-                "predecessor": self.predecessor or None, "label": self.label(docs or {})}
+        return {
+            "doc_id": self.doc_id,
+            "start": self.period.start or None,
+            "end": self.period.end or None,
+            "basis": self.period.basis,
+            "status": self.status,
+            "successor": self.successor or None,
+            "predecessor": self.predecessor or None,
+            "label": self.label(docs or {}),
+        }
 
 
 def validities(docs: Iterable[Document], as_of: dt.date) -> dict[str, Validity]:
@@ -170,8 +188,13 @@ def validities(docs: Iterable[Document], as_of: dt.date) -> dict[str, Validity]:
     out = {}
     for d in docs:
         period = Period(d.period_start, d.period_end, d.period_basis)
-        out[d.doc_id] = Validity(d.doc_id, period, _status(d, period, successor.get(d.doc_id, ""), as_of),
-                                 successor.get(d.doc_id, ""), predecessor.get(d.doc_id, ""))
+        out[d.doc_id] = Validity(
+            d.doc_id,
+            period,
+            _status(d, period, successor.get(d.doc_id, ""), as_of),
+            successor.get(d.doc_id, ""),
+            predecessor.get(d.doc_id, ""),
+        )
     return out
 
 

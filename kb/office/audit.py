@@ -4,6 +4,7 @@ One JSON object a line: when (UTC, ISO), who, what (add, update, remove, edit), 
 and its SHA-256, and details. Lines are only ever appended (and fsynced); removing a document
 never removes its lines. The app and the CLI write the same lines.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,14 @@ def cli_user() -> str:
 
 def append(index_dir: str | Path, user: str, action: str, file: str, sha256: str = "", **details) -> dict:
     """Append one line to the audit log (created on first use)."""
-    entry = {"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "user": user, "action": action,
-             "file": file, "sha256": sha256, **details}
+    entry = {
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "user": user,
+        "action": action,
+        "file": file,
+        "sha256": sha256,
+        **details,
+    }
     path = Path(index_dir) / AUDIT_LOG
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:
@@ -57,8 +64,15 @@ def record_report(index_dir: str | Path, user: str, report, docs_before: dict, d
     for action, paths in (("add", report.added), ("update", report.updated)):
         for p in paths:
             doc = by_path.get(str(Path(p).resolve()))
-            append(index_dir, user, action, Path(p).name, doc.sha256 if doc else "",
-                   title=doc.title if doc else "", clauses=doc.n_clauses if doc else 0)
+            append(
+                index_dir,
+                user,
+                action,
+                Path(p).name,
+                doc.sha256 if doc else "",
+                title=doc.title if doc else "",
+                clauses=doc.n_clauses if doc else 0,
+            )
     for doc_id in report.removed:
         doc = docs_before.get(doc_id)
         append(index_dir, user, "remove", doc_id, doc.sha256 if doc else "", title=doc.title if doc else "")

@@ -1,11 +1,12 @@
 """A memo draft from the clauses an official collected: Markdown and Word."""
+
 from __future__ import annotations
 
 import datetime as dt
 import io
 
-from .cite import citation, location
-from .model import Clause
+from kb.model import Clause
+from kb.reports.cite import citation, location
 
 MEMO_TITLE = "政策条款摘录"
 
@@ -32,7 +33,10 @@ def memo_markdown(clauses: list[Clause], today: dt.date | None = None) -> str:
 # 公文 layout (GB/T 9704): A4, margins 37/35/28/26 mm, title in 小标宋 二号, body in 仿宋_GB2312 三号.
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
-FALLBACK_FONTS = {"方正小标宋简体": "华文中宋", "仿宋_GB2312": "仿宋"}  # named in the style, used where the first is missing
+FALLBACK_FONTS = {
+    "方正小标宋简体": "华文中宋",
+    "仿宋_GB2312": "仿宋",
+}  # named in the style, used where the first is missing
 TITLE_PT, BODY_PT = 22, 16
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 

@@ -1,0 +1,101 @@
+"""The deadline timeline: one point per document and day, sized by how many fall due then.
+
+Dates are drawn on a UTC time scale (a browser in another time zone does not move 2025-12-31
+into 2026), over shaded year bands labelled 2025, 2026…, so a point due on the last day of
+a year sits inside that year's band. A rule marks today (the reference date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kb.model import Document
+from kb.reports.cite import short_name
+from kb.tracking.timeline import STATUS_NAMES, DeadlineRow
+
+STATUS_COLOURS = {"overdue": "#d62728", "due_soon": "#ff7f0e", "open": "#2ca02c", "started": "#7f7f7f"}
+
+
+def chart_rows(rows: list[DeadlineRow], docs: dict[str, Document]) -> list[dict]:
+    """One row per (document, due date, status): the count and the first clause for the tooltip."""
+    groups: dict[tuple, list[DeadlineRow]] = {}
+    for r in rows:
+        groups.setdefault((r.clause.doc_id, r.deadline.due, r.status), []).append(r)
+    out = []
+    for (doc_id, due, status), members in groups.items():
+        doc = docs.get(doc_id)
+        first = members[0].clause
+        more = f"（等 {len(members)} 项）" if len(members) > 1 else ""
+        out.append(
+            {
+                "期限": due.isoformat(),
+                "文件": short_name(doc) if doc else doc_id,
+                "全称": first.title,
+                "数量": len(members),
+                "状态": STATUS_NAMES[status],
+                "状态码": status,
+                "条目": first.section,
+                "条款": first.text[:80] + ("…" if len(first.text) > 80 else "") + more,
+            }
+        )
+    return out
+
+
+def year_bands(rows: list[dict], today: dt.date) -> list[dict]:
+    years = [int(r["期限"][:4]) for r in rows] + [today.year]
+    return [
+        {"起": f"{y}-01-01", "止": f"{y}-12-31T23:59:59", "年": str(y), "中": f"{y}-07-01", "带": y % 2}
+        for y in range(min(years), max(years) + 1)
+    ]
+
+
+def timeline_chart(rows: list[DeadlineRow], docs: dict[str, Document], today: dt.date):
+    """The Altair chart (layered: year bands, points, today's rule)."""
+    import altair as alt
+    import pandas as pd
+
+    points = pd.DataFrame(chart_rows(rows, docs))
+    bands = pd.DataFrame(year_bands(points.to_dict("records") if len(points) else [], today))
+    x_scale = alt.Scale(type="utc", domain=[bands["起"].min(), bands["止"].max()])
+    x_axis = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}, labels=False, ticks=False, title=None)
+    band = (
+        alt.Chart(bands)
+        .mark_rect(opacity=0.35)
+        .encode(
+            x=alt.X("起:T", scale=x_scale, axis=x_axis),
+            x2="止:T",
+            color=alt.Color("带:N", scale=alt.Scale(range=["#f3f4f6", "#e5e7eb"]), legend=None),
+        )
+    )
+    label = (
+        alt.Chart(bands)
+        .mark_text(baseline="top", dy=2, fontSize=10, color="#374151")
+        .encode(
+            x=alt.X("中:T", scale=x_scale, axis=x_axis),
+            text="年:N",
+            y=alt.value(0),
+        )
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_circle(opacity=0.85)
+        .encode(
+            x=alt.X("期限:T", scale=x_scale, axis=x_axis),
+            y=alt.Y("文件:N", title=None, axis=alt.Axis(labelLimit=260)),
+            size=alt.Size("数量:Q", title="项数", scale=alt.Scale(range=[60, 600])),
+            color=alt.Color(
+                "状态:N",
+                title="状态",
+                scale=alt.Scale(domain=[STATUS_NAMES[k] for k in STATUS_COLOURS], range=list(STATUS_COLOURS.values())),
+            ),
+            tooltip=["期限:N", "全称:N", "数量:Q", "状态:N", "条目:N", "条款:N"],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame([{"今天": today.isoformat(), "说明": f"今天 {today.isoformat()}"}]))
+        .mark_rule(color="#111827", strokeDash=[4, 3])
+        .encode(x=alt.X("今天:T", scale=x_scale, axis=x_axis), tooltip=["说明:N"])
+    )
+    height = max(180, 36 * max(1, points["文件"].nunique() if len(points) else 1))
+    # Independent colour scales: the bands' greys must not become the statuses' colours.
+    return alt.layer(band, label, dots, rule).resolve_scale(color="independent").properties(height=height)
