@@ -1,5 +1,6 @@
 # make run: install, build index/ from corpus/ when missing or stale, serve on 127.0.0.1:8501.
 # make test: install everything the tests need (including Chromium for the browser test), run them.
+# make test-fast: the quick loop (no OCR, Milvus, browser, real model, CLI processes or corpus reads); make lint: ruff.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,7 +13,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test index bench install install-milvus install-dev browser clean
+.PHONY: run test test-fast lint index bench install install-milvus install-dev browser clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,11 @@ $(VENV)/.milvus: $(VENV)/.runtime requirements-milvus.txt
 $(VENV)/.dev: $(VENV)/.runtime $(VENV)/.milvus requirements-st.txt requirements-dev.txt
 	$(PIP) install torch==2.13.0
 	$(PIP) install -r requirements-st.txt -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.lint: requirements-lint.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements-lint.txt
 	touch $@
 
 install: $(VENV)/.runtime
@@ -52,6 +58,15 @@ browser:
 
 test: install-dev browser
 	$(PY) -m pytest -q
+
+# Markers (pytest.ini) leave out what takes seconds a test; under a minute on the 2-core machine.
+FAST := not (model or browser or ocr or milvus or slow or cli)
+test-fast: install
+	$(PY) -m pytest -q -m "$(FAST)"
+
+lint: $(VENV)/.lint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: install-milvus
 	OMP_NUM_THREADS=1 $(PY) bench/run.py $(BENCH_ARGS)

@@ -81,6 +81,7 @@ def test_align_on_the_fixture_corpus(rows):
     assert all(r.lower is None for r in rows if r.status == "missing")
 
 
+@pytest.mark.cli
 def test_align_cli_json_contract(fake_index, tmp_path):
     xlsx, docx_path = tmp_path / "a.xlsx", tmp_path / "a.docx"
     r = run_cli(
@@ -145,6 +146,7 @@ def test_deadline_status_as_of(due, kind, as_of, status):
     assert deadline_status(d, dt.date.fromisoformat(as_of)) == status
 
 
+@pytest.mark.cli
 def test_deadlines_cli_as_of_and_status_filter(fake_index):
     rows = json.loads(run_cli("kb", "deadlines", "--json", "--as-of", "2024-01-01", "--index", str(fake_index)).stdout)
     assert {"overdue", "open"} <= {r["status"] for r in rows}

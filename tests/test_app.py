@@ -181,6 +181,7 @@ def test_missing_index_shows_the_command_that_builds_it(tmp_path):
 FORMATS = ROOT.parent / "shared" / "formats"
 
 
+@pytest.mark.ocr
 @pytest.mark.skipif(not FORMATS.exists(), reason="../shared/formats is not beside the project")
 def test_upload_of_office_formats_with_progress(app_index):
     names = ["gov_reply_notice.ofd", "word97_notice.doc", "wps_authored.wps", "scanned_notice_p1.jpg"]
@@ -209,6 +210,7 @@ def test_page_preview_for_a_pdf_hit(tmp_path):
     assert not at.exception and at.get("image")  # the page image is shown
 
 
+@pytest.mark.milvus
 def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, monkeypatch, fake_index):
     from ingest.pipeline import ingest
     from kb import store as stores

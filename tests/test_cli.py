@@ -6,6 +6,8 @@ import pytest
 
 from .conftest import DATA, run_cli
 
+pytestmark = pytest.mark.cli  # each test runs python -m kb / python -m ingest in a fresh process
+
 
 def test_search_json_contract(fake_index):
     r = run_cli("kb", "search", "市、县建成区基本消除黑臭水体", "--index", str(fake_index), "--json", "--top", "3")

@@ -34,6 +34,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"[\s|]", "", unicodedata.normalize("NFKC", text))
 
 
+@pytest.mark.ocr
 @needs_formats
 @pytest.mark.parametrize("name", ["scanned_notice_3p.pdf", "scanned_notice_p1.jpg"])
 def test_ocr_reads_98_percent_of_the_notice(name):
@@ -44,6 +45,7 @@ def test_ocr_reads_98_percent_of_the_notice(name):
     assert doc.source == "ocr" and doc.ocr_pages[0] == 1
 
 
+@pytest.mark.ocr
 @needs_formats
 def test_scanned_notice_metadata_parses_like_a_text_one(tmp_path):
     from ingest.pipeline import build_document
@@ -85,6 +87,7 @@ def test_ofd_yields_its_number_and_refuses_vector_outlines():
     assert "为深入打好污染防治攻坚战，持续改善生态环境质量" in plan.text and len(plan.page_starts) == 10
 
 
+@pytest.mark.ocr
 @needs_formats
 def test_every_sample_ingests_or_is_refused_with_its_reason(tmp_path):
     report = ingest([FORMATS], tmp_path / "ix", encoder_spec="fake")
@@ -94,6 +97,7 @@ def test_every_sample_ingests_or_is_refused_with_its_reason(tmp_path):
     assert len(report.added) == len([f for f in FORMATS.iterdir() if f.name != "README.md"]) - 1
 
 
+@pytest.mark.ocr
 def test_a_rendered_page_of_a_corpus_pdf_is_read_and_found_first(tmp_path):
     import pypdfium2 as pdfium
     from PIL import Image
@@ -113,6 +117,7 @@ def test_a_rendered_page_of_a_corpus_pdf_is_read_and_found_first(tmp_path):
     assert recall(hit.text, sentence) >= 0.9
 
 
+@pytest.mark.slow
 def test_liaoning_indicator_table_comes_out_as_rows():
     doc = read_file(ROOT / "corpus" / "pdf" / "liaoning_14th_fyp_eco_env_plan.pdf")
     rows = {squeeze(" | ".join(r.cells)): r for r in doc.table_rows}
@@ -147,6 +152,7 @@ def _png(array) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.ocr
 def test_bad_scans_and_office_files_are_refused_and_leave_nothing_written(tmp_path):
     import numpy as np
 
@@ -194,6 +200,7 @@ def test_a_password_protected_doc_is_refused(tmp_path):
         read_file(path)
 
 
+@pytest.mark.slow
 def test_search_never_loads_ocr():
     code = (
         "import sys; from kb.store import folder; from kb.search.searcher import Searcher; "

@@ -44,6 +44,7 @@ def go(at, page):
     return at
 
 
+@pytest.mark.cli
 def test_users_cli_adds_lists_removes_with_the_password_from_stdin(tmp_path):
     import subprocess
     import sys
@@ -97,6 +98,7 @@ def test_a_viewer_sees_no_upload_remove_or_edit_controls(office_index):
     assert any("需要管理账号" in c.value for c in at.caption)
 
 
+@pytest.mark.cli
 def test_admin_upload_and_removal_and_cli_ingest_are_audited(office_index, tmp_path):
     at = go(signed_in(office_index, "admin1", "guanli-2026"), "文件")
     text = "某县生态环境保护方案\n一、总体要求\n到2026年，全县建成区消除黑臭水体。\n"

@@ -97,6 +97,7 @@ def liaoning_pdf():
     return read_file(CORPUS / "pdf" / "liaoning_14th_fyp_eco_env_plan.pdf")
 
 
+@pytest.mark.slow
 def test_hard_pdf_reads_as_clean_text(liaoning_pdf):
     text = liaoning_pdf.text
     assert len(liaoning_pdf.page_starts) == 75

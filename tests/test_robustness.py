@@ -70,6 +70,7 @@ MATRIX = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,make,expected", MATRIX, ids=[m[0] for m in MATRIX])
 def test_each_bad_file_is_skipped_with_its_reason_and_the_batch_goes_on(tmp_path, name, make, expected):
     folder = tmp_path / "in"
@@ -123,6 +124,7 @@ def _answers(ix) -> list[str]:
     return [h.clause.clause_id for h in Searcher(folder.load(ix)).search("黑臭水体 排污口", top=5)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["encode", "clauses", "vectors", "manifest", "replace", "committed"])
 def test_sigkill_during_ingest_leaves_a_whole_index(tmp_path, corpus_copy, step):
     ix = tmp_path / "ix"
@@ -143,6 +145,7 @@ def test_sigkill_during_ingest_leaves_a_whole_index(tmp_path, corpus_copy, step)
     assert not [p for p in ix.iterdir() if p.name.startswith(".manifest-")]
 
 
+@pytest.mark.slow
 def test_sigkill_at_timed_moments(tmp_path, corpus_copy):
     """Kills at set delays, without the hook: wherever the ingest is then, nothing is lost."""
     ix = tmp_path / "ix"

@@ -195,6 +195,7 @@ def test_an_everyday_question_is_relevant_with_the_real_model(e5_index):
     assert res.relevant and res.hits[0].relevant
 
 
+@pytest.mark.slow
 def test_a_text_and_its_pdf_are_one_hit_with_the_pdf_page(tmp_path):
     from ingest.pipeline import build_document  # noqa: F401  (the PDF comes from the real corpus)
 

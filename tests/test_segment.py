@@ -202,6 +202,7 @@ def test_short_and_unended_sentences_stay_clauses(text):
     assert is_clause_text(text)
 
 
+@pytest.mark.slow
 def test_no_clause_of_four_characters_or_fewer_in_the_shipped_corpus():
     from pathlib import Path
 

@@ -22,6 +22,7 @@ from kb.tracking.timeline import deadline_rows
 
 from .conftest import DATA, ROOT, run_cli
 
+pytestmark = pytest.mark.milvus  # every test here runs milvus-lite beside the index folder
 STORES = ("files", "milvus")
 AS_OF = dt.date(2024, 6, 30)
 # A small county document naming units, so the unit filter has something to find.

@@ -127,6 +127,7 @@ def test_the_15th_plan_supersedes_the_14th_and_search_reports_it(validity_index)
     assert {h.clause.doc_id for h in earlier.hits} == {"province_14th.txt"}
 
 
+@pytest.mark.cli
 def test_docs_cli_lists_period_status_and_successor(validity_index):
     r = run_cli("kb", "docs", "--index", str(validity_index), "--as-of", "2026-11-29", "--json")
     docs = {d["doc_id"]: d["validity"] for d in json.loads(r.stdout)}
