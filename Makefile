@@ -69,7 +69,7 @@ lint: $(VENV)/.lint
 	$(VENV)/bin/ruff format --check .
 
 bench: install-milvus
-	OMP_NUM_THREADS=1 $(PY) bench/run.py $(BENCH_ARGS)
+	OMP_NUM_THREADS=1 $(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make bench: quality and speed, side by side in one run, written to bench/results.md.
 
-Usage: python bench/run.py [--queries FILE.tsv ...] [--skip-growth]
+Usage: python -m bench.run [--queries FILE.tsv ...] [--skip-growth]
 
 Sections: 1 retrieval quality (each retriever, RRF, shipped fusion with the home preference on
 and off) and the relevance floor · 2 deadlines · 3 ingest throughput against the encoder's raw
@@ -26,9 +26,13 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+import numpy as np
+
+from bench.store_bench import bench_milvus, report_milvus
+from kb import SEARCH_THREADS
+from kb.text import char_ngrams, normalize
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 WORK = ROOT / "bench" / "_work"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 MAIN_DOC = ROOT / "corpus" / "fuxin_14th_fyp_eco_env_plan.txt"
@@ -36,12 +40,6 @@ OFFTOPIC = ROOT / "bench" / "offtopic_queries.txt"
 CONCURRENCY = (1, 4)  # searchers at once
 THREADS = (1, 2)  # OpenMP threads a search process uses
 RAW_SAMPLE = 800
-
-import numpy as np  # noqa: E402
-from store_bench import bench_milvus, report_milvus  # noqa: E402
-
-from kb import SEARCH_THREADS  # noqa: E402
-from kb.text import char_ngrams, normalize  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -68,38 +66,23 @@ def read_tsv(path: Path) -> list[list[str]]:
     return rows
 
 
-def run_child(code: str, threads: int) -> dict:
-    """Run ``code`` in a fresh Python with ``threads`` OpenMP threads; it prints one JSON line."""
+def run_child(name: str, args: dict, threads: int) -> dict:
+    """Run ``bench.children``'s ``name`` in a fresh Python with ``threads`` OpenMP threads (thread
+    counts take effect only before numpy loads); it prints one JSON line."""
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    cmd = [sys.executable, "-m", "bench.children", name, json.dumps(args, ensure_ascii=False)]
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"a benchmark child failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # ----------------------------------------------------------------------------- 3. ingest
-INGEST_CHILD = """
-import json, random, resource, time
-from ingest.pipeline import ingest, retrieval_text
-from kb.store import folder
-from kb.encoders import get_encoder
-t = time.perf_counter(); r = ingest(["corpus"], "{ix}", rebuild=True); cold = time.perf_counter() - t
-t = time.perf_counter(); again = ingest(["corpus"], "{ix}"); warm = time.perf_counter() - t
-ix = folder.load("{ix}")
-texts = [retrieval_text(c) for c in ix.clauses]
-random.Random(0).shuffle(texts)
-sample = texts[:{n}]
-enc = get_encoder("e5")
-enc.passages(sample[:8])
-t = time.perf_counter(); enc.passages(sample); raw = time.perf_counter() - t
-print(json.dumps(dict(clauses=r.clauses, cold_s=cold, reingest_s=warm, rewritten=again.written,
-                      raw_per_s=len(sample) / raw, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
-"""
 
 
 def bench_ingest(index_dir: Path) -> dict:
     threads = os.cpu_count() or 1
-    res = run_child(INGEST_CHILD.format(ix=index_dir, n=RAW_SAMPLE), threads)
+    res = run_child("ingest", {"index_dir": str(index_dir), "n": RAW_SAMPLE}, threads)
     res["threads"] = threads
     res["per_s"] = res["clauses"] / res["cold_s"]
     res["ratio"] = res["per_s"] / res["raw_per_s"]
@@ -211,49 +194,12 @@ def bench_deadlines(full_index: Path, sentences: Path) -> dict:
 
 
 # ----------------------------------------------------------------------------- 4. query latency
-QUERY_CHILD = """
-import json, threading, time
-import numpy as np
-def rss():
-    return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS:"))
-from kb.store import folder
-from kb.search.searcher import Searcher
-queries = json.loads({queries!r})
-base = rss()
-ix = folder.load("{ix}")
-after_index = rss()
-enc = ix.encoder
-enc.queries(["预热"])
-after_model = rss()
-searcher = Searcher(ix)
-enc_t = []
-def encode_all():  # in a worker thread, as the searches below and as the app's sessions run
-    for q in queries:
-        t = time.perf_counter(); enc.queries([q]); enc_t.append(time.perf_counter() - t)
-worker = threading.Thread(target=encode_all); worker.start(); worker.join()
-p = lambda xs, q: float(np.percentile(np.asarray(xs) * 1000, q))
-out = dict(n=len(queries), enc_p50=p(enc_t, 50), enc_p95=p(enc_t, 95), index_mb=after_index - base,
-           model_mb=after_model - after_index)
-for users in {concurrency}:
-    times = []
-    def user(k):
-        local = Searcher(ix)  # its own query cache: every query is encoded
-        for q in queries[k::users] if users > 1 else queries:
-            t = time.perf_counter(); local.search(q, top=5); times.append(time.perf_counter() - t)
-    workers = [threading.Thread(target=user, args=(k,)) for k in range(users)]
-    [w.start() for w in workers]; [w.join() for w in workers]
-    out[f"p50_{{users}}"] = p(times, 50); out[f"p95_{{users}}"] = p(times, 95)
-out["p50"], out["p95"] = out["p50_1"], out["p95_1"]
-out["ratio"] = out["p50"] / out["enc_p50"]
-out["rss_mb"] = rss()
-print(json.dumps(out))
-"""
 
 
 def bench_query(index_dir: Path, queries: list[str]) -> dict:
     """Latency and memory in fresh processes, with 1 and 2 OpenMP threads, 1 and 4 searchers at once."""
-    code = QUERY_CHILD.format(ix=index_dir, queries=json.dumps(queries, ensure_ascii=False), concurrency=CONCURRENCY)
-    runs = {threads: run_child(code, threads) for threads in THREADS}
+    args = {"index_dir": str(index_dir), "queries": queries, "concurrency": list(CONCURRENCY)}
+    runs = {threads: run_child("query", args, threads) for threads in THREADS}
     return dict(runs[SEARCH_THREADS], by_threads=runs)
 
 
@@ -342,39 +288,13 @@ def hnsw(vectors: np.ndarray, qvec: np.ndarray, flat) -> dict:
 
 # ----------------------------------------------------------------------------- 6. OCR
 OCR_PAGES = 10
-OCR_CHILD = """
-import json, shutil, time
-from pathlib import Path
-import pypdfium2 as pdfium
-from ingest.pipeline import ingest
-from kb.store import folder
-work = Path("{work}")
-src = Path("{src}")
-for name in ("scan", "text"):
-    shutil.rmtree(work / name, ignore_errors=True)
-    shutil.rmtree(work / (name + "-index"), ignore_errors=True)  # a previous run's, maybe another schema
-    (work / name).mkdir(parents=True)
-pdf = pdfium.PdfDocument(str(src))
-pages = [pdf[i].render(scale=150 / 72, rev_byteorder=True).to_pil().convert("RGB") for i in range({n})]
-pages[0].save(work / "scan" / "pages.pdf", "PDF", resolution=150, save_all=True, append_images=pages[1:])
-out = pdfium.PdfDocument.new()
-out.import_pages(pdf, list(range({n})))
-out.save(str(work / "text" / "pages.pdf"))
-times, counts = {{}}, {{}}
-for name in ("text", "scan"):
-    t = time.perf_counter(); ingest([work / name], work / (name + "-index")); times[name] = time.perf_counter() - t
-    counts[name] = len(folder.load(work / (name + "-index")).clauses)
-print(json.dumps(dict(pages={n}, text_layer_s=times["text"], ocr_s=times["scan"], ocr_per_page=times["scan"] / {n},
-                      text_clauses=counts["text"], ocr_clauses=counts["scan"])))
-"""
 
 
 def bench_ocr() -> dict:
     """Ingest of a 10-page scan made from the Liaoning PDF's first pages, against the same pages with their
     text layer."""
     src = ROOT / "corpus" / "pdf" / "liaoning_14th_fyp_eco_env_plan.pdf"
-    code = OCR_CHILD.format(src=src, work=WORK / "ocr", n=OCR_PAGES)
-    return run_child(code, os.cpu_count() or 1)
+    return run_child("ocr", {"src": str(src), "work": str(WORK / "ocr"), "n": OCR_PAGES}, os.cpu_count() or 1)
 
 
 # ----------------------------------------------------------------------------- report

@@ -14,7 +14,7 @@ from kb.cli import ArgumentParser, parse_date, run
 from kb.compare.align import STATUSES as ALIGN_STATUSES
 from kb.compare.crossref import crossref
 from kb.errors import KBError
-from kb.office.accounts import ROLES, State, check_serving
+from kb.office.accounts import ROLES, Accounts, check_serving
 from kb.policy.scope import LEVEL_BY_NAME
 from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
 from kb.policy.validity import validities
@@ -221,7 +221,7 @@ def cmd_align(index, args) -> int:
 
 
 def cmd_users(args) -> int:
-    state = State(args.index)
+    state = Accounts(args.index)
     if args.action == "list":
         for user in state.users():
             print(f"{user.name}\t{user.role}\t{ROLES[user.role]}")

@@ -29,11 +29,11 @@ VIEWER, PASSWORD = "zhangsan", "chakan-2026"
 
 @pytest.fixture
 def server(e5_index, tmp_path):
-    from kb.office.accounts import State
+    from kb.office.accounts import Accounts
 
     index = tmp_path / "index"
     shutil.copytree(e5_index, index)
-    State(index).add_user(VIEWER, PASSWORD, "viewer")
+    Accounts(index).add_user(VIEWER, PASSWORD, "viewer")
     port = free_port()
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kb.errors import KBError
 from kb.office import audit
-from kb.office.accounts import State
+from kb.office.accounts import Accounts
 from kb.store import folder
 
 from .conftest import DATA, ROOT, run_cli
@@ -22,7 +22,7 @@ APP = str(ROOT / "app.py")
 def office_index(tmp_path, fake_index):
     dst = tmp_path / "index"
     shutil.copytree(fake_index, dst)
-    state = State(dst)
+    state = Accounts(dst)
     state.add_user("admin1", "guanli-2026", "admin")
     state.add_user("viewer1", "chakan-2026", "viewer")
     return dst
@@ -58,7 +58,7 @@ def test_users_cli_adds_lists_removes_with_the_password_from_stdin(tmp_path):
         cwd=ROOT,
     )
     assert r.returncode == 0, r.stderr
-    assert State(ix).sign_in("lisi", "mima-12345").is_admin
+    assert Accounts(ix).sign_in("lisi", "mima-12345").is_admin
     assert run_cli("kb", "users", "list", "--index", ix).stdout.startswith("lisi\tadmin")
     assert run_cli("kb", "users", "remove", "lisi", "--index", ix).returncode == 0
     bad = run_cli("kb", "users", "remove", "lisi", "--index", ix)
@@ -68,7 +68,7 @@ def test_users_cli_adds_lists_removes_with_the_password_from_stdin(tmp_path):
 def test_passwords_are_argon2_hashes_and_failures_are_rate_limited(tmp_path):
     import sqlite3
 
-    state = State(tmp_path)
+    state = Accounts(tmp_path)
     state.add_user("u", "correct-horse", "viewer")
     stored = sqlite3.connect(tmp_path / "state.db").execute("SELECT hash FROM users").fetchone()[0]
     assert stored.startswith("$argon2id$") and "correct-horse" not in stored

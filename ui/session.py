@@ -14,7 +14,8 @@ import datetime as dt
 import streamlit as st
 
 from kb.errors import KBError
-from kb.office.accounts import LOCAL_USER, SESSION_TTL, State, User, is_loopback
+from kb.office.accounts import LOCAL_USER, SESSION_TTL, Accounts, User, is_loopback
+from kb.office.saved import SavedWork
 
 # URL parameter → session key of the widget it sets (lists are comma-joined).
 URL_KEYS = {
@@ -31,8 +32,9 @@ URL_KEYS = {
 LIST_KEYS = {"docs", "dstatus"}
 
 
-def state() -> State:
-    return State(st.session_state["index_path"])
+def state() -> SavedWork:
+    """The signed-in user's saved work (basket, recent searches)."""
+    return SavedWork(st.session_state["index_path"])
 
 
 def user() -> User:
@@ -46,7 +48,7 @@ def serving_address() -> str:
 def sign_in(index_path: str) -> User:
     """The signed-in user; shows the sign-in form and stops the run until there is one."""
     st.session_state["index_path"] = index_path
-    accounts = State(index_path)
+    accounts = Accounts(index_path)
     address = serving_address()
     if not accounts.has_users():
         if is_loopback(address):

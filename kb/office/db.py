@@ -1,0 +1,63 @@
+"""The state database beside the index (``index/state.db``, SQLite): one schema, versioned.
+
+Accounts, API tokens, each user's saved work and the commitments ledger keep their rows here.
+The file is separate from the index generations: writing it never touches what search reads.
+A schema change is a new entry in ``MIGRATIONS``; an older database is brought up to date when
+it is opened, so what users recorded survives an upgrade of the tool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+STATE_DB = "state.db"
+# Version i+1 is MIGRATIONS[i] applied to version i (version 1 is the schema before versioning).
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE IF NOT EXISTS users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, hash TEXT NOT NULL, created TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS failures (name TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS baskets (user TEXT NOT NULL, pos INTEGER NOT NULL, clause_id TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS recent (user TEXT NOT NULL, at TEXT NOT NULL, query TEXT NOT NULL);
+    """,
+]
+_lock = threading.Lock()
+
+
+def now() -> dt.datetime:
+    """The current time, UTC (what every row records)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class StateDB:
+    """The state database of one index folder; each concept's class (``Accounts``, ``SavedWork`` …) wraps one."""
+
+    def __init__(self, index_dir: str | Path):
+        self.path = Path(index_dir) / STATE_DB
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @contextlib.contextmanager
+    def connect(self):
+        """A connection in one transaction, the schema brought up to date; committed on success."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock:
+            con = sqlite3.connect(self.path, timeout=10)
+            try:
+                version = con.execute("PRAGMA user_version").fetchone()[0]
+                for number, script in enumerate(MIGRATIONS[version:], version + 1):
+                    con.executescript(script)
+                    con.execute(f"PRAGMA user_version = {number}")
+                yield con
+                con.commit()
+            finally:
+                con.close()
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)  # password hashes: the server's account alone reads them
