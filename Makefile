@@ -60,7 +60,7 @@ test: install-dev browser
 	$(PY) -m pytest -q
 
 # Markers (pytest.ini) leave out what takes seconds a test; under a minute on the 2-core machine.
-FAST := not (model or browser or ocr or milvus or slow or cli)
+FAST := not (model or browser or ocr or milvus or slow or cli or server)
 test-fast: install
 	$(PY) -m pytest -q -m "$(FAST)"
 

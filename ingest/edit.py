@@ -12,7 +12,7 @@ import dataclasses
 from pathlib import Path
 
 from kb import store as stores
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 from kb.office import audit
 from kb.policy.scope import LEVEL_BY_NAME, LEVEL_NAMES
 from kb.store.base import Change
@@ -54,9 +54,15 @@ def write_catalog_row(path: Path, values: dict[str, str]) -> Path:
 
 
 def edit_metadata(
-    index_dir: str | Path, doc_id: str, changes: dict[str, str], user: str, store: str | None = None
+    index_dir: str | Path,
+    doc_id: str,
+    changes: dict[str, str],
+    user: str,
+    store: str | None = None,
+    via: str = "",
 ) -> None:
-    """Apply ``changes`` (keys from ``EDITABLE``; level as 国家/省/市/县区) to one document.
+    """Apply ``changes`` (keys from ``EDITABLE``; level as 国家/省/市/县区) to one document; ``via``
+    names the channel in the audit line (``api``; empty for the app).
 
     Raises:
         KBError: no such document, an unknown field or level, or a date not written YYYY-MM-DD.
@@ -76,7 +82,7 @@ def edit_metadata(
     with writer_lock(index_dir):
         ix = stores.open_store(index_dir, store)
         if doc_id not in ix.docs:
-            raise KBError(f"no document {doc_id!r} in {index_dir}")
+            raise NotFound(f"no document {doc_id!r} in {index_dir}")
         doc = ix.docs[doc_id]
         write_catalog_row(Path(doc.path), changes)
         fields = {k: v for k, v in changes.items() if k != "level"}
@@ -100,4 +106,4 @@ def edit_metadata(
             encoder=ix.encoder_info,
         )
         stores.apply(index_dir, store, ix, change)
-        audit.append(index_dir, user, "edit", doc_id, doc.sha256, changes=changes)
+        audit.append(index_dir, user, "edit", doc_id, doc.sha256, changes=changes, **audit.via_field(via))

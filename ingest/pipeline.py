@@ -15,7 +15,7 @@ import numpy as np
 
 from kb import store as stores
 from kb.encoders import Encoder, get_encoder
-from kb.errors import KBError, ReadError
+from kb.errors import KBError, NotFound, ReadError
 from kb.model import Clause, Document
 from kb.office import audit
 from kb.policy.scope import LEVEL_BY_NAME
@@ -136,6 +136,7 @@ def ingest(
     user: str | None = None,
     store: str | None = None,
     preread: dict[str, RawDoc] | None = None,
+    via: str = "",
 ) -> IngestReport:
     """Ingest files and folders into ``index_dir``, incrementally and atomically.
 
@@ -152,6 +153,7 @@ def ingest(
         store: where the clauses live (``kb.store``): None → ``KB_STORE``, else what ``index_dir``
             records, else the folder itself; "files" the folder; ``milvus:URI`` Milvus.
         preread: files already read, by SHA-256 (an upload's trial read: OCR is costly).
+        via: the channel the change came through, for the audit log (``api``; empty for the app and CLI).
 
     Returns:
         What was added, updated, kept, removed and skipped (with the reason).
@@ -164,7 +166,7 @@ def ingest(
         docs = dict(old.docs) if old else {}
         missing = [d for d in remove if d not in docs]
         if missing:
-            raise KBError(
+            raise NotFound(
                 f"no document {missing[0]!r} in {index_dir}; list them with: python -m kb docs --index {index_dir}"
             )
         new_docs, new_clauses, terms = _read_changed(files, docs, report, progress, preread or {})
@@ -186,7 +188,7 @@ def ingest(
         stores.apply(index_dir, store, old, change)
         report.clauses, report.written = sum(d.n_clauses for d in all_docs.values()), True
         report.new_clauses = len(new_clauses)
-        audit.record_report(index_dir, user or audit.cli_user(), report, docs, all_docs)
+        audit.record_report(index_dir, user or audit.cli_user(), report, docs, all_docs, via)
         _remove_uploaded_sources(index_dir, [docs[d] for d in report.removed if d in docs])
     return report
 

@@ -33,7 +33,9 @@ def safe_filename(name: str) -> str:
     return f"{stem[: MAX_NAME - len(ext) - 1]}.{ext.lower()}"
 
 
-def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=None, user: str | None = None):
+def add_uploads(
+    index_dir: str | Path, files: list[tuple[str, bytes]], progress=None, user: str | None = None, via: str = ""
+):
     """Check, store and ingest uploaded files with the index's own encoder.
 
     A file is read once in a scratch folder first: one that cannot be read is refused with
@@ -60,5 +62,5 @@ def add_uploads(index_dir: str | Path, files: list[tuple[str, bytes]], progress=
                 continue
             trial.replace(folder / safe)
             accepted.append(folder / safe)
-    report = ingest(accepted, index_dir, progress=progress, user=user, preread=preread) if accepted else None
+    report = ingest(accepted, index_dir, progress=progress, user=user, preread=preread, via=via) if accepted else None
     return report, refused

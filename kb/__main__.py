@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
 import os
 import sys
 from pathlib import Path
 
+from kb import service
 from kb import store as stores
 from kb.cli import ArgumentParser, parse_date, run
 from kb.compare.align import STATUSES as ALIGN_STATUSES
 from kb.compare.crossref import crossref
 from kb.errors import KBError
 from kb.office.accounts import ROLES, Accounts, check_serving
+from kb.office.tokens import Tokens
 from kb.policy.scope import LEVEL_BY_NAME
 from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
 from kb.policy.validity import validities
 from kb.reports.cite import citation, location
-from kb.search.searcher import PLAIN_METHODS, Filters, Fusion, Searcher
-from kb.tracking.timeline import STATUS_NAMES, deadline_rows
+from kb.search.searcher import PLAIN_METHODS
+from kb.tracking.timeline import STATUS_NAMES
 
 DEFAULT_INDEX = "index"
-HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
 
 
 def _parser() -> ArgumentParser:
@@ -69,6 +69,7 @@ def _parser() -> ArgumentParser:
     c.add_argument("clause_id")
     c.add_argument("--context", type=int, default=0, help="also print N clauses before and after")
     c.add_argument("--raw", action="store_true", help="keep the clause's punctuation exactly as stored")
+    c.add_argument("--json", action="store_true", help='print {"clause", "citation", "context"}')
     a = sub.add_parser("align", help="对标对表: the higher levels' commitments and the lower document's answer")
     a.add_argument("--doc", required=True, help="the lower document (id or prefix)")
     a.add_argument(
@@ -80,21 +81,29 @@ def _parser() -> ArgumentParser:
     a.add_argument("--json", action="store_true")
     a.add_argument("--xlsx", help="write the report as an Excel file")
     a.add_argument("--docx", help="write the report as a Word file")
-    u = sub.add_parser("users", help="accounts of the app: add (password from stdin), list, remove")
-    u.add_argument("action", choices=["add", "list", "remove"])
+    u = sub.add_parser("users", help="accounts: add (password from stdin), list, remove; token, tokens (API tokens)")
+    u.add_argument("action", choices=["add", "list", "remove", "token", "tokens"])
     u.add_argument("name", nargs="?")
     u.add_argument("--role", choices=list(ROLES), default="viewer")
+    u.add_argument("--revoke", metavar="ID", help="with tokens: revoke the token of this id")
+    h = sub.add_parser(
+        "api", help="serve the HTTP API and MCP at /mcp (refuses a non-loopback address without accounts)"
+    )
+    h.add_argument("--address", default="127.0.0.1")
+    h.add_argument("--port", type=int, default=8502)
+    h.add_argument("--workers", type=int, default=1, help="worker processes (each loads the index and the model)")
+    m = sub.add_parser("mcp", help="serve MCP over stdio, for an assistant that starts this command")
     v = sub.add_parser("serve", help="serve the app (refuses a non-loopback address without accounts)")
     v.add_argument("--address", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8501)
     o = sub.add_parser("docs", help="the ingested documents, with period, validity and successor")
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
-    for sp in (s, d, c, a, o, u, v):
+    for sp in (s, d, c, a, o, u, v, h, m):
         sp.add_argument(
             "--index", default=DEFAULT_INDEX, help="the index folder (with Milvus: the audit log, accounts, uploads)"
         )
-    for sp in (s, d, c, a, o, v):
+    for sp in (s, d, c, a, o, v, h, m):
         sp.add_argument(
             "--store",
             default=None,
@@ -105,8 +114,8 @@ def _parser() -> ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    if args.cmd in ("users", "serve"):
-        return {"users": cmd_users, "serve": cmd_serve}[args.cmd](args)
+    if args.cmd in ("users", "serve", "api", "mcp"):
+        return {"users": cmd_users, "serve": cmd_serve, "api": cmd_api, "mcp": cmd_mcp}[args.cmd](args)
     index = stores.open_store(args.index, args.store)
     commands = {
         "search": cmd_search,
@@ -121,32 +130,30 @@ def main(argv=None) -> int:
 def cmd_search(index, args) -> int:
     if bool(args.query) == bool(args.queries):
         raise KBError("give a query, or --queries FILE (one query a line)")
-    if args.top < 1:
-        raise KBError("--top must be 1 or more")
-    filters = Filters(
-        doc_ids=tuple(args.doc),
-        issuer=args.issuer,
-        date_from=parse_date(args.date_from) if args.date_from else None,
-        date_to=parse_date(args.date_to, end=True) if args.date_to else None,
-        has_deadline=args.has_deadline,
-        unit=args.unit,
-        levels=tuple(LEVEL_BY_NAME[x] for x in args.level),
-        in_force=args.in_force,
-        as_of=parse_date(args.as_of) if args.as_of else None,
+    service.check_top(args.top)
+    filters = service.make_filters(
+        args.doc,
+        args.issuer,
+        args.date_from,
+        args.date_to,
+        args.has_deadline,
+        args.unit,
+        args.level,
+        args.in_force,
+        args.as_of,
     )
-    home = args.home if args.home is not None else os.environ.get(HOME_ENV)
-    searcher = Searcher(index, Fusion(method=args.fusion) if args.fusion else Fusion(), home=home)
+    searcher = service.searcher_for(index, args.home, args.fusion)
     if args.queries:
         path = Path(args.queries)
         if not path.exists():
             raise KBError(f"no file {args.queries}")
         for q in [ln.strip() for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]:
-            print(json.dumps(searcher.run(q, top=args.top, filters=filters).to_dict(), ensure_ascii=False))
+            print(service.dumps(service.search(searcher, q, args.top, filters)))
+        return 0
+    if args.json:
+        print(service.dumps(service.search(searcher, args.query, args.top, filters)))
         return 0
     results = searcher.run(args.query, top=args.top, filters=filters)
-    if args.json:
-        print(json.dumps(results.to_dict(), ensure_ascii=False))
-        return 0
     for chip in results.scope.chips():
         print(f"[{chip}]")
     if not results.hits:
@@ -165,28 +172,21 @@ def cmd_search(index, args) -> int:
 
 def cmd_deadlines(index, args) -> int:
     if args.crossref:
-        pairs = crossref(index)
         if args.json:
-            print(json.dumps([p.to_dict() for p in pairs], ensure_ascii=False))
+            print(service.dumps(service.crossrefs(index)))
             return 0
+        pairs = crossref(index)
         for p in pairs:
             flag = "  ⚠ 下级晚于上级" if p.lower_is_later else ""
             print(f"{p.similarity:.3f}  {p.a_due} vs {p.b_due} ({p.days:+d} 天){flag}")
             print(f"   A 《{p.a.title}》{p.a.section}：{p.a.text}")
             print(f"   B 《{p.b.title}》{p.b.section}：{p.b.text}")
         return 0
-    rows = deadline_rows(
-        index,
-        doc=args.doc,
-        after=parse_date(args.after) if args.after else None,
-        before=parse_date(args.before, end=True) if args.before else None,
-        kinds=tuple(args.kind),
-        unit=args.unit,
-        as_of=parse_date(args.as_of) if args.as_of else None,
-        statuses=tuple(args.status),
+    rows = service.deadline_list(
+        index, args.doc, args.after, args.before, args.kind, args.unit, args.as_of, args.status
     )
     if args.json:
-        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
+        print(service.dumps([r.to_dict() for r in rows]))
         return 0
     for r in rows:
         print(
@@ -198,19 +198,16 @@ def cmd_deadlines(index, args) -> int:
 
 def cmd_align(index, args) -> int:
     from kb.compare.align import STATUS_NAMES as ALIGN_NAMES
-    from kb.compare.align import Aligner, summary
+    from kb.compare.align import summary
     from kb.reports.align_report import to_docx, to_xlsx
 
-    aligner = Aligner(index)
-    rows = aligner.align(args.doc, args.against or None, unit=args.unit)
-    rows = [r for r in rows if not args.status or r.status in args.status]
+    rows, title = service.align_rows(index, args.doc, args.against, args.unit, args.status)
     as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
-    title = index.docs[aligner.resolve(args.doc)].title
     for path, write in ((args.xlsx, to_xlsx), (args.docx, to_docx)):
         if path:
             Path(path).write_bytes(write(rows, title, as_of))
     if args.json:
-        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
+        print(service.dumps([r.to_dict() for r in rows]))
         return 0
     print("  ".join(f"{ALIGN_NAMES[k]} {n}" for k, n in summary(rows).items()))
     for r in rows:
@@ -232,10 +229,63 @@ def cmd_users(args) -> int:
         state.remove_user(args.name)
         print(f"removed {args.name}")
         return 0
+    if args.action in ("token", "tokens"):
+        return cmd_tokens(args)
     password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     state.add_user(args.name, password, args.role)
     print(f"added {args.name} ({args.role})")
     return 0
+
+
+def cmd_tokens(args) -> int:
+    tokens = Tokens(args.index)
+    if args.action == "token":
+        token_id, token = tokens.make(args.name)
+        print(f"token {token_id} for {args.name}; it is shown once: keep it in the calling tool's settings")
+        print(token)
+        return 0
+    if args.revoke:
+        tokens.revoke(args.name, args.revoke)
+        print(f"revoked {args.revoke}")
+        return 0
+    for t in tokens.list(args.name):
+        print(f"{t.token_id}\t{t.created}\tlast used {t.last_used or '-'}\t{'revoked' if t.revoked else 'active'}")
+    return 0
+
+
+def _start(module_args: list[str]) -> None:
+    """Replace this process with ``python -m api …`` (the core starts the API layer; it does not import it)."""
+    os.execv(sys.executable, [sys.executable, "-m", "api", *module_args])
+
+
+def cmd_api(args) -> int:
+    if args.workers < 1:
+        raise KBError("--workers must be 1 or more")
+    check_serving(args.index, args.address)
+    uri = stores.store_uri(args.store, args.index)
+    stores.check(args.index, uri)
+    _start(
+        [
+            "http",
+            "--index",
+            str(args.index),
+            "--address",
+            args.address,
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            *(["--store", uri] if uri else []),
+        ]
+    )
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_mcp(args) -> int:
+    uri = stores.store_uri(args.store, args.index)
+    stores.check(args.index, uri)
+    _start(["mcp", "--index", str(args.index), *(["--store", uri] if uri else [])])
+    return 0  # pragma: no cover - execv does not return
 
 
 def cmd_serve(args) -> int:
@@ -269,6 +319,9 @@ def cmd_serve(args) -> int:
 
 
 def cmd_cite(index, args) -> int:
+    if args.json:
+        print(service.dumps(service.clause(index, args.clause_id, args.context, args.raw)))
+        return 0
     clause = index.clause(args.clause_id)
     if args.context:
         for c in index.neighbours(clause, args.context, args.context):
@@ -279,16 +332,10 @@ def cmd_cite(index, args) -> int:
 
 
 def cmd_docs(index, args) -> int:
-    as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
-    valid = validities(index.docs.values(), as_of)
     if args.json:
-        print(
-            json.dumps(
-                [{**d.to_dict(), "validity": valid[d.doc_id].to_dict(index.docs)} for d in index.docs.values()],
-                ensure_ascii=False,
-            )
-        )
+        print(service.dumps(service.documents(index, args.as_of)))
         return 0
+    valid = validities(index.docs.values(), parse_date(args.as_of) if args.as_of else dt.date.today())
     for d in index.docs.values():
         v = valid[d.doc_id]
         period = f"{v.period.start or '?'}至{v.period.end or '?'}" if v.period.start or v.period.end else "期限未写明"

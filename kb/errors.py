@@ -12,3 +12,7 @@ class ReadError(KBError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class NotFound(KBError):
+    """The clause, document or account named does not exist (the HTTP API answers 404)."""

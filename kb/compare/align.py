@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from kb.compare.similarity import pair_scores
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 from kb.model import Clause, Target
 from kb.policy.dates import TIME_WORDS_RE
 from kb.policy.scope import UNKNOWN, doc_jurisdiction
@@ -147,7 +147,7 @@ class Aligner:
         """
         found = sorted({self.families.primary[d] for d in self.index.docs if d == name or d.startswith(name)})
         if not found:
-            raise KBError(
+            raise NotFound(
                 f"no document {name!r} in {self.index.label}; "
                 f"list them with: python -m kb docs --index {self.index.label}"
             )

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 from kb.office.db import StateDB, now
 
 ROLES = {"admin": "管理", "viewer": "查阅"}
@@ -61,7 +61,8 @@ class Accounts(StateDB):
     def remove_user(self, name: str) -> None:
         with self.connect() as con:
             if not con.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
-                raise KBError(f"no user {name!r}; list them with: python -m kb users list")
+                raise NotFound(f"no user {name!r}; list them with: python -m kb users list")
+            con.execute("DELETE FROM tokens WHERE user = ?", (name,))  # a later account of that name starts clean
 
     def users(self) -> list[User]:
         if not self.exists:

@@ -58,7 +58,12 @@ def entries(index_dir: str | Path) -> list[dict]:
     return out
 
 
-def record_report(index_dir: str | Path, user: str, report, docs_before: dict, docs_after: dict) -> None:
+def via_field(via: str) -> dict[str, str]:
+    """``{"via": via}`` for a change through another channel than the app or the CLI (the HTTP API)."""
+    return {"via": via} if via else {}
+
+
+def record_report(index_dir: str | Path, user: str, report, docs_before: dict, docs_after: dict, via: str = "") -> None:
     """Audit lines for what an ingest did: each file added, updated or removed, with its hash."""
     by_path = {d.path: d for d in docs_after.values()}
     for action, paths in (("add", report.added), ("update", report.updated)):
@@ -72,7 +77,16 @@ def record_report(index_dir: str | Path, user: str, report, docs_before: dict, d
                 doc.sha256 if doc else "",
                 title=doc.title if doc else "",
                 clauses=doc.n_clauses if doc else 0,
+                **via_field(via),
             )
     for doc_id in report.removed:
         doc = docs_before.get(doc_id)
-        append(index_dir, user, "remove", doc_id, doc.sha256 if doc else "", title=doc.title if doc else "")
+        append(
+            index_dir,
+            user,
+            "remove",
+            doc_id,
+            doc.sha256 if doc else "",
+            title=doc.title if doc else "",
+            **via_field(via),
+        )

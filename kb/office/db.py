@@ -25,6 +25,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE IF NOT EXISTS baskets (user TEXT NOT NULL, pos INTEGER NOT NULL, clause_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS recent (user TEXT NOT NULL, at TEXT NOT NULL, query TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE IF NOT EXISTS tokens (
+        id TEXT PRIMARY KEY, user TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL,
+        last_used TEXT, revoked INTEGER NOT NULL DEFAULT 0);
+    """,
 ]
 _lock = threading.Lock()
 

@@ -38,9 +38,10 @@ class LiveIndex:
     costs the file loads, not a model load.
     """
 
-    def __init__(self, path: str | Path, store: str | None = None):
+    def __init__(self, path: str | Path, store: str | None = None, home: str | None = None):
         self.path = Path(path)
         self.store = store
+        self.home = home
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
 
@@ -57,5 +58,5 @@ class LiveIndex:
                 old = self._searcher.index if self._searcher else None
                 if old is not None and old._encoder is not None and old.encoder_info == fresh.encoder_info:
                     fresh._encoder = old._encoder
-                self._searcher = Searcher(fresh)
+                self._searcher = Searcher(fresh, home=self.home)
             return self._searcher

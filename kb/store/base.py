@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.encoders import Encoder, EncoderInfo, encoder_for
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 from kb.model import Clause, Document
 from kb.policy.units import units_of
 from kb.text import Tokenizer
@@ -194,7 +194,7 @@ class Store:
         try:
             return self._positions[clause_id]
         except KeyError:
-            raise KBError(
+            raise NotFound(
                 f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY"
             ) from None
 

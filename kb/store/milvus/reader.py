@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 from kb.model import Clause, Document
 from kb.store import sparse
 from kb.store.base import RETRIEVERS, Candidates, Store, Where
@@ -120,7 +120,7 @@ class MilvusStore(Store):
             CLAUSES, filter=f"clause_id == {quoted(clause_id)} and {self._expr(None)}", output_fields=["body"], limit=1
         )
         if not rows:
-            raise KBError(f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY")
+            raise NotFound(f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY")
         return Clause.from_dict(rows[0]["body"])
 
     def units(self) -> list[str]:

@@ -1,0 +1,117 @@
+"""Who is calling: the bearer token's account and role, and a per-token rate limit.
+
+On loopback with no account the API is one person's tool on their own machine, as the app is:
+no token is needed and the caller acts as the local user. Otherwise every request but
+``/v1/health`` and the documentation carries ``Authorization: Bearer TOKEN`` (``python -m kb
+users token NAME``), and the role is read from the account at each request, so a removed or
+demoted account loses its rights at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.office.accounts import LOCAL_USER, Accounts, User, is_loopback
+from kb.office.tokens import Tokens
+
+# Per token, per worker process: a bucket of BURST requests refilled at RATE a second (KB_API_RATE,
+# KB_API_BURST). One search
+# takes about 25 ms of a core, so a token alone can keep one worker busy but not starve the others.
+RATE = float(os.environ.get("KB_API_RATE", "20"))
+BURST = int(os.environ.get("KB_API_BURST", "40"))
+ACCOUNTS_TTL = 5.0  # seconds between re-reading whether any account exists (a new one closes open mode)
+
+
+class GateError(Exception):
+    """A refused request: its HTTP status, the error and the fix."""
+
+    def __init__(self, status: int, error: str, fix: str):
+        super().__init__(error)
+        self.status, self.error, self.fix = status, error, fix
+
+
+@dataclass
+class Bucket:
+    tokens: float
+    at: float
+
+
+@dataclass
+class Gate:
+    """Resolves callers for one index folder served on ``address``."""
+
+    index_dir: Path
+    address: str
+    rate: float = RATE
+    burst: int = BURST
+    _buckets: dict[str, Bucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _has_users: tuple[float, bool] = (0.0, False)
+
+    def open_mode(self) -> bool:
+        """Loopback with no account: no token needed."""
+        if not is_loopback(self.address):
+            return False
+        checked, has = self._has_users
+        if time.monotonic() - checked > ACCOUNTS_TTL:
+            has = Accounts(self.index_dir).has_users()
+            self._has_users = (time.monotonic(), has)
+        return not has
+
+    def user(self, authorization: str | None) -> User:
+        """The caller, from the ``Authorization`` header.
+
+        Raises:
+            GateError: 401 without a valid token, 429 past the rate limit.
+        """
+        token = ""
+        if authorization and authorization.lower().startswith("bearer "):
+            token = authorization[7:].strip()
+        if not token:
+            if self.open_mode():
+                return User(LOCAL_USER, "admin")
+            raise GateError(
+                401,
+                "authentication required",
+                "send Authorization: Bearer TOKEN; make one with: "
+                f"python -m kb users token NAME --index {self.index_dir}",
+            )
+        user = Tokens(self.index_dir).user_of(token)
+        if user is None:
+            raise GateError(
+                401,
+                "unknown or revoked token",
+                f"make a new one with: python -m kb users token NAME --index {self.index_dir}",
+            )
+        self.take(token)
+        return user
+
+    def take(self, key: str) -> None:
+        """Spend one request of ``key``'s bucket.
+
+        Raises:
+            GateError: 429 when the bucket is empty.
+        """
+        now = time.monotonic()
+        with self._lock:
+            b = self._buckets.get(key) or Bucket(float(self.burst), now)
+            b.tokens = min(float(self.burst), b.tokens + (now - b.at) * self.rate)
+            b.at = now
+            self._buckets[key] = b
+            if b.tokens < 1:
+                raise GateError(
+                    429, "too many requests", f"at most {self.rate:g} requests a second per token; retry shortly"
+                )
+            b.tokens -= 1
+
+
+def require_admin(user: User) -> None:
+    """Raises ``GateError`` 403 unless ``user`` is 管理 (admin)."""
+    if not user.is_admin:
+        raise GateError(
+            403, f"{user.name} is a viewer (查阅)", "ask an admin (管理) to do this, or to change your role"
+        )

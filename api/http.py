@@ -1,0 +1,260 @@
+"""The HTTP API (FastAPI on uvicorn): ``/v1/...`` answers are the CLI's JSON, byte for byte.
+
+Reads follow new index generations as the app does (a document uploaded in the app is searchable
+here at once, and the reverse); writes go through the same ingest pipeline, limits and audit log
+as the app, with ``"via": "api"`` on their audit lines. Errors are ``{"error", "fix"}`` with the
+right status. MCP (streamable HTTP, stateless) is served at ``/mcp`` with the same tokens.
+The documentation page (``/docs``) serves Swagger UI from the installed package: no CDN.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from pathlib import Path
+
+from fastapi import File, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel
+from starlette.routing import Route
+
+import kb
+from api import mcp_tools
+from api.gate import Gate, GateError, require_admin
+from ingest.edit import edit_metadata
+from ingest.pipeline import ingest
+from ingest.read import MAX_BINARY_MB
+from ingest.uploads import add_uploads
+from kb import service
+from kb.errors import KBError, NotFound
+from kb.office.accounts import User
+from kb.reports.align_report import to_docx, to_xlsx
+from kb.search.live import LiveIndex
+from kb.store import STORE_ENV
+
+INDEX_ENV, ADDRESS_ENV = "KB_INDEX", "KB_API_ADDRESS"
+PUBLIC = ("/v1/health", "/docs", "/openapi.json", "/static-offline-docs")
+MAX_FILES = 20
+MAX_UPLOAD_BYTES = MAX_FILES * MAX_BINARY_MB * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def error_body(message: str) -> dict[str, str]:
+    """``{"error", "fix"}`` from a ``KBError`` message, whose last ``;``-part names the fix."""
+    error, sep, fix = message.rpartition("; ")
+    return {"error": error, "fix": fix} if sep else {"error": message, "fix": "see /docs for this request's parameters"}
+
+
+def json_body(obj) -> Response:
+    """The CLI's ``--json`` output as the body, byte for byte (``print`` adds the newline)."""
+    return Response(service.dumps(obj) + "\n", media_type="application/json")
+
+
+class MetadataEdit(BaseModel):
+    """The fields 文件管理 corrects; omitted ones stay as they are."""
+
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: str | None = None
+    level: str | None = None
+
+
+def create_app(index_dir: str | Path = "index", store: str | None = None, address: str = "127.0.0.1"):
+    """The API over one index folder (and store), as served on ``address``."""
+    index_dir = Path(index_dir)
+    if store is not None:
+        os.environ[STORE_ENV] = store  # uploads and edits in this process write where reads come from
+    live = LiveIndex(index_dir, store, home=service.home_of(None))
+    gate = Gate(index_dir, address)
+    mcp = mcp_tools.build(live)
+    mcp_app = mcp.streamable_http_app(
+        streamable_http_path="/mcp", stateless_http=True, json_response=True, host=address
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        async with mcp.session_manager.run():
+            yield
+
+    app = FastAPIOffline(
+        title="政策条款知识库 API",
+        version=kb.__version__,
+        description="Verbatim policy clauses with citations, deadlines, 对标对表. Errors are {error, fix}.",
+        lifespan=lifespan,
+        redoc_url=None,
+    )
+    app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
+
+    @app.middleware("http")
+    async def authenticate(request: Request, call_next):
+        path = request.url.path
+        if not path.startswith(PUBLIC):
+            try:
+                request.state.user = gate.user(request.headers.get("authorization"))
+            except GateError as exc:
+                headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {"Retry-After": "1"}
+                return JSONResponse({"error": exc.error, "fix": exc.fix}, exc.status, headers=headers)
+        return await call_next(request)
+
+    @app.exception_handler(GateError)
+    async def refused(_request, exc: GateError):
+        return JSONResponse({"error": exc.error, "fix": exc.fix}, exc.status)
+
+    @app.exception_handler(NotFound)
+    async def not_found(_request, exc: NotFound):
+        return JSONResponse(error_body(str(exc)), 404)
+
+    @app.exception_handler(KBError)
+    async def bad_request(_request, exc: KBError):
+        return JSONResponse(error_body(str(exc)), 400)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return JSONResponse(
+            {
+                "error": f"{where}: {first.get('msg', 'invalid value')}",
+                "fix": "see /docs for this request's parameters",
+            },
+            422,
+        )
+
+    def user_of(request: Request) -> User:
+        return request.state.user
+
+    @app.get("/v1/health")
+    def health():
+        """Whether the index loads: its generation and counts. No authentication."""
+        ix = live.index
+        return {"status": "ok", "generation": ix.generation, "documents": len(ix.docs), "clauses": len(ix.clauses)}
+
+    @app.get("/v1/search")
+    def search(
+        q: str,
+        top: int = 5,
+        doc: list[str] = Query(default=[]),
+        issuer: str = "",
+        date_from: str | None = Query(default=None, alias="from"),
+        date_to: str | None = Query(default=None, alias="to"),
+        has_deadline: bool = False,
+        unit: str = "",
+        level: list[str] = Query(default=[]),
+        in_force: bool = False,
+        as_of: str | None = None,
+        home: str | None = None,
+    ):
+        """``python -m kb search QUERY --json``, with every filter of the command line."""
+        filters = service.make_filters(doc, issuer, date_from, date_to, has_deadline, unit, level, in_force, as_of)
+        service.check_top(top)
+        return json_body(live.searcher.run(q, top=top, filters=filters, home=home).to_dict())
+
+    @app.get("/v1/clauses/{clause_id}")
+    def clause(clause_id: str, context: int = 0, raw: bool = False):
+        """``python -m kb cite CLAUSE_ID --json``: the clause, its citation and its neighbours."""
+        return json_body(service.clause(live.index, clause_id, context, raw))
+
+    @app.get("/v1/deadlines")
+    def deadlines(
+        doc: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        kind: list[str] = Query(default=[]),
+        unit: str = "",
+        as_of: str | None = None,
+        status: list[str] = Query(default=[]),
+    ):
+        """``python -m kb deadlines --json``."""
+        return json_body(
+            service.deadlines(
+                live.index, doc=doc, after=after, before=before, kinds=kind, unit=unit, as_of=as_of, statuses=status
+            )
+        )
+
+    @app.get("/v1/crossrefs")
+    def crossrefs():
+        """``python -m kb deadlines --crossref --json``."""
+        return json_body(service.crossrefs(live.index))
+
+    @app.get("/v1/align")
+    def align(
+        lower: str,
+        against: list[str] = Query(default=[]),
+        unit: str = "",
+        status: list[str] = Query(default=[]),
+        format: str = "json",
+        as_of: str | None = None,
+    ):
+        """``python -m kb align --doc LOWER --json``; ``format=xlsx|docx`` for the reports."""
+        rows, title = service.align_rows(live.index, lower, against, unit, status)
+        if format == "json":
+            return json_body([r.to_dict() for r in rows])
+        writers = {"xlsx": (to_xlsx, XLSX), "docx": (to_docx, DOCX)}
+        if format not in writers:
+            raise KBError(f"unknown format {format!r}; use json, xlsx or docx")
+        write, mime = writers[format]
+        day = service.date_or_none(as_of) or dt.date.today()
+        return Response(
+            write(rows, title, day),
+            media_type=mime,
+            headers={"Content-Disposition": f"attachment; filename=align.{format}"},
+        )
+
+    @app.get("/v1/docs")
+    def docs(as_of: str | None = None):
+        """``python -m kb docs --json``: every document with its period, validity and successor."""
+        return json_body(service.documents(live.index, as_of))
+
+    @app.post("/v1/documents")
+    async def upload(request: Request, files: list[UploadFile] = File(...)):
+        """Add or replace documents (管理 only): the app's pipeline, limits, refusals and audit lines."""
+        user = user_of(request)
+        require_admin(user)
+        size = int(request.headers.get("content-length") or 0)
+        if size > MAX_UPLOAD_BYTES or len(files) > MAX_FILES:
+            return JSONResponse(
+                {"error": "upload too large", "fix": f"send at most {MAX_FILES} files of {MAX_BINARY_MB} MB each"}, 413
+            )
+        payload = [(f.filename or "", await f.read()) for f in files]
+        report, refused = add_uploads(index_dir, payload, user=user.name, via="api")
+        body = {
+            "added": [Path(p).name for p in report.added] if report else [],
+            "updated": [Path(p).name for p in report.updated] if report else [],
+            "unchanged": [Path(p).name for p in report.unchanged] if report else [],
+            "refused": [{"file": n, "reason": r} for n, r in refused]
+            + [{"file": Path(p).name, "reason": r} for p, r in (report.skipped if report else [])],
+        }
+        return JSONResponse(body, 200 if body["added"] or body["updated"] or body["unchanged"] else 422)
+
+    @app.delete("/v1/documents/{doc_id}")
+    def remove(request: Request, doc_id: str):
+        """Remove a document (管理 only); an uploaded file goes with it, its audit lines stay."""
+        user = user_of(request)
+        require_admin(user)
+        report = ingest([], index_dir, remove=[doc_id], user=user.name, store=store, via="api")
+        return {"removed": report.removed}
+
+    @app.patch("/v1/documents/{doc_id}")
+    def edit(request: Request, doc_id: str, changes: MetadataEdit):
+        """Correct a document's metadata (管理 only), as 文件管理 does: no re-encoding."""
+        user = user_of(request)
+        require_admin(user)
+        fields = {k: v for k, v in changes.model_dump().items() if v is not None}
+        if not fields:
+            raise KBError("nothing to change; send any of title, issuer, doc_number, date, level")
+        edit_metadata(index_dir, doc_id, fields, user.name, store=store, via="api")
+        return {"doc_id": doc_id, "changed": sorted(fields)}
+
+    return app
+
+
+def app_from_env():
+    """The app for ``uvicorn --factory`` workers: the folder, store and address from the environment."""
+    return create_app(
+        os.environ.get(INDEX_ENV, "index"), os.environ.get(STORE_ENV), os.environ.get(ADDRESS_ENV, "127.0.0.1")
+    )

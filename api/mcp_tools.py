@@ -1,0 +1,151 @@
+"""The MCP server: five tools an assistant can call to quote policy clauses instead of inventing them.
+
+Every result carries the JSON of the HTTP API as structured content, and a text that lists each
+clause verbatim with its citation (《title》（文号）section：“clause”), so a model can quote it as is.
+Served over stdio (``python -m kb mcp``) and as streamable HTTP at ``/mcp`` on the API server.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.types import CallToolResult, TextContent
+
+from kb import service
+from kb.compare.align import STATUS_NAMES as ALIGN_NAMES
+from kb.errors import KBError
+from kb.model import Clause
+from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
+from kb.reports.cite import citation
+from kb.search.live import LiveIndex
+from kb.search.searcher import Results
+from kb.tracking.timeline import STATUS_NAMES as DEADLINE_NAMES
+
+INSTRUCTIONS = (
+    "政策条款知识库：返回政策文件条款原文及其规范引用。引用政策时请逐字引用工具返回的条款和出处，不要自行改写或编造条文。"
+    " Policy clause knowledge base: returns the verbatim clauses of Chinese policy documents with their citations."
+    " Quote the clause and its citation exactly as returned; never paraphrase or invent policy text."
+)
+
+
+def result(structured: Any, text: str) -> CallToolResult:
+    """A tool result: the JSON as structured content (a list is wrapped as ``{"items": …}``) and the text."""
+    body = structured if isinstance(structured, dict) else {"items": structured}
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=body)
+
+
+def failed(exc: KBError) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=f"Error: {exc}")], is_error=True)
+
+
+def quoted(c: Clause) -> str:
+    """One clause as a model should quote it: its citation, then its id for follow-up calls."""
+    return f"{citation(c)}\n   条款编号 clause_id: {c.clause_id}"
+
+
+def search_text(res: Results) -> str:
+    if not res.hits:
+        return "没有找到相关条款。No clause found."
+    head = "" if res.relevant else "没有找到直接相关的条款；以下是最接近的结果（请核对后再引用）。\n"
+    return head + "\n".join(f"{h.rank}. {quoted(h.clause)}" for h in res.hits)
+
+
+def build(live: LiveIndex) -> MCPServer:
+    """The MCP server over a live index (it follows new generations as the app does)."""
+    server = MCPServer(name="policy-clauses", title="政策条款知识库", instructions=INSTRUCTIONS, log_level="WARNING")
+
+    def guarded(fn: Callable[..., CallToolResult]) -> Callable[..., CallToolResult]:
+        """A user's mistake (an unknown clause, a bad date) is an error result naming the fix, not a crash."""
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs) -> CallToolResult:
+            try:
+                return fn(*args, **kwargs)
+            except KBError as exc:
+                return failed(exc)
+
+        return run
+
+    @server.tool(
+        description="检索政策条款：按主题或问题返回最相关的条款原文、出处、期限和目标。"
+        " Search policy clauses by topic or question; returns verbatim clauses with citations, deadlines and"
+        " targets. Optional: document (file id or prefix), level (国家/省/市/县区), unit (牵头或参与单位),"
+        " in_force (only documents in force)."
+    )
+    @guarded
+    def search_clauses(
+        query: str, top: int = 5, document: str = "", level: str = "", unit: str = "", in_force: bool = False
+    ) -> CallToolResult:
+        filters = service.make_filters(
+            doc=[document] if document else [], unit=unit, level=[level] if level else [], in_force=in_force
+        )
+        res = live.searcher.run(query, top=service.check_top(top), filters=filters)
+        return result(res.to_dict(), search_text(res))
+
+    @server.tool(
+        description="按条款编号取条款全文、规范引用和上下文。"
+        " Get one clause by clause_id with its citation and `context` neighbouring clauses on each side."
+    )
+    @guarded
+    def get_clause(clause_id: str, context: int = 0) -> CallToolResult:
+        res = service.clause(live.index, clause_id, context)
+        lines = [res["citation"], f"条款编号 clause_id: {clause_id}"]
+        if res["context"]:
+            lines += ["", "上下文 context:"] + [
+                ("▶ " if c["clause_id"] == clause_id else "  ") + c["text"] for c in res["context"]
+            ]
+        return result(res, "\n".join(lines))
+
+    @server.tool(
+        description="列出期限承诺：哪些条款何时到期、状态（已逾期/即将到期/未到期/已开始执行）、牵头单位。"
+        " List dated commitments sorted by due date. Filters: document, status (overdue, due_soon, open,"
+        " started), unit, before/after (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
+    @guarded
+    def list_deadlines(
+        document: str = "", status: str = "", unit: str = "", before: str = "", after: str = ""
+    ) -> CallToolResult:
+        rows = service.deadline_list(
+            live.index,
+            doc=document or None,
+            after=after or None,
+            before=before or None,
+            unit=unit,
+            statuses=[status] if status else [],
+        )
+        lines = [f"{r.deadline.due} {DEADLINE_NAMES[r.status]}：{quoted(r.clause)}" for r in rows]
+        return result([r.to_dict() for r in rows], "\n".join(lines) or "没有符合条件的期限。")
+
+    @server.tool(
+        description="对标对表：上级文件的每项承诺在本级文件中是否有对应条款（已覆盖/时限晚于上级/目标弱于上级/未找到）。"
+        " Align a lower document against higher-level ones: each upper commitment, its lower counterpart and"
+        " a status. `lower` is a document id or prefix; `against` lists upper documents (default: all higher)."
+    )
+    @guarded
+    def align_documents(lower: str, against: list[str] | None = None) -> CallToolResult:
+        rows, _ = service.align_rows(live.index, lower, against or [])
+        data = [r.to_dict() for r in rows]
+        pairs = [
+            (ALIGN_NAMES[r.status], citation(r.upper), citation(r.lower) if r.lower else "（未找到）") for r in rows
+        ]
+        text = "\n".join(f"[{s}] 上级：{up}\n    本级：{low}" for s, up, low in pairs) or "上级文件中没有可对照的承诺。"
+        return result(data, text)
+
+    @server.tool(
+        description="列出知识库中的文件及其时效（现行有效/已失效/已被替代）。"
+        " List the documents with title, 文号, issuer, date, period and validity."
+    )
+    @guarded
+    def list_documents() -> CallToolResult:
+        docs = service.documents(live.index)
+        text = "\n".join(
+            f"《{d['title']}》{('（' + d['doc_number'] + '）') if d['doc_number'] else ''} {d['issuer']} "
+            f"{VALIDITY_NAMES[d['validity']['status']]}  doc_id: {d['doc_id']}"
+            for d in docs
+        )
+        return result(docs, text or "知识库中还没有文件。")
+
+    return server

@@ -1,0 +1,173 @@
+"""What the command line, the HTTP API and the MCP server answer: one function per request.
+
+Each takes plain values (strings as a user types them, lists, booleans), checks them, and returns
+the JSON-able object the CLI prints with ``--json``; ``dumps`` is the one serialisation, so an
+API body is the CLI's output byte for byte. A user's mistake is a ``KBError`` naming the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import Any
+
+from kb.cli import parse_date
+from kb.compare.align import STATUSES as ALIGN_STATUSES
+from kb.compare.align import Aligner, AlignRow
+from kb.compare.crossref import crossref
+from kb.errors import KBError
+from kb.policy.scope import LEVEL_BY_NAME
+from kb.policy.validity import validities
+from kb.reports.cite import citation
+from kb.search.searcher import Filters, Fusion, Searcher
+from kb.store.base import Store
+from kb.tracking.timeline import STATUS_NAMES, DeadlineRow, deadline_rows
+
+HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
+MAX_TOP = 50
+MAX_CONTEXT = 10
+KINDS = ("by", "start", "during")
+
+
+def dumps(obj: Any) -> str:
+    """The one JSON serialisation of every answer (UTF-8 Chinese, no escapes)."""
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def date_or_none(text: str | None, end: bool = False) -> dt.date | None:
+    """``2025``, ``2025-06`` or ``2025-06-30`` (``end``: the last day of a year or month); None when empty."""
+    return parse_date(text, end=end) if text else None
+
+
+def make_filters(
+    doc: list[str] = (),
+    issuer: str = "",
+    date_from: str | None = None,
+    date_to: str | None = None,
+    has_deadline: bool = False,
+    unit: str = "",
+    level: list[str] = (),
+    in_force: bool = False,
+    as_of: str | None = None,
+) -> Filters:
+    """Search filters from a user's values (see ``python -m kb search --help``).
+
+    Raises:
+        KBError: a date that cannot be read, or an unknown level.
+    """
+    unknown = [x for x in level if x not in LEVEL_BY_NAME]
+    if unknown:
+        raise KBError(f"unknown level {unknown[0]!r}; use one of {', '.join(LEVEL_BY_NAME)}")
+    return Filters(
+        doc_ids=tuple(doc),
+        issuer=issuer or "",
+        date_from=date_or_none(date_from),
+        date_to=date_or_none(date_to, end=True),
+        has_deadline=has_deadline,
+        unit=unit or "",
+        levels=tuple(LEVEL_BY_NAME[x] for x in level),
+        in_force=in_force,
+        as_of=date_or_none(as_of),
+    )
+
+
+def home_of(home: str | None) -> str | None:
+    """The home jurisdiction asked for, else ``KB_HOME``, else None (the most local in the index)."""
+    return home if home is not None else os.environ.get(HOME_ENV)
+
+
+def check_top(top: int) -> int:
+    if not 1 <= top <= MAX_TOP:
+        raise KBError(f"top must be from 1 to {MAX_TOP}")
+    return top
+
+
+def search(searcher: Searcher, query: str, top: int = 5, filters: Filters | None = None) -> dict:
+    """``{"query", "scope", "relevant", "hits"}`` for one query (``python -m kb search --json``)."""
+    return searcher.run(query, top=check_top(top), filters=filters or Filters()).to_dict()
+
+
+def searcher_for(index: Store, home: str | None = None, fusion: str | None = None) -> Searcher:
+    return Searcher(index, Fusion(method=fusion) if fusion else Fusion(), home=home_of(home))
+
+
+def clause(index: Store, clause_id: str, context: int = 0, raw: bool = False) -> dict:
+    """A clause, its citation (``python -m kb cite``) and ``context`` neighbours each side.
+
+    Raises:
+        KBError: no such clause, or a context out of range.
+    """
+    if not 0 <= context <= MAX_CONTEXT:
+        raise KBError(f"context must be from 0 to {MAX_CONTEXT}")
+    c = index.clause(clause_id)
+    return {
+        "clause": c.to_dict(),
+        "citation": citation(c, raw=raw),
+        "context": [n.to_dict() for n in index.neighbours(c, context, context)] if context else [],
+    }
+
+
+def deadline_list(
+    index: Store,
+    doc: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    kinds: list[str] = (),
+    unit: str = "",
+    as_of: str | None = None,
+    statuses: list[str] = (),
+) -> list[DeadlineRow]:
+    """The deadline rows a user's values ask for (``python -m kb deadlines``).
+
+    Raises:
+        KBError: a date that cannot be read, an unknown kind or status.
+    """
+    for value, allowed, what in ((kinds, KINDS, "kind"), (statuses, tuple(STATUS_NAMES), "status")):
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            raise KBError(f"unknown {what} {bad[0]!r}; use one of {', '.join(allowed)}")
+    return deadline_rows(
+        index,
+        doc=doc,
+        after=date_or_none(after),
+        before=date_or_none(before, end=True),
+        kinds=tuple(kinds),
+        unit=unit,
+        as_of=date_or_none(as_of),
+        statuses=tuple(statuses),
+    )
+
+
+def deadlines(index: Store, **values) -> list[dict]:
+    """``python -m kb deadlines --json``: every deadline, sorted by due date, with its status."""
+    return [r.to_dict() for r in deadline_list(index, **values)]
+
+
+def crossrefs(index: Store) -> list[dict]:
+    """``python -m kb deadlines --crossref --json``: the same task at two levels, the higher first."""
+    return [p.to_dict() for p in crossref(index)]
+
+
+def align_rows(
+    index: Store, lower: str, against: list[str] = (), unit: str = "", statuses: list[str] = ()
+) -> tuple[list[AlignRow], str]:
+    """对标对表 rows and the lower document's title (``python -m kb align``).
+
+    Raises:
+        KBError: no lower document, an unknown status, a document of unknown level.
+    """
+    if not lower:
+        raise KBError("name the lower document, e.g. --doc fuxin (list them with: python -m kb docs)")
+    bad = [s for s in statuses if s not in ALIGN_STATUSES]
+    if bad:
+        raise KBError(f"unknown status {bad[0]!r}; use one of {', '.join(ALIGN_STATUSES)}")
+    aligner = Aligner(index)
+    rows = [r for r in aligner.align(lower, list(against) or None, unit=unit) if not statuses or r.status in statuses]
+    return rows, index.docs[aligner.resolve(lower)].title
+
+
+def documents(index: Store, as_of: str | None = None) -> list[dict]:
+    """``python -m kb docs --json``: every document with its period, validity and successor."""
+    valid = validities(index.docs.values(), date_or_none(as_of) or dt.date.today())
+    return [{**d.to_dict(), "validity": valid[d.doc_id].to_dict(index.docs)} for d in index.docs.values()]
