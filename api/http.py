@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fastapi import File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
@@ -36,6 +37,7 @@ from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
 
 INDEX_ENV, ADDRESS_ENV = "KB_INDEX", "KB_API_ADDRESS"
+CORS_ENV = "KB_API_CORS_ORIGINS"  # comma-separated origins allowed to call from a browser page
 PUBLIC = ("/v1/health", "/docs", "/openapi.json", "/static-offline-docs")
 MAX_FILES = 20
 MAX_UPLOAD_BYTES = MAX_FILES * MAX_BINARY_MB * 1024 * 1024
@@ -89,6 +91,14 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         redoc_url=None,
     )
     app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
+    origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
+    if origins:  # off unless configured: a browser page elsewhere cannot call the API with a user's token
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
 
     @app.middleware("http")
     async def authenticate(request: Request, call_next):

@@ -8,7 +8,8 @@ and off) and the relevance floor · 2 deadlines · 3 ingest throughput against t
 throughput · 4 query latency against encoding alone, with 1 and 2 threads, 1 and 4 searchers ·
 5 growth to 10× and 100× the clauses (flat FAISS against HNSW) · 6 OCR seconds a page, a scanned
 10-page PDF against the same pages with a text layer · 7 the Milvus store on milvus-lite beside
-the index folder (bench/store_bench.py). Ratios are the figures: absolute
+the index folder (bench/store_bench.py) · 8 the HTTP API with 1, 8 and 32 clients, 1 and 2 workers
+(bench/api_bench.py). Ratios are the figures: absolute
 times drift on shared machines, ratios measured in the same run hold.
 """
 
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.api_bench import bench_api, report_api
 from bench.store_bench import bench_milvus, report_milvus
 from kb import SEARCH_THREADS
 from kb.text import char_ngrams, normalize
@@ -415,6 +417,8 @@ def report(res: dict) -> str:
         ]
     if res.get("store"):
         lines += report_milvus(res["store"])
+    if res.get("api"):
+        lines += report_api(res["api"])
     return "\n".join(lines) + "\n"
 
 
@@ -443,6 +447,8 @@ def main() -> int:
     query = bench_query(full, queries)
     print("milvus-lite …", flush=True)
     store = bench_milvus(full, WORK, files + corpus_files)
+    print("HTTP API …", flush=True)
+    api = bench_api(full, queries)
     print("OCR …", flush=True)
     ocr = bench_ocr()
     print("growth …", flush=True)
@@ -458,6 +464,7 @@ def main() -> int:
         growth=growth,
         ocr=ocr,
         store=store,
+        api=api,
         machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}",
     )
