@@ -11,9 +11,10 @@ STORE ?=# e.g. make run STORE=milvus:./kb.db (README, "Scaling out")
 STORE_ARG := $(if $(STORE),--store $(STORE))
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
+API ?= 1# make run API=0 serves the app without /v1 and /mcp
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test test-fast lint index bench install install-milvus install-dev browser clean
+.PHONY: check-serving run test test-fast lint index bench install install-milvus install-dev browser clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,9 +48,13 @@ index: install $(if $(STORE),$(VENV)/.milvus)
 		OMP_NUM_THREADS=$$(nproc --all) $(PY) -m ingest corpus --index $(INDEX) $(STORE_ARG) --rebuild || [ $$? -eq 3 ]; \
 	elif [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi
 
-# `kb serve` refuses an address other than loopback while no account exists (python -m kb users add …).
-run: index
-	$(PY) -m kb serve --address $(ADDRESS) --port $(PORT) --index $(INDEX) $(STORE_ARG)
+# `kb serve` refuses an address other than loopback while no account exists (python -m kb users add …);
+# checked first, by the system Python with the standard library alone, before anything is installed or built.
+check-serving:
+	@$(PYTHON) -m kb.office.accounts $(ADDRESS) $(INDEX)
+
+run: check-serving index
+	$(PY) -m kb serve --address $(ADDRESS) --port $(PORT) --index $(INDEX) $(STORE_ARG) $(if $(filter 0,$(API)),--no-api)
 
 # Debian's Chromium and its driver for the end-to-end browser test (root, as CI runs).
 browser:

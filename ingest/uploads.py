@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from kb.errors import KBError, ReadError
+from kb.office.db import private
 
 from .pipeline import SOURCES, ingest
 from .read import SUPPORTED, read_file
@@ -46,6 +47,7 @@ def add_uploads(
     """
     folder = Path(index_dir) / SOURCES
     folder.mkdir(parents=True, exist_ok=True)
+    private(folder)
     accepted, refused, preread = [], [], {}
     with tempfile.TemporaryDirectory(dir=folder, prefix=".upload-") as scratch:
         for name, data in files:
@@ -61,6 +63,7 @@ def add_uploads(
                 refused.append((name, str(exc)))
                 continue
             trial.replace(folder / safe)
+            private(folder / safe)
             accepted.append(folder / safe)
     report = ingest(accepted, index_dir, progress=progress, user=user, preread=preread, via=via) if accepted else None
     return report, refused

@@ -82,7 +82,7 @@ def _parser() -> ArgumentParser:
     a.add_argument("--xlsx", help="write the report as an Excel file")
     a.add_argument("--docx", help="write the report as a Word file")
     u = sub.add_parser("users", help="accounts: add (password from stdin), list, remove; token, tokens (API tokens)")
-    u.add_argument("action", choices=["add", "list", "remove", "token", "tokens"])
+    u.add_argument("action", choices=["add", "list", "remove", "unlock", "token", "tokens"])
     u.add_argument("name", nargs="?")
     u.add_argument("--role", choices=list(ROLES), default="viewer")
     u.add_argument("--revoke", metavar="ID", help="with tokens: revoke the token of this id")
@@ -93,9 +93,10 @@ def _parser() -> ArgumentParser:
     h.add_argument("--port", type=int, default=8502)
     h.add_argument("--workers", type=int, default=1, help="worker processes (each loads the index and the model)")
     m = sub.add_parser("mcp", help="serve MCP over stdio, for an assistant that starts this command")
-    v = sub.add_parser("serve", help="serve the app (refuses a non-loopback address without accounts)")
+    v = sub.add_parser("serve", help="serve the app and the API behind the sign-in (no accounts: loopback only)")
     v.add_argument("--address", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8501)
+    v.add_argument("--no-api", action="store_true", help="serve the app alone, without /v1 and /mcp")
     o = sub.add_parser("docs", help="the ingested documents, with period, validity and successor")
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
@@ -231,6 +232,10 @@ def cmd_users(args) -> int:
         return 0
     if args.action in ("token", "tokens"):
         return cmd_tokens(args)
+    if args.action == "unlock":
+        n = state.unlock(args.name)
+        print(f"unlocked {args.name} ({n} failed sign-ins cleared)")
+        return 0
     password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     state.add_user(args.name, password, args.role)
     print(f"added {args.name} ({args.role})")
@@ -254,8 +259,8 @@ def cmd_tokens(args) -> int:
 
 
 def _start(module_args: list[str]) -> None:
-    """Replace this process with ``python -m api …`` (the core starts the API layer; it does not import it)."""
-    os.execv(sys.executable, [sys.executable, "-m", "api", *module_args])
+    """Replace this process with ``python -m server …`` (the core starts the server layer; it does not import it)."""
+    os.execv(sys.executable, [sys.executable, "-m", "server", *module_args])
 
 
 def cmd_api(args) -> int:
@@ -291,29 +296,19 @@ def cmd_mcp(args) -> int:
 def cmd_serve(args) -> int:
     check_serving(args.index, args.address)
     uri = stores.store_uri(args.store, args.index)
-    stores.check(args.index, uri)  # the app opens it again (milvus-lite admits one process)
-    app = Path(__file__).resolve().parents[1] / "app.py"
-    os.execv(
-        sys.executable,
+    stores.check(args.index, uri)  # the server opens it again (milvus-lite admits one process)
+    _start(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(app),
-            "--server.address",
-            args.address,
-            "--server.port",
-            str(args.port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--",
+            "site",
             "--index",
             str(args.index),
+            "--address",
+            args.address,
+            "--port",
+            str(args.port),
             *(["--store", uri] if uri else []),
-        ],
+            *(["--no-api"] if args.no_api else []),
+        ]
     )
     return 0  # pragma: no cover - execv does not return
 

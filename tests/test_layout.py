@@ -1,5 +1,5 @@
 """The house's rules, read from the source with ``ast``: no import cycle, the core never imports
-ingest/, ui/ or api/, the folder store's internals stay inside kb/store/, kb/'s top level stays small."""
+ingest/, ui/ or server/, the folder store's internals stay inside kb/store/, kb/'s top level stays small."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("kb", "ingest", "ui", "api")
+PACKAGES = ("kb", "ingest", "ui", "server")
 FOLDER_STORE = "kb.store.folder"
 MAX_TOP_MODULES = 10  # besides __init__.py and __main__.py
 
@@ -75,13 +75,13 @@ def test_no_import_cycle():
     assert cycles == []
 
 
-def test_the_core_never_imports_ingest_ui_or_api():
+def test_the_core_never_imports_ingest_ui_or_server():
     bad = {
         (n, t)
         for n, ts in graph().items()
         if n.split(".")[0] == "kb"
         for t in ts
-        if t.split(".")[0] in ("ingest", "ui", "api")
+        if t.split(".")[0] in ("ingest", "ui", "server")
     }
     assert bad == set()
 

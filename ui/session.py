@@ -10,12 +10,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kb.errors import KBError
 from kb.office.accounts import LOCAL_USER, SESSION_TTL, Accounts, User, is_loopback
 from kb.office.saved import SavedWork
+from kb.office.sessions import COOKIE, FRONT_DOOR_ENV, SERVE_ADDRESS_ENV, Sessions, own
 
 # URL parameter → session key of the widget it sets (lists are comma-joined).
 URL_KEYS = {
@@ -42,12 +45,43 @@ def user() -> User:
 
 
 def serving_address() -> str:
-    return str(st.get_option("server.address") or "127.0.0.1")
+    return os.environ.get(SERVE_ADDRESS_ENV) or str(st.get_option("server.address") or "127.0.0.1")
+
+
+def behind_door() -> bool:
+    """Served by ``python -m kb serve``: the front door has signed the browser in (server.door)."""
+    return bool(os.environ.get(FRONT_DOOR_ENV))
+
+
+def door_user(index_path: str) -> User:
+    """The account of this browser's session, read again on every run: a removed or demoted account
+    loses its rights at its next action. Stops the run, with a link to sign in, when there is none."""
+    if not Accounts(index_path).has_users() and is_loopback(serving_address()):
+        st.session_state["user"] = User(LOCAL_USER, "admin")
+        return st.session_state["user"]
+    cookie = st.context.cookies.get(COOKIE)
+    found = Sessions(index_path).user_of(cookie)
+    ctx = get_script_run_ctx()
+    if found is None or (ctx is not None and not own(ctx.session_id, cookie)):
+        for key in list(st.session_state):
+            del st.session_state[key]
+        st.warning("登录已失效，或账号已被停用或更改，请重新登录。")
+        st.link_button("重新登录", "/login")
+        st.stop()
+    previous = st.session_state.get("user")
+    if previous is not None and previous.name != found.name:  # another person on this tab: nothing carries over
+        for key in list(st.session_state):
+            del st.session_state[key]
+    st.session_state["index_path"] = index_path
+    st.session_state["user"] = found
+    return found
 
 
 def sign_in(index_path: str) -> User:
     """The signed-in user; shows the sign-in form and stops the run until there is one."""
     st.session_state["index_path"] = index_path
+    if behind_door():
+        return door_user(index_path)
     accounts = Accounts(index_path)
     address = serving_address()
     if not accounts.has_users():
@@ -89,7 +123,9 @@ def sign_out_button() -> None:
     if current and current.name != LOCAL_USER:
         role = "管理" if current.is_admin else "查阅"
         st.sidebar.caption(f"{current.name}（{role}）")
-        if st.sidebar.button("退出登录", key="sign_out"):
+        if behind_door():  # a full page load: the next person on this tab starts from nothing
+            st.sidebar.link_button("退出登录", "/logout")
+        elif st.sidebar.button("退出登录", key="sign_out"):
             for key in ("user", "active_at", "basket"):
                 st.session_state.pop(key, None)
             st.rerun()

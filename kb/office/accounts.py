@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.errors import KBError, NotFound
+from kb.office import audit
 from kb.office.db import StateDB, now
 
 ROLES = {"admin": "管理", "viewer": "查阅"}
@@ -37,7 +40,7 @@ class User:
 class Accounts(StateDB):
     """The users of one index folder: names, roles, password hashes, failed sign-ins."""
 
-    def add_user(self, name: str, password: str, role: str) -> None:
+    def add_user(self, name: str, password: str, role: str, actor: str = "") -> None:
         """Add a user (or replace the password and role of one).
 
         Raises:
@@ -53,16 +56,21 @@ class Accounts(StateDB):
         if len(password) < 8:
             raise KBError("the password must have at least 8 characters")
         with self.connect() as con:
+            con.execute("DELETE FROM sessions WHERE user = ?", (name,))  # a new password or role: sign in again
             con.execute(
                 "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
                 (name, role, PasswordHasher().hash(password), now().isoformat()),
             )
+            con.execute("DELETE FROM failures WHERE name = ?", (name,))  # a new password unlocks
+        audit.append(self.path.parent, actor or audit.cli_user(), "user_add", "", name=name, role=role)
 
-    def remove_user(self, name: str) -> None:
+    def remove_user(self, name: str, actor: str = "") -> None:
         with self.connect() as con:
             if not con.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise NotFound(f"no user {name!r}; list them with: python -m kb users list")
             con.execute("DELETE FROM tokens WHERE user = ?", (name,))  # a later account of that name starts clean
+            con.execute("DELETE FROM sessions WHERE user = ?", (name,))  # its open tabs end at their next request
+        audit.append(self.path.parent, actor or audit.cli_user(), "user_remove", "", name=name)
 
     def users(self) -> list[User]:
         if not self.exists:
@@ -73,8 +81,12 @@ class Accounts(StateDB):
     def has_users(self) -> bool:
         return bool(self.users())
 
-    def sign_in(self, name: str, password: str) -> User:
-        """The user, when the password matches.
+    def sign_in(self, name: str, password: str, source: str = "") -> User:
+        """The user, when the password matches; every failure and lockout goes into the audit log.
+
+        Failures count per name *and* source (the browser's address): someone guessing from one
+        machine locks that name there, not for its owner elsewhere. An unknown name costs the same
+        argon2 verification as a known one, so timing does not tell which names exist.
 
         Raises:
             KBError: wrong name or password (one message for both), or too many failures.
@@ -83,27 +95,46 @@ class Accounts(StateDB):
         from argon2.exceptions import InvalidHashError, VerificationError
 
         at = now()
+        since = (at - FAILURE_WINDOW).isoformat()
         with self.connect() as con:
             failures = con.execute(
-                "SELECT COUNT(*) FROM failures WHERE name = ? AND at > ?", (name, (at - FAILURE_WINDOW).isoformat())
+                "SELECT COUNT(*) FROM failures WHERE name = ? AND source = ? AND at > ?", (name, source, since)
             ).fetchone()[0]
-            if failures >= MAX_FAILURES:
-                raise KBError(f"登录失败次数过多，请 {FAILURE_WINDOW.seconds // 60} 分钟后再试")
             row = con.execute("SELECT role, hash FROM users WHERE name = ?", (name,)).fetchone()
-            try:
-                if row is None:
-                    raise VerificationError()
-                PasswordHasher().verify(row[1], password)
-                ok = True
-            except (VerificationError, InvalidHashError):
-                ok = False
+        if failures >= MAX_FAILURES:
+            audit.append(self.path.parent, name, "sign_in_refused", "", source=source)
+            raise KBError(f"登录失败次数过多，请 {FAILURE_WINDOW.seconds // 60} 分钟后再试，或请管理员解除锁定")
+        try:
+            PasswordHasher().verify(row[1] if row else _dummy_hash(), password)
+            ok = row is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        with self.connect() as con:
             if ok:
-                con.execute("DELETE FROM failures WHERE name = ?", (name,))
+                con.execute("DELETE FROM failures WHERE name = ? AND source = ?", (name, source))
             else:
-                con.execute("INSERT INTO failures VALUES (?, ?)", (name, at.isoformat()))
+                con.execute("INSERT INTO failures (name, at, source) VALUES (?, ?, ?)", (name, at.isoformat(), source))
         if not ok:
+            audit.append(self.path.parent, name, "sign_in_failed", "", source=source)
+            if failures + 1 >= MAX_FAILURES:
+                audit.append(self.path.parent, name, "lockout", "", source=source)
             raise KBError("用户名或密码错误")
         return User(name, row[0])
+
+    def unlock(self, name: str, actor: str = "") -> int:
+        """Clear ``name``'s failed sign-ins (every source); returns how many there were."""
+        with self.connect() as con:
+            n = con.execute("DELETE FROM failures WHERE name = ?", (name,)).rowcount
+        audit.append(self.path.parent, actor or audit.cli_user(), "unlock", "", name=name)
+        return n
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """An argon2 hash no password matches, verified for unknown names (same cost as a real one)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(secrets.token_hex(16))
 
 
 def is_loopback(address: str) -> bool:
@@ -121,3 +152,11 @@ def check_serving(index_dir: str | Path, address: str) -> None:
             f"no user accounts in {index_dir}: an app served on {address} needs them; add one with: "
             f"python -m kb users add NAME --role admin --index {index_dir}"
         )
+
+
+if __name__ == "__main__":  # python3 -m kb.office.accounts ADDRESS INDEX: the check alone, standard library only
+    import sys
+
+    from kb.cli import run
+
+    sys.exit(run(lambda argv: check_serving(argv[1], argv[0]), sys.argv[1:]))

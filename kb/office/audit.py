@@ -13,8 +13,23 @@ import json
 import os
 from pathlib import Path
 
+from kb.office.db import private
+
 AUDIT_LOG = "audit.jsonl"
-ACTION_NAMES = {"add": "添加", "update": "更新", "remove": "删除", "edit": "修改元数据"}
+ACTION_NAMES = {
+    "add": "添加",
+    "update": "更新",
+    "remove": "删除",
+    "edit": "修改元数据",
+    "user_add": "添加或修改账号",
+    "user_remove": "删除账号",
+    "unlock": "解除登录锁定",
+    "sign_in_failed": "登录失败",
+    "lockout": "账号被锁定",
+    "sign_in_refused": "锁定期间尝试登录",
+    "token_add": "新建接口令牌",
+    "token_revoke": "吊销接口令牌",
+}
 
 
 def cli_user() -> str:
@@ -41,6 +56,7 @@ def append(index_dir: str | Path, user: str, action: str, file: str, sha256: str
         f.write(json.dumps(entry, ensure_ascii=False) + "\n")
         f.flush()
         os.fsync(f.fileno())
+    private(path)
     return entry
 
 

@@ -30,8 +30,21 @@ MIGRATIONS: list[str] = [
         id TEXT PRIMARY KEY, user TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL,
         last_used TEXT, revoked INTEGER NOT NULL DEFAULT 0);
     """,
+    """
+    CREATE TABLE IF NOT EXISTS sessions (
+        hash TEXT PRIMARY KEY, user TEXT NOT NULL, created TEXT NOT NULL, last_seen TEXT NOT NULL);
+    """,
+    "ALTER TABLE failures ADD COLUMN source TEXT NOT NULL DEFAULT '';",
 ]
 _lock = threading.Lock()
+
+
+def private(path: Path) -> None:
+    """``path`` readable by the server's account alone (0600), and its folder (0700): password
+    hashes, sessions, the audit log and uploaded files are nobody else's on a shared server."""
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+        os.chmod(path.parent, 0o700)
 
 
 def now() -> dt.datetime:
@@ -64,5 +77,4 @@ class StateDB:
                 con.commit()
             finally:
                 con.close()
-        with contextlib.suppress(OSError):
-            os.chmod(self.path, 0o600)  # password hashes: the server's account alone reads them
+        private(self.path)

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from kb.errors import NotFound
+from kb.office import audit
 from kb.office.accounts import Accounts, User
 from kb.office.db import now
 
@@ -37,7 +38,7 @@ def _hash(token: str) -> str:
 class Tokens(Accounts):
     """The API tokens of one index folder's accounts."""
 
-    def make(self, name: str) -> tuple[str, str]:
+    def make(self, name: str, actor: str = "") -> tuple[str, str]:
         """A new token for account ``name``: (token id, token). The token is not stored.
 
         Raises:
@@ -52,6 +53,7 @@ class Tokens(Accounts):
                 "INSERT INTO tokens (id, user, hash, created) VALUES (?, ?, ?, ?)",
                 (token_id, name, _hash(token), now().isoformat(timespec="seconds")),
             )
+        audit.append(self.path.parent, actor or audit.cli_user(), "token_add", "", name=name, token_id=token_id)
         return token_id, token
 
     def list(self, name: str) -> list[TokenInfo]:
@@ -63,7 +65,7 @@ class Tokens(Accounts):
             ).fetchall()
         return [TokenInfo(i, u, c, last or "", bool(r)) for i, u, c, last, r in rows]
 
-    def revoke(self, name: str, token_id: str) -> None:
+    def revoke(self, name: str, token_id: str, actor: str = "") -> None:
         """Revoke one token of ``name``.
 
         Raises:
@@ -72,6 +74,7 @@ class Tokens(Accounts):
         with self.connect() as con:
             if not con.execute("UPDATE tokens SET revoked = 1 WHERE id = ? AND user = ?", (token_id, name)).rowcount:
                 raise NotFound(f"no token {token_id!r} of {name!r}; list them with: python -m kb users tokens {name}")
+        audit.append(self.path.parent, actor or audit.cli_user(), "token_revoke", "", name=name, token_id=token_id)
 
     def user_of(self, token: str) -> User | None:
         """The account a token belongs to, with its role now; None for an unknown, revoked or orphaned token."""

@@ -23,8 +23,6 @@ from pydantic import BaseModel
 from starlette.routing import Route
 
 import kb
-from api import mcp_tools
-from api.gate import Gate, GateError, require_admin
 from ingest.edit import edit_metadata
 from ingest.pipeline import ingest
 from ingest.read import MAX_BINARY_MB
@@ -35,6 +33,8 @@ from kb.office.accounts import User
 from kb.reports.align_report import to_docx, to_xlsx
 from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
+from server import mcp_tools
+from server.gate import Gate, GateError, require_admin
 
 INDEX_ENV, ADDRESS_ENV = "KB_INDEX", "KB_API_ADDRESS"
 CORS_ENV = "KB_API_CORS_ORIGINS"  # comma-separated origins allowed to call from a browser page
