@@ -249,7 +249,7 @@ class FrontDoor:
         await self._send(send, status, text.encode(), b"text/html; charset=utf-8")
 
     async def _redirect(self, send, target: str, cookie: str | None = None, clear: bool = False):
-        headers = [(b"location", target.encode())]
+        headers = [(b"location", urllib.parse.quote(target, safe="/?&=%#:+,;@!$'()*~-._").encode("ascii"))]
         if cookie is not None or clear:
             value = cookie or ""
             age = int(SESSION_TTL.total_seconds()) if cookie else 0

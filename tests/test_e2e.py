@@ -25,6 +25,7 @@ def free_port() -> int:
 
 
 VIEWER, PASSWORD = "zhangsan", "chakan-2026"
+COOKIE_NAME = "kb_session"
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def server(e5_index, tmp_path):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text())
+        pytest.fail("the server did not start: " + (tmp_path / "streamlit.log").read_text())
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -83,18 +84,29 @@ def browser():
     driver.quit()
 
 
+def sign_in(browser, server, wait):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+
+    browser.get(server)
+    name = wait.until(EC.element_to_be_clickable((By.ID, "name")))  # the front door's page, before any Streamlit
+    name.send_keys(VIEWER)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+
+
 def test_search_in_the_browser(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(server)
     wait = WebDriverWait(browser, 90)
-    name = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='用户名']")))
-    name.send_keys(VIEWER)
-    browser.find_element(By.CSS_SELECTOR, "input[aria-label='密码']").send_keys(PASSWORD, Keys.ENTER)
+    sign_in(browser, server, wait)
     box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    cookie = browser.get_cookie("kb_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert COOKIE_NAME not in browser.execute_script("return document.cookie")  # no script can read the session
     box.send_keys("城市黑臭水体什么时候消除", Keys.ENTER)
     wait.until(lambda d: "建成区基本消除黑臭水体" in d.find_element(By.TAG_NAME, "body").text)
     time.sleep(1)
@@ -105,6 +117,16 @@ def test_search_in_the_browser(server, browser, tmp_path):
     assert "建成区基本消除黑臭水体" in body
     assert "完成时限 2025-12-31" in body
     assert f"{VIEWER}（查阅）" in body
+    browser.refresh()  # F5: still signed in, no sign-in page
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    assert f"{VIEWER}（查阅）" in browser.find_element(By.TAG_NAME, "body").text
+    browser.switch_to.new_window("tab")  # a new tab shares the session
+    browser.get(server)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    browser.get(server + "/logout")  # signing out ends it: the next visit asks again
+    wait.until(EC.element_to_be_clickable((By.ID, "name")))
+    browser.get(server)
+    wait.until(EC.element_to_be_clickable((By.ID, "name")))
 
 
 def test_serving_the_network_without_accounts_is_refused(e5_index, tmp_path):
