@@ -135,21 +135,33 @@ def ocr_image_file(data: bytes, progress: Progress | None = None) -> str:
         frames = getattr(image, "n_frames", 1)
         if frames > MAX_OCR_PAGES:
             raise ReadError("", f"too many pages for OCR ({frames} > {MAX_OCR_PAGES})")
-        if image.width * image.height > MAX_IMAGE_PIXELS:
-            raise ReadError(
-                "", f"image too large ({image.width}×{image.height} pixels > {MAX_IMAGE_PIXELS // 1_000_000} MP)"
-            )
-
-        def render(i: int):
+        for i in range(frames):  # every frame's size from its header, before any pixel is decoded
             image.seek(i)
-            return np.asarray(image.convert("RGB"))
-
-        arrays = [render(i) for i in range(frames)]  # PIL images are not thread-safe: decode first
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ReadError(
+                    "",
+                    f"image too large (page {i + 1}: {image.width}×{image.height} pixels > "
+                    f"{MAX_IMAGE_PIXELS // 1_000_000} MP)",
+                )
+    except (UnidentifiedImageError, OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise ReadError("", f"not a readable image ({exc.__class__.__name__})") from None
-    texts = ocr_pages(lambda i: arrays[i], list(range(frames)), progress)
+    decoding = threading.Lock()  # PIL images are not thread-safe: one frame decoded at a time, as OCR asks
+
+    blank: dict[int, bool] = {}
+
+    def render(i: int):
+        with decoding:
+            try:
+                image.seek(i)
+                array = np.asarray(image.convert("RGB"))
+            except (OSError, ValueError, EOFError) as exc:
+                raise ReadError("", f"not a readable image ({exc.__class__.__name__})") from None
+        blank[i] = looks_blank(array)
+        return array
+
+    texts = ocr_pages(render, list(range(frames)), progress)
     ordered = [texts[i] for i in range(frames)]
-    check_document_text(ordered, blank=all(looks_blank(a) for a in arrays))
+    check_document_text(ordered, blank=all(blank.values()))
     return "\n".join(t for t in ordered if t)
 
 

@@ -25,6 +25,8 @@ SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps", ".ofd", *
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 MAX_TEXT_MB = 5  # a long plan is well under 1 MB of text
 MAX_BINARY_MB = 50
+MAX_UNZIPPED_MB = 300  # a .docx or .ofd unpacked (text, styles, images)
+MAX_ZIP_RATIO = 100  # office XML compresses about 5–20×; a zip bomb, 1000× and more
 MIN_TEXT_LAYER_CHARS = 20  # a page with less text than this in its text layer is read by OCR
 MAX_PAGES = 1000
 TEXT_ENCODINGS = ("utf-8", "gb18030")
@@ -180,8 +182,27 @@ def read_html(data: bytes) -> RawDoc:
     return RawDoc(text="\n".join(ln for ln in lines if ln), format="html", encoding=enc)
 
 
+def check_zip(data: bytes, not_one: str) -> None:
+    """Refuse a zip package (.docx, .ofd) whose contents would unpack past ``MAX_UNZIPPED_MB`` or
+    ``MAX_ZIP_RATIO`` times its size: the check reads the directory, not the contents.
+
+    Raises:
+        ReadError: not a zip package (``not_one`` says so), or one that unpacks too large (a zip bomb).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReadError("", f"{not_one} ({exc.__class__.__name__})") from None
+    if unpacked > MAX_UNZIPPED_MB * 1024 * 1024 or unpacked > MAX_ZIP_RATIO * max(len(data), 1):
+        raise ReadError(
+            "", f"unpacks to {unpacked / 1048576:.0f} MB from {len(data) / 1048576:.1f} MB: refused as a zip bomb"
+        )
+
+
 def read_docx(data: bytes) -> RawDoc:
     """Paragraphs and tables of a Word file in document order; tables of 3+ columns as rows."""
+    check_zip(data, "not a Word .docx file")
     import docx
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
@@ -306,6 +327,7 @@ def read_file(
         elif ext in (".doc", ".wps"):
             doc = assemble(read_word97(data, ext), ext.lstrip("."))
         elif ext == ".ofd":
+            check_zip(data, "corrupt OFD")
             text, starts, _ = pdf_text(read_ofd(data))
             doc = RawDoc(text=text, format="ofd", page_starts=tuple(starts))
         elif ext in IMAGE_SUFFIXES:
@@ -319,6 +341,8 @@ def read_file(
         raise ReadError(str(path), exc.reason) from None
     except OSError as exc:
         raise ReadError(str(path), f"cannot open ({exc.strerror})") from None
+    except Exception as exc:  # a parser's own failure on a damaged or hostile file: a refusal, not a crash
+        raise ReadError(str(path), f"damaged or not a {ext.lstrip('.')} file ({exc.__class__.__name__})") from None
     if not doc.text.strip():
         raise ReadError(str(path), "empty file (no text)")
     return doc

@@ -40,7 +40,13 @@ TRANSLATIONS = (
     (r"^not a Word \.docx file", "不是 Word .docx 文件"),
     (r"^no text to index", "文件中没有可索引的条款"),
     (r"^same file name as", "与已有文件同名：请改名后再添加"),
+    (r"^another file of this batch has the same name", "同一批中有两个同名文件：请改名后再添加"),
+    (r"^a document of this name is in the knowledge base", "知识库中已有同名文件：请确认替换，或改名后再添加"),
+    (r"^unpacks to (?P<big>\d+) MB", "文件解压后过大（{big} MB），疑似压缩炸弹，已拒绝"),
+    (r"^damaged or not a (?P<ext>\S+) file", "文件已损坏，或不是 {ext} 文件"),
     (r"^cannot open", "无法打开文件"),
+    (r"^cannot read the date '(?P<date>[^']*)'", "无法识别日期“{date}”：请写成 2023-08-08 的形式"),
+    (r"^unknown level '(?P<level>[^']*)'", "未知的层级“{level}”：请选择 国家、省、市 或 县区"),
     (r"^cannot add .*: use a", "不支持的文件类型"),
     (r"^no such file or folder", "文件不存在"),
 )

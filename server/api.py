@@ -221,8 +221,9 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         return json_body(service.documents(live.index, as_of))
 
     @app.post("/v1/documents")
-    async def upload(request: Request, files: list[UploadFile] = File(...)):
-        """Add or replace documents (管理 only): the app's pipeline, limits, refusals and audit lines."""
+    async def upload(request: Request, files: list[UploadFile] = File(...), replace: bool = False):
+        """Add documents (管理 only): the app's pipeline, limits, refusals and audit lines. A file named
+        as a document already there is refused unless ``replace=true``."""
         user = user_of(request)
         require_admin(user)
         size = int(request.headers.get("content-length") or 0)
@@ -231,7 +232,8 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
                 {"error": "upload too large", "fix": f"send at most {MAX_FILES} files of {MAX_BINARY_MB} MB each"}, 413
             )
         payload = [(f.filename or "", await f.read()) for f in files]
-        report, refused = add_uploads(index_dir, payload, user=user.name, via="api")
+        existing = {d.doc_id: d.sha256 for d in live.index.docs.values()}
+        report, refused = add_uploads(index_dir, payload, user=user.name, via="api", existing=existing, replace=replace)
         body = {
             "added": [Path(p).name for p in report.added] if report else [],
             "updated": [Path(p).name for p in report.updated] if report else [],

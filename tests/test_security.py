@@ -331,3 +331,238 @@ def test_make_run_on_the_office_address_refuses_before_building(tmp_path):
     )
     assert r.returncode != 0 and r.stderr.startswith("Error: no user accounts") and "users add" in r.stderr
     assert not (tmp_path / "index").exists()
+
+
+# ----------------------------------------------------------------------------- hostile files (F4, F15)
+def _tiff(frames: list[tuple[int, int]]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    images = [Image.new("RGB", size, "white") for size in frames]
+    buf = io.BytesIO()
+    images[0].save(buf, "TIFF", save_all=True, append_images=images[1:])
+    return buf.getvalue()
+
+
+def test_a_zip_bomb_docx_is_refused_before_it_is_unpacked(tmp_path):
+    """F4: 50 MB of zeros packed into a few kilobytes of .docx."""
+    import zipfile
+
+    from ingest.read import read_file
+    from kb.errors import ReadError
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z, z.open("word/document.xml", "w") as f:
+        for _ in range(50):
+            f.write(b"\0" * 1024 * 1024)
+    assert bomb.stat().st_size < 1024 * 1024
+    with pytest.raises(ReadError, match="zip bomb"):
+        read_file(bomb)
+
+
+def test_every_frame_of_a_tiff_is_measured_before_any_is_decoded(tmp_path, monkeypatch):
+    """F4: the pixel limit held for frame 0 only, and every frame was decoded first."""
+    from ingest import ocr
+    from ingest.read import read_file
+    from kb.errors import ReadError
+
+    monkeypatch.setattr(ocr, "MAX_IMAGE_PIXELS", 100 * 100)
+    path = tmp_path / "frames.tif"
+    path.write_bytes(_tiff([(50, 50), (50, 50), (400, 400)]))
+    decoded = []
+    monkeypatch.setattr(ocr, "looks_blank", lambda a: decoded.append(a) or True)
+    with pytest.raises(ReadError, match="page 3"):
+        read_file(path)
+    assert decoded == []
+
+
+def test_what_is_encoded_is_capped_at_the_encoders_input():
+    """F4: a 361 KB one-line file took 22 minutes: the encoder was fed the whole clause."""
+    from kb.encoders import MAX_ENCODE_CHARS, E5Encoder, EncoderInfo
+
+    seen = []
+
+    class Model:
+        def passage(self, texts):
+            seen.extend(texts)
+            import numpy as np
+
+            return np.ones((len(texts), 4), np.float32)
+
+        query = passage
+
+    enc = E5Encoder.__new__(E5Encoder)
+    enc._model, enc.info = Model(), EncoderInfo("e5", "multilingual-e5-small", 4)
+    enc.passages(["水" * 360_000, "短句。"])
+    enc.queries(["问" * 5000])
+    assert [len(t) for t in seen] == [MAX_ENCODE_CHARS, 3, MAX_ENCODE_CHARS]
+
+
+@pytest.mark.parametrize("name", ["附件" * 100 + ".txt", "关于" * 90 + "的通知.pdf"])
+def test_a_file_name_over_255_bytes_is_shortened(name):
+    """F15: the name was written as given: OSError, a traceback with server paths."""
+    from ingest.uploads import safe_filename
+
+    safe = safe_filename(name)
+    assert len(safe.encode()) <= 255 and safe.endswith(name[name.rfind(".") :])
+
+
+def test_a_malformed_docx_is_refused_with_its_reason_and_the_batch_goes_on(tmp_path, corpus_copy):
+    """F15: a .docx whose XML is broken raised out of python-docx and aborted the batch."""
+    import zipfile
+
+    from ingest.uploads import add_uploads
+
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types><broken")
+        z.writestr("word/document.xml", "<w:document>")
+    report, refused = add_uploads(
+        tmp_path / "ix",
+        [("bad.docx", bad.read_bytes()), ("city_plan.txt", (corpus_copy / "city_plan.txt").read_bytes())],
+    )
+    assert [n for n, _ in refused] == ["bad.docx"] and refused[0][1]
+    assert report.added and report.added[0].endswith("city_plan.txt")
+
+
+# ----------------------------------------------------------------------------- exports (F5)
+def _hostile_row(fake_index):
+    import dataclasses
+    import datetime as dt
+
+    from kb.store import folder
+    from kb.tracking.timeline import DeadlineRow
+
+    c = next(c for c in folder.load(fake_index).clauses if c.deadlines)
+    c = dataclasses.replace(
+        c, text='=HYPERLINK("http://evil.example/x","点击查看")', title="@SUM(1+1)*cmd|' /C calc'!A0"
+    )
+    return DeadlineRow(c, c.deadlines[0], "overdue"), dt.date(2026, 12, 1)
+
+
+def test_deadline_exports_hold_text_never_formulas(fake_index):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kb.reports import deadline_report
+
+    row, _ = _hostile_row(fake_index)
+    cells = list(csv.reader(io.StringIO(deadline_report.to_csv([row]).decode("utf-8-sig"))))[1]
+    assert all(not c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK(") for c in cells) and "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
+    ws = load_workbook(io.BytesIO(deadline_report.to_xlsx([row]))).active
+    values = [c for c in ws[2]]
+    assert all(c.data_type != "f" for c in values)
+    assert any(c.value == '=HYPERLINK("http://evil.example/x","点击查看")' and c.data_type == "s" for c in values)
+
+
+def test_the_alignment_sheet_holds_text_never_formulas(fake_index):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kb.compare.align import AlignRow
+    from kb.reports.align_report import to_xlsx
+
+    row, day = _hostile_row(fake_index)
+    sheet = load_workbook(io.BytesIO(to_xlsx([AlignRow(row.clause, None, "missing", 0.0)], "=1+1", day))).active
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+
+
+# ----------------------------------------------------------------------------- uploads that clash (F6)
+def test_a_name_clash_is_refused_unless_confirmed_and_a_batch_never_overwrites_itself(tmp_path, corpus_copy):
+    from ingest.uploads import add_uploads
+
+    data = (corpus_copy / "city_plan.txt").read_bytes()
+    other = data.replace("黑臭水体".encode(), "黑臭河道".encode())
+    report, refused = add_uploads(tmp_path / "ix", [("附件1.txt", data), ("附件1.txt", other)])
+    assert report.added and refused == [("附件1.txt", refused[0][1])] and "same name" in refused[0][1]
+    existing = {"附件1.txt": "0" * 64}
+    report, refused = add_uploads(tmp_path / "ix", [("附件1.txt", other)], existing=existing)
+    assert report is None and "confirm the replacement" in refused[0][1]
+    report, refused = add_uploads(tmp_path / "ix", [("附件1.txt", other)], existing=existing, replace=True)
+    assert report.updated and not refused
+
+
+def test_an_unchanged_upload_is_not_read_again(tmp_path, corpus_copy, monkeypatch):
+    import hashlib
+
+    from ingest import uploads
+
+    data = (corpus_copy / "city_plan.txt").read_bytes()
+    monkeypatch.setattr(uploads, "read_file", lambda *a, **k: pytest.fail("an unchanged file was read (OCR again)"))
+    report, refused = uploads.add_uploads(
+        tmp_path / "ix", [("city_plan.txt", data)], existing={"city_plan.txt": hashlib.sha256(data).hexdigest()}
+    )
+    assert report.unchanged == ["city_plan.txt"] and not refused and not report.added
+
+
+# ----------------------------------------------------------------------------- the app's own pages
+APP = str(ROOT / "app.py")
+
+
+def _app(index: Path, **params):
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["KB_INDEX"] = str(index)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_the_app_asks_before_an_upload_replaces_a_document(tmp_path, fake_index):
+    """F6: an upload named as an existing document replaced it silently (542 clauses → 1)."""
+    index = tmp_path / "index"
+    shutil.copytree(fake_index, index)
+    at = _app(index)
+    at.sidebar.radio(key="page").set_value(next(o for o in at.sidebar.radio(key="page").options if "文件" in o)).run()
+    at.file_uploader(key="uploads").set_value(
+        ("city_plan.txt", "某市方案\n一、任务\n做好工作。".encode(), "text/plain")
+    ).run()
+    assert any("已有同名文件" in w.value for w in at.warning)
+    at.button(key="do-upload").click().run()
+    assert any("同名" in e.value for e in at.error)
+    from kb.store import folder
+
+    assert folder.load(index).docs["city_plan.txt"].n_clauses > 10  # not replaced
+
+
+def test_a_link_cannot_inject_markdown_or_an_overlong_query(tmp_path, fake_index):
+    """F12 (?doc= in the 文件管理 caption) and F14 (?q= past the 200-character limit)."""
+    index = tmp_path / "index"
+    shutil.copytree(fake_index, index)
+    at = _app(index, page="文件管理", doc="![x](http://evil.example/p.png) **假通知**")
+    caption = next(c.value for c in at.caption if "只显示" in c.value)
+    assert "![" not in caption and "**" not in caption and "(http" not in caption
+    at = _app(index, q="水" * 5000)
+    assert len(at.session_state["query"]) == 200
+
+
+def test_editing_a_document_of_unknown_level_keeps_it_unknown(tmp_path, fake_index):
+    """F17: the level box pre-selected 国家, so saving a new title wrote 国家."""
+    import dataclasses
+
+    from kb.store import folder
+    from kb.store.base import Change
+
+    index = tmp_path / "index"
+    shutil.copytree(fake_index, index)
+    ix = folder.load(index)
+    doc = dataclasses.replace(ix.docs["city_plan.txt"], level=9, issuer="")
+    docs = {**ix.docs, doc.doc_id: doc}
+    folder.apply(
+        index,
+        ix,
+        Change(docs, [], ix.vectors_of([])[:0], {doc.doc_id}, set(), list(ix.tokenizer.terms), ix.encoder_info),
+    )
+    at = _app(index, page="文件管理")
+    at.selectbox(key="edit_doc").set_value("city_plan.txt").run()
+    assert next(s for s in at.selectbox if s.label == "层级").value == "未知"
+    next(t for t in at.text_input if t.label == "标题").set_value("改过的标题")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert folder.load(index).docs["city_plan.txt"].title == "改过的标题"
+    assert folder.load(index).docs["city_plan.txt"].level == 9

@@ -10,13 +10,14 @@ from ingest.read import MAX_BINARY_MB, MAX_TEXT_MB, SUPPORTED
 from ingest.reasons import in_chinese
 from kb.errors import KBError
 from kb.office.audit import ACTION_NAMES, entries
-from kb.policy.scope import LEVEL_NAMES
+from kb.policy.scope import LEVEL_NAMES, UNKNOWN
 from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
 from kb.policy.validity import validities
 from kb.reports.render import escape
 
 from .common import today
 
+UNKNOWN_LEVEL = LEVEL_NAMES[UNKNOWN]  # 未知: offered only for a document whose level is unknown
 FORMAT_NAMES = {
     "txt": "文本",
     "pdf": "PDF",
@@ -62,10 +63,10 @@ def documents_page(index, path: str, user) -> None:
         if not focus or d.doc_id == focus
     ]
     if focus:
-        st.caption(f"只显示：{focus}")
+        st.caption(escape(f"只显示：{focus}"))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="docs_table")
     if user.is_admin:
-        upload_section(path, user)
+        upload_section(index, path, user)
         edit_section(index, path, user)
         remove_section(index, path, user)
     else:
@@ -73,8 +74,8 @@ def documents_page(index, path: str, user) -> None:
     audit_section(path)
 
 
-def upload_section(path: str, user) -> None:
-    from ingest.uploads import add_uploads
+def upload_section(index, path: str, user) -> None:
+    from ingest.uploads import add_uploads, safe_filename
 
     st.subheader("添加文件")
     st.caption(
@@ -84,6 +85,18 @@ def upload_section(path: str, user) -> None:
     uploads = st.file_uploader(
         "选择文件", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True, key="uploads"
     )
+    clashes = []
+    for f in uploads or []:
+        try:
+            name = safe_filename(f.name)
+        except KBError:
+            continue
+        if name in index.docs:
+            clashes.append(f"《{index.docs[name].title}》（{name}）")
+    replace = False
+    if clashes:
+        st.warning(escape("知识库中已有同名文件：" + "、".join(clashes) + "。导入将替换原文件及其条款。"))
+        replace = st.checkbox("确认替换同名文件", key="upload_replace")
     if not st.button("导入", key="do-upload", disabled=not uploads):
         return
     bar = st.progress(0.0, text="正在导入…")
@@ -92,7 +105,14 @@ def upload_section(path: str, user) -> None:
         min(1.0, done / max(total, 1)), text=f"{stages.get(stage, stage)} {done}/{total}"
     )
     try:
-        report, refused = add_uploads(path, [(f.name, f.getvalue()) for f in uploads], progress, user=user.name)
+        report, refused = add_uploads(
+            path,
+            [(f.name, f.getvalue()) for f in uploads],
+            progress,
+            user=user.name,
+            existing={d.doc_id: d.sha256 for d in index.docs.values()},
+            replace=replace,
+        )
     except KBError as exc:
         st.error(in_chinese(str(exc)))
         return
@@ -132,8 +152,8 @@ def edit_section(index, path: str, user) -> None:
         issuer = st.text_input("发文机关", d.issuer)
         number = st.text_input("文号", d.doc_number)
         date = st.text_input("成文日期（如 2023-08-08）", d.date)
-        levels = [LEVEL_NAMES[k] for k in range(4)]
-        level = st.selectbox("层级", levels, index=d.level if d.level < 4 else 0)
+        levels = [LEVEL_NAMES[k] for k in range(4)] + ([] if d.level < 4 else [UNKNOWN_LEVEL])
+        level = st.selectbox("层级", levels, index=d.level if d.level < 4 else 4)  # unknown stays unknown
         saved = st.form_submit_button("保存")
     if saved:
         current = {
@@ -141,16 +161,16 @@ def edit_section(index, path: str, user) -> None:
             "issuer": d.issuer,
             "doc_number": d.doc_number,
             "date": d.date,
-            "level": LEVEL_NAMES.get(d.level, ""),
+            "level": LEVEL_NAMES.get(d.level, UNKNOWN_LEVEL),
         }
         edited = {"title": title, "issuer": issuer, "doc_number": number, "date": date, "level": level}
         changes = {k: v for k, v in edited.items() if v != current[k]}
         try:
             edit_metadata(path, doc_id, changes, user.name)
         except KBError as exc:
-            st.error(str(exc))
+            st.error(escape(in_chinese(str(exc))))
             return
-        st.session_state["doc_message"] = ("success", f"已更新《{title}》的文件信息。")
+        st.session_state["doc_message"] = ("success", escape(f"已更新《{title}》的文件信息。"))
         st.rerun()
 
 
@@ -162,12 +182,14 @@ def remove_section(index, path: str, user) -> None:
     if not doc:
         return
     st.warning(
-        f"将从知识库中删除《{index.docs[doc].title}》（{doc}）及其 {index.docs[doc].n_clauses} 条条款；"
-        "上传的原文件一并删除，审计记录保留。"
+        escape(
+            f"将从知识库中删除《{index.docs[doc].title}》（{doc}）及其 {index.docs[doc].n_clauses} 条条款；"
+            "上传的原文件一并删除，审计记录保留。"
+        )
     )
     if st.button("确认删除", key="do-remove", type="primary"):
         ingest([], path, remove=[doc], user=user.name)
-        st.session_state["doc_message"] = ("success", f"已删除《{index.docs[doc].title}》（{doc}）。")
+        st.session_state["doc_message"] = ("success", escape(f"已删除《{index.docs[doc].title}》（{doc}）。"))
         st.session_state.pop("rm_doc", None)
         st.rerun()
 

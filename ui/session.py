@@ -19,6 +19,7 @@ from kb.errors import KBError
 from kb.office.accounts import LOCAL_USER, SESSION_TTL, Accounts, User, is_loopback
 from kb.office.saved import SavedWork
 from kb.office.sessions import COOKIE, FRONT_DOOR_ENV, SERVE_ADDRESS_ENV, Sessions, own
+from kb.search.searcher import MAX_QUERY_CHARS
 
 # URL parameter → session key of the widget it sets (lists are comma-joined).
 URL_KEYS = {
@@ -32,6 +33,7 @@ URL_KEYS = {
     "dunit": "d_unit",
     "lower": "a_lower",
 }
+MAX_URL_VALUE = MAX_QUERY_CHARS
 LIST_KEYS = {"docs", "dstatus"}
 
 
@@ -139,7 +141,7 @@ def restore_from_url() -> None:
     params = st.query_params
     for param, key in URL_KEYS.items():
         if param in params and params[param]:
-            value = params[param]
+            value = params[param][:MAX_URL_VALUE]  # a link cannot carry more than the text box takes
             st.session_state[key] = value.split(",") if param in LIST_KEYS else value
 
 

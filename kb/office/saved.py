@@ -5,6 +5,7 @@ from __future__ import annotations
 from kb.office.db import StateDB, now
 
 RECENT_KEPT = 20
+MAX_QUERY_CHARS = 200  # what a search takes; a longer text is no query to keep
 
 
 class SavedWork(StateDB):
@@ -22,6 +23,7 @@ class SavedWork(StateDB):
             con.executemany("INSERT INTO baskets VALUES (?, ?, ?)", [(user, i, c) for i, c in enumerate(clause_ids)])
 
     def add_recent(self, user: str, query: str) -> None:
+        query = query[:MAX_QUERY_CHARS]
         with self.connect() as con:
             con.execute("DELETE FROM recent WHERE user = ? AND query = ?", (user, query))
             con.execute("INSERT INTO recent VALUES (?, ?, ?)", (user, now().isoformat(), query))

@@ -8,6 +8,7 @@ import io
 from kb.compare.align import STATUS_NAMES, AlignRow, due_of, summary
 from kb.model import Clause
 from kb.reports.cite import citation
+from kb.reports.render import append_row
 
 HEADERS = (
     "序号",
@@ -67,7 +68,7 @@ def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = REPORT_TITLE
-    ws.append([report_title(lower_title)])
+    append_row(ws, [report_title(lower_title)])
     ws["A1"].font = Font(bold=True, size=14)
     counts = summary(rows)
     ws.append([f"统计日期：{as_of.isoformat()}；" + "，".join(f"{STATUS_NAMES[s]} {n} 项" for s, n in counts.items())])
@@ -75,7 +76,7 @@ def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for n, r in enumerate(rows, 1):
-        ws.append(list(table_row(n, r).values()))
+        append_row(ws, table_row(n, r).values())
         fill = PatternFill("solid", fgColor=STATUS_COLOURS[r.status])
         for cell in ws[ws.max_row]:
             cell.fill = fill

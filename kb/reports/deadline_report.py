@@ -6,6 +6,7 @@ import csv
 import io
 
 from kb.policy.deadlines import KIND_NAMES
+from kb.reports.render import append_row, csv_cell
 from kb.tracking.timeline import STATUS_NAMES, DeadlineRow
 
 HEADERS = ("期限", "状态", "类型", "原文表述", "文件", "文号", "条目", "条款", "牵头单位", "页码", "条款编号")
@@ -41,7 +42,7 @@ def to_csv(rows: list[DeadlineRow]) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HEADERS)
     for r in rows:
-        w.writerow(["" if v is None else v for v in table_row(r).values()])
+        w.writerow([csv_cell(v) for v in table_row(r).values()])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -54,7 +55,7 @@ def to_xlsx(rows: list[DeadlineRow]) -> bytes:
     ws.title = SHEET
     ws.append(list(HEADERS))
     for r in rows:
-        ws.append(list(table_row(r).values()))
+        append_row(ws, table_row(r).values())
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -44,3 +44,23 @@ def _spans(text: str, terms) -> list[tuple[int, int]]:
             if not any(a < m.end() and m.start() < b for a, b in spans):
                 spans.append((m.start(), m.end()))
     return sorted(spans)
+
+
+# A spreadsheet reads a cell opening with one of these as a formula (=HYPERLINK(...), +cmd|…, @SUM);
+# clause text and titles written by uploaders are data, never formulas (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell that no spreadsheet runs: a leading formula character is quoted with ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def append_row(ws, values) -> None:
+    """Append a row to an openpyxl sheet with every string stored as text, never as a formula."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
