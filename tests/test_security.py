@@ -542,15 +542,17 @@ def test_a_link_cannot_inject_markdown_or_an_overlong_query(tmp_path, fake_index
     assert len(at.session_state["query"]) == 200
 
 
-def test_editing_a_document_of_unknown_level_keeps_it_unknown(tmp_path, fake_index):
+def test_editing_a_document_of_unknown_level_keeps_it_unknown(tmp_path, corpus_copy):
     """F17: the level box pre-selected 国家, so saving a new title wrote 国家."""
     import dataclasses
 
     from kb.store import folder
     from kb.store.base import Change
 
+    from ingest.pipeline import ingest
+
     index = tmp_path / "index"
-    shutil.copytree(fake_index, index)
+    ingest([corpus_copy], index, encoder_spec="fake")  # an edit writes the catalog beside the files: a copy
     ix = folder.load(index)
     doc = dataclasses.replace(ix.docs["city_plan.txt"], level=9, issuer="")
     docs = {**ix.docs, doc.doc_id: doc}

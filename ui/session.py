@@ -84,6 +84,9 @@ def sign_in(index_path: str) -> User:
     st.session_state["index_path"] = index_path
     if behind_door():
         return door_user(index_path)
+    if not is_loopback(serving_address()):  # `streamlit run` on the network would bypass the front door
+        st.error("Error: 对外提供服务请使用 python -m kb serve（带登录前门）；streamlit run 只用于本机。")
+        st.stop()
     accounts = Accounts(index_path)
     address = serving_address()
     if not accounts.has_users():
