@@ -546,10 +546,9 @@ def test_editing_a_document_of_unknown_level_keeps_it_unknown(tmp_path, corpus_c
     """F17: the level box pre-selected 国家, so saving a new title wrote 国家."""
     import dataclasses
 
+    from ingest.pipeline import ingest
     from kb.store import folder
     from kb.store.base import Change
-
-    from ingest.pipeline import ingest
 
     index = tmp_path / "index"
     ingest([corpus_copy], index, encoder_spec="fake")  # an edit writes the catalog beside the files: a copy
