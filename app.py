@@ -19,10 +19,11 @@ from ui.align import align_page
 from ui.basket import basket_sidebar, print_view
 from ui.deadlines import deadlines_page
 from ui.documents import documents_page
+from ui.ledger import ledger_page
 from ui.search import search_page
 from ui.session import restore_from_url, sign_in, sign_out_button, write_to_url
 
-PAGES = ("条款检索", "期限跟踪", "对标对表", "文件管理")
+PAGES = ("条款检索", "期限跟踪", "对标对表", "台账", "文件管理")
 
 
 def index_path() -> str:
@@ -61,7 +62,7 @@ def main() -> None:
     restore_from_url()
     if "page" not in st.session_state:
         wanted = st.query_params.get("page")
-        st.session_state["page"] = wanted if wanted in PAGES else PAGES[3] if "doc" in st.query_params else PAGES[0]
+        st.session_state["page"] = wanted if wanted in PAGES else "文件管理" if "doc" in st.query_params else PAGES[0]
     page = st.sidebar.radio("功能", PAGES, key="page", label_visibility="collapsed")
     sign_out_button()
     if st.session_state.get("print_view"):
@@ -74,6 +75,8 @@ def main() -> None:
             deadlines_page(searcher.index)
         elif page == PAGES[2]:
             align_page(searcher.index)
+        elif page == "台账":
+            ledger_page(searcher.index, path, user)
         else:
             documents_page(searcher.index, path, user)
     basket_sidebar(searcher.index)

@@ -85,6 +85,9 @@ def _parser() -> ArgumentParser:
     u.add_argument("action", choices=["add", "list", "remove", "unlock", "token", "tokens"])
     u.add_argument("name", nargs="?")
     u.add_argument("--role", choices=list(ROLES), default="viewer")
+    u.add_argument(
+        "--unit", action="append", default=[], help="with --role reporter: a unit it reports for (repeatable)"
+    )
     u.add_argument("--revoke", metavar="ID", help="with tokens: revoke the token of this id")
     h = sub.add_parser(
         "api", help="serve the HTTP API and MCP at /mcp (refuses a non-loopback address without accounts)"
@@ -93,6 +96,26 @@ def _parser() -> ArgumentParser:
     h.add_argument("--port", type=int, default=8502)
     h.add_argument("--workers", type=int, default=1, help="worker processes (each loads the index and the model)")
     m = sub.add_parser("mcp", help="serve MCP over stdio, for an assistant that starts this command")
+    g = sub.add_parser("ledger", help="台账: every commitment of a document and what became of it")
+    g.add_argument("action", choices=["list", "update", "export", "import"])
+    g.add_argument("target", nargs="?", help="update: the item id; import: the filled .xlsx")
+    g.add_argument("--doc", help="the document (id or prefix)")
+    g.add_argument("--unit", default="", help="list: items this unit leads or takes part in")
+    g.add_argument("--status", help="list: a status; update: the new status (已完成, 推进中 … or done, in_progress …)")
+    g.add_argument("--overdue", action="store_true", help="list: past their date and not finished")
+    g.add_argument("--progress", help="update: 进展情况")
+    g.add_argument("--actual", action="append", default=[], metavar="INDICATOR=VALUE@YEAR", help="update: 实际值")
+    g.add_argument("--base", action="append", default=[], metavar="INDICATOR=VALUE", help="update: 基期值")
+    g.add_argument("--done-on", dest="done_on", help="update: 完成日期 (YYYY-MM-DD)")
+    g.add_argument("--evidence", action="append", default=[], help="update: a file (stored by SHA-256) or a link")
+    g.add_argument("--lead", action="append", default=None, help="update: correct the lead units")
+    g.add_argument("--partner", action="append", default=None, help="update: correct the partner units")
+    g.add_argument("--xlsx", help="export: the 台账 sheet")
+    g.add_argument("--docx", help="export: the evaluation report (规划实施情况总结评估)")
+    g.add_argument("--apply", action="store_true", help="import: apply the changes (default: a preview)")
+    g.add_argument("--as", dest="as_user", help="act as this account (its role and units); default the server's admin")
+    g.add_argument("--as-of", dest="as_of", help="the day overdue is judged on (default today)")
+    g.add_argument("--json", action="store_true")
     v = sub.add_parser("serve", help="serve the app and the API behind the sign-in (no accounts: loopback only)")
     v.add_argument("--address", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8501)
@@ -100,11 +123,11 @@ def _parser() -> ArgumentParser:
     o = sub.add_parser("docs", help="the ingested documents, with period, validity and successor")
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
-    for sp in (s, d, c, a, o, u, v, h, m):
+    for sp in (s, d, c, a, o, u, v, h, m, g):
         sp.add_argument(
             "--index", default=DEFAULT_INDEX, help="the index folder (with Milvus: the audit log, accounts, uploads)"
         )
-    for sp in (s, d, c, a, o, v, h, m):
+    for sp in (s, d, c, a, o, v, h, m, g):
         sp.add_argument(
             "--store",
             default=None,
@@ -124,6 +147,7 @@ def main(argv=None) -> int:
         "cite": cmd_cite,
         "docs": cmd_docs,
         "align": cmd_align,
+        "ledger": cmd_ledger,
     }
     return commands[args.cmd](index, args)
 
@@ -222,7 +246,9 @@ def cmd_users(args) -> int:
     state = Accounts(args.index)
     if args.action == "list":
         for user in state.users():
-            print(f"{user.name}\t{user.role}\t{ROLES[user.role]}")
+            print(
+                f"{user.name}\t{user.role}\t{ROLES[user.role]}" + (f"\t{'、'.join(user.units)}" if user.units else "")
+            )
         return 0
     if not args.name:
         raise KBError(f"name the user, e.g.: python -m kb users {args.action} zhangsan --index {args.index}")
@@ -237,7 +263,7 @@ def cmd_users(args) -> int:
         print(f"unlocked {args.name} ({n} failed sign-ins cleared)")
         return 0
     password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
-    state.add_user(args.name, password, args.role)
+    state.add_user(args.name, password, args.role, units=tuple(args.unit))
     print(f"added {args.name} ({args.role})")
     return 0
 
@@ -340,6 +366,101 @@ def cmd_docs(index, args) -> int:
             f"{period}（{v.period.basis}）\t{VALIDITY_NAMES[v.status]}{successor}"
         )
     return 0
+
+
+def cmd_ledger(index, args) -> int:
+    from kb.office.audit import cli_user
+    from kb.reports import ledger_report
+    from kb.tracking import ledger as ledgers
+
+    book = ledgers.Ledger(args.index)
+    as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
+    user, actor = _acting(args), cli_user() if not args.as_user else args.as_user
+    if args.action == "update":
+        if not args.target:
+            raise KBError("name the item, e.g.: python -m kb ledger update L-1a2b3c4d --status 已完成")
+        changes = service.ledger_changes(
+            args.status,
+            args.progress,
+            args.actual,
+            args.base,
+            args.done_on,
+            [
+                book.add_evidence_file(e) if not e.startswith(("http://", "https://")) else {"url": e}
+                for e in args.evidence
+            ],
+            args.lead,
+            args.partner,
+        )
+        item = book.update(index, args.target, user, changes, actor=actor)
+        print(
+            service.dumps(item.to_dict(as_of))
+            if args.json
+            else f"updated {item.item_id}: {ledgers.STATUSES[item.status]}"
+        )
+        return 0
+    if args.action == "import":
+        if not args.target:
+            raise KBError("name the filled sheet, e.g.: python -m kb ledger import 台账.xlsx --apply")
+        path = Path(args.target)
+        if not path.is_file():
+            raise KBError(f"no file {args.target}")
+        docs = [service.ledger_doc(index, args.doc)] if args.doc else list(index.docs)
+        items = [i for d in docs for i in book.items(index, d)]
+        plan = ledger_report.plan_import(
+            items, ledger_report.read_xlsx(path.read_bytes()), lambda i: ledgers.can_update(user, i)
+        )
+        if args.apply:
+            for item_id, changes in plan.changes.items():
+                book.update(index, item_id, user, changes, actor=actor)
+        if args.json:
+            print(service.dumps({**plan.to_dict(), "applied": args.apply}))
+            return 0
+        for item_id, fld, old, new in plan.shown:
+            print(f"{item_id}  {ledgers.FIELD_NAMES.get(fld, fld)}: {old or '（空）'} → {new}")
+        for row, text in plan.unmatched:
+            print(f"row {row}: matches no item ({text})")
+        for row, reason in plan.refused:
+            print(f"row {row}: refused: {reason}")
+        print(
+            ("applied" if args.apply else "preview: nothing written; add --apply to write")
+            + f" — {len(plan.changes)} items, {len(plan.unmatched)} rows unmatched, {len(plan.refused)} refused"
+        )
+        return 0
+    doc = service.ledger_doc(index, args.doc)
+    items = book.items(index, doc)
+    if args.action == "export":
+        if not (args.xlsx or args.docx):
+            raise KBError("say where: --xlsx 台账.xlsx or --docx 评估.docx")
+        title = index.docs[doc].title
+        if args.xlsx:
+            Path(args.xlsx).write_bytes(ledger_report.to_xlsx(items, title))
+        if args.docx:
+            carried = ledgers.successors(index, doc, items, as_of)
+            Path(args.docx).write_bytes(ledger_report.evaluation_docx(items, title, as_of, carried))
+        print(f"exported {len(items)} items of {doc}")
+        return 0
+    rows = service.ledger_rows(items, args.unit, args.status, args.overdue, as_of)
+    if args.json:
+        print(service.dumps([i.to_dict(as_of) for i in rows]))
+        return 0
+    for i in rows:
+        due = i.due[-1].isoformat() if i.due else "—"
+        flags = f" ⚠{'；'.join(i.flags)}" if i.flags else ""
+        print(f"{i.item_id}  {ledgers.STATUSES[i.status]:<4} {due}  {i.text}{flags}")
+    return 0
+
+
+def _acting(args):
+    """The account a ledger command acts as: ``--as NAME`` (its role and units), else the server's admin."""
+    from kb.office.accounts import User
+
+    if not args.as_user:
+        return User("命令行", "admin")
+    found = next((u for u in Accounts(args.index).users() if u.name == args.as_user), None)
+    if found is None:
+        raise KBError(f"no user {args.as_user!r}; list them with: python -m kb users list")
+    return found
 
 
 if __name__ == "__main__":

@@ -171,3 +171,67 @@ def documents(index: Store, as_of: str | None = None) -> list[dict]:
     """``python -m kb docs --json``: every document with its period, validity and successor."""
     valid = validities(index.docs.values(), date_or_none(as_of) or dt.date.today())
     return [{**d.to_dict(), "validity": valid[d.doc_id].to_dict(index.docs)} for d in index.docs.values()]
+
+
+def ledger_doc(index: Store, doc: str | None) -> str:
+    """The document a ledger request names (an id or a prefix; a family's text source).
+
+    Raises:
+        KBError: none named; NotFound: no such document.
+    """
+    if not doc:
+        raise KBError("name the document, e.g. --doc fuxin (list them with: python -m kb docs)")
+    return Aligner(index).resolve(doc)
+
+
+def ledger_rows(
+    items: list, unit: str = "", status: str | None = None, overdue: bool = False, as_of: dt.date | None = None
+) -> list:
+    """Items filtered by unit, status and overdue-and-not-done; overdue ones first, then in order."""
+    from kb.policy.units import matches_unit
+    from kb.tracking.ledger import status_key
+
+    as_of = as_of or dt.date.today()
+    wanted = status_key(status) if status else None
+    rows = [
+        i
+        for i in items
+        if (not unit or matches_unit(unit, (*i.lead_units, *i.partner_units)))
+        and (wanted is None or i.status == wanted)
+        and (not overdue or i.overdue(as_of))
+    ]
+    return sorted(rows, key=lambda i: not i.overdue(as_of))  # stable: document order within each
+
+
+def ledger_changes(
+    status=None, progress=None, actual=(), base=(), done_on=None, evidence=(), lead=None, partner=None
+) -> dict:
+    """A ledger update's changes from a user's values (``INDICATOR=VALUE@YEAR`` actuals, ``INDICATOR=VALUE`` bases).
+
+    Raises:
+        KBError: a value that cannot be read, or nothing to change.
+    """
+    from kb.tracking.ledger import parse_actual
+
+    changes: dict = {}
+    if status:
+        changes["status"] = status
+    if progress is not None:
+        changes["progress"] = progress
+    if done_on:
+        changes["done_on"] = done_on
+    if actual:
+        changes["actuals"] = {n: {"value": v, "year": y} for n, v, y in map(parse_actual, actual)}
+    if base:
+        changes["bases"] = {n: v for n, v, _ in map(parse_actual, base)}
+    if evidence:
+        changes["evidence"] = list(evidence)
+    if lead is not None:
+        changes["lead_units"] = lead
+    if partner is not None:
+        changes["partner_units"] = partner
+    if not changes:
+        raise KBError(
+            "nothing to change; give --status, --progress, --actual, --base, --done-on, --evidence, --lead or --partner"
+        )
+    return changes

@@ -33,6 +33,7 @@ from kb.office.accounts import User
 from kb.reports.align_report import to_docx, to_xlsx
 from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
+from kb.tracking.ledger import Ledger, can_update
 from server import mcp_tools
 from server.gate import Gate, GateError, require_admin
 
@@ -54,6 +55,19 @@ def error_body(message: str) -> dict[str, str]:
 def json_body(obj) -> Response:
     """The CLI's ``--json`` output as the body, byte for byte (``print`` adds the newline)."""
     return Response(service.dumps(obj) + "\n", media_type="application/json")
+
+
+class LedgerUpdate(BaseModel):
+    """A ledger item's new values; omitted ones stay as they are."""
+
+    status: str | None = None
+    progress: str | None = None
+    done_on: str | None = None
+    actuals: dict[str, dict] | None = None
+    bases: dict[str, float] | None = None
+    evidence: list[dict] | None = None
+    lead_units: list[str] | None = None
+    partner_units: list[str] | None = None
 
 
 class MetadataEdit(BaseModel):
@@ -261,6 +275,31 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             raise KBError("nothing to change; send any of title, issuer, doc_number, date, level")
         edit_metadata(index_dir, doc_id, fields, user.name, store=store, via="api")
         return {"doc_id": doc_id, "changed": sorted(fields)}
+
+    @app.get("/v1/ledger")
+    def ledger_list(
+        doc: str, unit: str = "", status: str | None = None, overdue: bool = False, as_of: str | None = None
+    ):
+        """``python -m kb ledger list --doc D --json``: the 台账 items, overdue-and-not-done first."""
+        day = service.date_or_none(as_of) or dt.date.today()
+        items = Ledger(index_dir).items(live.index, service.ledger_doc(live.index, doc))
+        return json_body([i.to_dict(day) for i in service.ledger_rows(items, unit, status, overdue, day)])
+
+    @app.patch("/v1/ledger/{item_id}")
+    def ledger_update(request: Request, item_id: str, update: LedgerUpdate):
+        """Update an item: 管理 any, 填报 the items its units lead or take part in, 查阅 none."""
+        user = user_of(request)
+        book = Ledger(index_dir)
+        if not can_update(user, book.item(live.index, item_id)):
+            raise GateError(
+                403,
+                f"{user.name} may not update {item_id}",
+                "a reporter (填报) updates the items its units lead or take part in; ask an admin (管理)",
+            )
+        changes = {k: v for k, v in update.model_dump().items() if v is not None}
+        if not changes:
+            raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
+        return json_body(book.update(live.index, item_id, user, changes).to_dict())
 
     return app
 

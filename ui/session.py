@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kb.errors import KBError
-from kb.office.accounts import LOCAL_USER, SESSION_TTL, Accounts, User, is_loopback
+from kb.office.accounts import LOCAL_USER, ROLES, SESSION_TTL, Accounts, User, is_loopback
 from kb.office.saved import SavedWork
 from kb.office.sessions import COOKIE, FRONT_DOOR_ENV, SERVE_ADDRESS_ENV, Sessions, own
 from kb.search.searcher import MAX_QUERY_CHARS
@@ -126,7 +126,7 @@ def sign_in(index_path: str) -> User:
 def sign_out_button() -> None:
     current = st.session_state.get("user")
     if current and current.name != LOCAL_USER:
-        role = "管理" if current.is_admin else "查阅"
+        role = ROLES.get(current.role, current.role)
         st.sidebar.caption(f"{current.name}（{role}）")
         if behind_door():  # a full page load: the next person on this tab starts from nothing
             st.sidebar.link_button("退出登录", "/logout")

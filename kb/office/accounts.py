@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from kb.errors import KBError, NotFound
 from kb.office import audit
 from kb.office.db import StateDB, now
 
-ROLES = {"admin": "管理", "viewer": "查阅"}
+ROLES = {"admin": "管理", "reporter": "填报", "viewer": "查阅"}
 LOCAL_USER = "本机用户"  # the one user of an app served on loopback without accounts
 MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=10)
@@ -29,18 +30,25 @@ SESSION_TTL = dt.timedelta(hours=8)
 
 @dataclass(frozen=True)
 class User:
+    """An account: its name, role, and (for a 填报 reporter) the units it reports for."""
+
     name: str
     role: str
+    units: tuple[str, ...] = ()
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @classmethod
+    def from_row(cls, name: str, role: str, units: str = "[]") -> User:
+        return cls(name, role, tuple(json.loads(units or "[]")))
+
 
 class Accounts(StateDB):
     """The users of one index folder: names, roles, password hashes, failed sign-ins."""
 
-    def add_user(self, name: str, password: str, role: str, actor: str = "") -> None:
+    def add_user(self, name: str, password: str, role: str, actor: str = "", units: tuple[str, ...] = ()) -> None:
         """Add a user (or replace the password and role of one).
 
         Raises:
@@ -55,14 +63,19 @@ class Accounts(StateDB):
             raise KBError(f"unknown role {role!r}; use admin or viewer")
         if len(password) < 8:
             raise KBError("the password must have at least 8 characters")
+        units = tuple(u.strip() for u in units if u.strip())
+        if role == "reporter" and not units:
+            raise KBError("a reporter reports for units; name them with --unit, e.g. --unit 市生态环境局")
         with self.connect() as con:
             con.execute("DELETE FROM sessions WHERE user = ?", (name,))  # a new password or role: sign in again
             con.execute(
-                "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
-                (name, role, PasswordHasher().hash(password), now().isoformat()),
+                "INSERT OR REPLACE INTO users (name, role, hash, created, units) VALUES (?, ?, ?, ?, ?)",
+                (name, role, PasswordHasher().hash(password), now().isoformat(), json.dumps(units, ensure_ascii=False)),
             )
             con.execute("DELETE FROM failures WHERE name = ?", (name,))  # a new password unlocks
-        audit.append(self.path.parent, actor or audit.cli_user(), "user_add", "", name=name, role=role)
+        audit.append(
+            self.path.parent, actor or audit.cli_user(), "user_add", "", name=name, role=role, units=list(units)
+        )
 
     def remove_user(self, name: str, actor: str = "") -> None:
         with self.connect() as con:
@@ -76,7 +89,7 @@ class Accounts(StateDB):
         if not self.exists:
             return []
         with self.connect() as con:
-            return [User(n, r) for n, r in con.execute("SELECT name, role FROM users ORDER BY name")]
+            return [User.from_row(*row) for row in con.execute("SELECT name, role, units FROM users ORDER BY name")]
 
     def has_users(self) -> bool:
         return bool(self.users())
@@ -100,7 +113,7 @@ class Accounts(StateDB):
             failures = con.execute(
                 "SELECT COUNT(*) FROM failures WHERE name = ? AND source = ? AND at > ?", (name, source, since)
             ).fetchone()[0]
-            row = con.execute("SELECT role, hash FROM users WHERE name = ?", (name,)).fetchone()
+            row = con.execute("SELECT role, hash, units FROM users WHERE name = ?", (name,)).fetchone()
         if failures >= MAX_FAILURES:
             audit.append(self.path.parent, name, "sign_in_refused", "", source=source)
             raise KBError(f"登录失败次数过多，请 {FAILURE_WINDOW.seconds // 60} 分钟后再试，或请管理员解除锁定")
@@ -119,7 +132,7 @@ class Accounts(StateDB):
             if failures + 1 >= MAX_FAILURES:
                 audit.append(self.path.parent, name, "lockout", "", source=source)
             raise KBError("用户名或密码错误")
-        return User(name, row[0])
+        return User.from_row(name, row[0], row[2])
 
     def unlock(self, name: str, actor: str = "") -> int:
         """Clear ``name``'s failed sign-ins (every source); returns how many there were."""

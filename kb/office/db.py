@@ -35,6 +35,15 @@ MIGRATIONS: list[str] = [
         hash TEXT PRIMARY KEY, user TEXT NOT NULL, created TEXT NOT NULL, last_seen TEXT NOT NULL);
     """,
     "ALTER TABLE failures ADD COLUMN source TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE users ADD COLUMN units TEXT NOT NULL DEFAULT '[]';",
+    """
+    CREATE TABLE IF NOT EXISTS ledger (
+        item_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, anchor TEXT NOT NULL, clause_id TEXT NOT NULL,
+        text TEXT NOT NULL, record TEXT NOT NULL, flags TEXT NOT NULL DEFAULT '[]', updated TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS ledger_doc ON ledger (doc_id);
+    CREATE TABLE IF NOT EXISTS ledger_history (
+        item_id TEXT NOT NULL, at TEXT NOT NULL, user TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT);
+    """,
 ]
 _lock = threading.Lock()
 

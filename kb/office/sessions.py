@@ -62,7 +62,8 @@ class Sessions(StateDB):
         h, at = session_hash(value), now()
         with self.connect() as con:
             row = con.execute(
-                "SELECT s.last_seen, u.name, u.role FROM sessions s JOIN users u ON u.name = s.user WHERE s.hash = ?",
+                "SELECT s.last_seen, u.name, u.role, u.units FROM sessions s JOIN users u ON u.name = s.user "
+                "WHERE s.hash = ?",
                 (h,),
             ).fetchone()
             if row is None:
@@ -73,7 +74,7 @@ class Sessions(StateDB):
                 return None
             if at - seen > TOUCH_EVERY:
                 con.execute("UPDATE sessions SET last_seen = ? WHERE hash = ?", (at.isoformat(), h))
-        return User(row[1], row[2])
+        return User.from_row(row[1], row[2], row[3])
 
     def end(self, value: str | None) -> None:
         """Sign out: the session is over at once."""

@@ -82,7 +82,7 @@ class Tokens(Accounts):
             return None
         with self.connect() as con:
             row = con.execute(
-                "SELECT t.id, t.last_used, u.name, u.role FROM tokens t JOIN users u ON u.name = t.user "
+                "SELECT t.id, t.last_used, u.name, u.role, u.units FROM tokens t JOIN users u ON u.name = t.user "
                 "WHERE t.hash = ? AND t.revoked = 0",
                 (_hash(token),),
             ).fetchone()
@@ -91,4 +91,4 @@ class Tokens(Accounts):
             stamp = now().isoformat(timespec="minutes")
             if row[1] != stamp:  # at most one write a minute per token
                 con.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (stamp, row[0]))
-        return User(row[2], row[3])
+        return User.from_row(row[2], row[3], row[4])

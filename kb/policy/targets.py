@@ -179,3 +179,30 @@ def stronger_or_equal(upper: Target, lower: Target) -> bool | None:
     if upper.comparator in directional and lower.comparator in directional:
         sign = directional[upper.comparator]
     return (lower.value - upper.value) * sign >= 0
+
+
+def target_met(target: Target, actual: float, base: float | None = None) -> bool | None:
+    """Whether an actual value meets a target, by the target's comparator (None: cannot be judged).
+
+    ``>=``/``>`` and ``<=``/``<`` compare directly; ``=`` (…左右) counts as met on the better side
+    (at or below for an indicator that is better lower: 浓度, 排放, 能耗…; at or above otherwise).
+    ``down``/``up`` (比2020年下降13.5%) need the base year's value: a ``%`` target is a relative
+    change from it, ``个百分点`` an absolute one.
+    """
+    v = target.value
+    if target.comparator in ("down", "up"):
+        if base is None or (target.unit != "个百分点" and base == 0):
+            return None
+        change = actual - base if target.unit == "个百分点" else (actual - base) / abs(base) * 100
+        return -change >= v if target.comparator == "down" else change >= v
+    if target.comparator == ">=":
+        return actual >= v
+    if target.comparator == ">":
+        return actual > v
+    if target.comparator == "<=":
+        return actual <= v
+    if target.comparator == "<":
+        return actual < v
+    if target.comparator == "=":
+        return actual <= v if target.lower_is_better else actual >= v
+    return None

@@ -33,6 +33,7 @@ def memo_markdown(clauses: list[Clause], today: dt.date | None = None) -> str:
 # 公文 layout (GB/T 9704): A4, margins 37/35/28/26 mm, title in 小标宋 二号, body in 仿宋_GB2312 三号.
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
 FALLBACK_FONTS = {
     "方正小标宋简体": "华文中宋",
     "仿宋_GB2312": "仿宋",
@@ -85,15 +86,9 @@ def _page_number_footer(section) -> None:
     paragraph.add_run(" —")
 
 
-def memo_docx(clauses: list[Clause], today: dt.date | None = None, names: dict[str, str] | None = None) -> bytes:
-    """The memo as a .docx in 公文 layout (python-docx): A4, 小标宋 title, 仿宋_GB2312 三号 body,
-    page numbers; each clause with its citation.
-
-    Args:
-        clauses: the clauses, in order.
-        today: the date printed under the title.
-        names: short document names by doc_id, shown before each citation.
-    """
+def gongwen(title: str, subtitle: str = ""):
+    """A new python-docx document in 公文 layout: A4 and its margins, 仿宋_GB2312 三号 body on a 28 pt
+    line, the title centred in 小标宋 二号, and ``subtitle`` (a date line) centred under it."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
@@ -106,20 +101,50 @@ def memo_docx(clauses: list[Clause], today: dt.date | None = None, names: dict[s
     normal = document.styles["Normal"]
     _font(normal, BODY_FONT, BODY_PT)
     normal.paragraph_format.line_spacing = Pt(28)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(MEMO_TITLE), TITLE_FONT, TITLE_PT)
-    if today:
-        dated = document.add_paragraph(f"整理日期：{today.isoformat()}")
-        dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for i, c in enumerate(clauses, 1):
-        name = f"【{names[c.doc_id]}】" if names and c.doc_id in names else ""
-        paragraph = document.add_paragraph(f"{i}. {name}{citation(c)}")
-        paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-        details = [f"出处：{location(c)}"] + ([f"期限：{_due_line(c)}"] if c.deadlines else [])
-        for line in details:
-            document.add_paragraph(line).paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-    _page_number_footer(section)
+    head = document.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(head.add_run(title), TITLE_FONT, TITLE_PT)
+    if subtitle:
+        document.add_paragraph(subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return document
+
+
+def heading(document, text: str) -> None:
+    """A first-level heading of a 公文 (一、…): 黑体 三号, not Word's blue heading style."""
+    _font(document.add_paragraph().add_run(text), HEADING_FONT, BODY_PT)
+
+
+def body(document, text: str):
+    """A body paragraph, first line indented two characters."""
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph(text)
+    paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    return paragraph
+
+
+def docx_bytes(document) -> bytes:
+    """The document with page numbers in its footer, as bytes."""
+    _page_number_footer(document.sections[0])
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def memo_docx(clauses: list[Clause], today: dt.date | None = None, names: dict[str, str] | None = None) -> bytes:
+    """The memo as a .docx in 公文 layout (python-docx): A4, 小标宋 title, 仿宋_GB2312 三号 body,
+    page numbers; each clause with its citation.
+
+    Args:
+        clauses: the clauses, in order.
+        today: the date printed under the title.
+        names: short document names by doc_id, shown before each citation.
+    """
+    document = gongwen(MEMO_TITLE, f"整理日期：{today.isoformat()}" if today else "")
+    for i, c in enumerate(clauses, 1):
+        name = f"【{names[c.doc_id]}】" if names and c.doc_id in names else ""
+        body(document, f"{i}. {name}{citation(c)}")
+        details = [f"出处：{location(c)}"] + ([f"期限：{_due_line(c)}"] if c.deadlines else [])
+        for line in details:
+            body(document, line)
+    return docx_bytes(document)

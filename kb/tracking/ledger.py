@@ -1,0 +1,425 @@
+"""The commitments ledger (台账): every commitment of a document, and what became of it.
+
+A commitment is a clause (or table row) with a deadline or a target. Its item records a status
+(未启动 … 不再适用), the date it was done, progress in words, the actual value of each target
+(met or not, judged by ``kb.policy.targets.target_met``), base values, evidence (files by
+SHA-256, or links) and corrected lead and partner units. Every change is a version: who, when,
+each field from old to new (``history``), and a line in the audit log.
+
+Items live in ``state.db`` beside the accounts, keyed by the commitment's *anchor*: its document,
+its outline position and its rank among the commitments there. So an item survives a re-ingest;
+when the clause at its anchor is reworded it keeps its history and is flagged 原文已变更，请核对;
+when the clause is gone it stays, flagged 原文已删除.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.errors import KBError, NotFound
+from kb.model import Clause, Target
+from kb.office import audit
+from kb.office.accounts import User
+from kb.office.db import StateDB, now
+from kb.policy.targets import target_met
+from kb.policy.units import matches_unit
+from kb.reports.cite import citation
+from kb.store.base import Store
+from kb.text import normalize
+
+STATUSES = {
+    "not_started": "未启动",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "partly_done": "部分完成",
+    "not_done": "未完成",
+    "not_applicable": "不再适用",
+}
+FINISHED = ("done", "not_applicable")
+CHANGED, DELETED = "原文已变更，请核对", "原文已删除"
+EVIDENCE = "evidence"  # uploaded evidence files, beside the index (index/evidence/<sha256><suffix>)
+FIELD_NAMES = {
+    "status": "完成状态",
+    "progress": "进展情况",
+    "done_on": "完成日期",
+    "actuals": "实际值",
+    "bases": "基期值",
+    "evidence": "佐证材料",
+    "lead_units": "牵头单位",
+    "partner_units": "配合单位",
+    "text": "原文",
+}
+
+
+def status_key(value: str) -> str:
+    """A status from its key (``done``) or its Chinese name (已完成).
+
+    Raises:
+        KBError: neither.
+    """
+    value = (value or "").strip()
+    if value in STATUSES:
+        return value
+    by_name = {v: k for k, v in STATUSES.items()}
+    if value in by_name:
+        return by_name[value]
+    raise KBError(f"unknown status {value!r}; use one of {', '.join(STATUSES.values())} (or {', '.join(STATUSES)})")
+
+
+def commitments(index: Store, doc_id: str) -> list[Clause]:
+    """The commitments of a document, in order: clauses and table rows with a deadline or a target."""
+    return [c for c in index.clauses_of(doc_id) if c.deadlines or c.targets]
+
+
+def anchors(clauses: list[Clause]) -> list[str]:
+    """Each commitment's anchor: document, outline position, and its rank there (``doc|六、（一）5.|2``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for c in clauses:
+        seen[c.section] = seen.get(c.section, 0) + 1
+        out.append(f"{c.doc_id}|{c.section}|{seen[c.section]}")
+    return out
+
+
+def item_id_of(anchor: str) -> str:
+    return "L-" + hashlib.sha256(anchor.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One ledger item as stored, with its clause when the clause is still there."""
+
+    item_id: str
+    doc_id: str
+    anchor: str
+    clause_id: str
+    text: str
+    record: dict[str, Any]
+    flags: tuple[str, ...] = ()
+    clause: Clause | None = None
+    history: tuple[dict, ...] = field(default=())
+
+    @property
+    def status(self) -> str:
+        return self.record.get("status", "not_started")
+
+    @property
+    def lead_units(self) -> tuple[str, ...]:
+        units = self.record.get("lead_units")
+        return tuple(units) if units is not None else (self.clause.lead_units if self.clause else ())
+
+    @property
+    def partner_units(self) -> tuple[str, ...]:
+        units = self.record.get("partner_units")
+        return tuple(units) if units is not None else (self.clause.partner_units if self.clause else ())
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return self.clause.targets if self.clause else ()
+
+    @property
+    def due(self) -> tuple[dt.date, ...]:
+        return tuple(sorted({d.due for d in self.clause.deadlines})) if self.clause else ()
+
+    @property
+    def section(self) -> str:
+        return self.anchor.split("|")[1]
+
+    @property
+    def chapter(self) -> str:
+        """The first level of the outline position (六、 of 六、（一）5.): what a report groups by."""
+        sec = self.section
+        for mark in ("、", "章", "）"):
+            if mark in sec:
+                return sec[: sec.index(mark) + 1]
+        return sec or "正文"
+
+    def overdue(self, as_of: dt.date) -> bool:
+        """Past its last date and not finished."""
+        return bool(self.due) and self.due[-1] < as_of and self.status not in FINISHED
+
+    def met(self) -> dict[str, bool | None]:
+        """Each target's judgment from the recorded actual value (and base value)."""
+        actuals, bases = self.record.get("actuals", {}), self.record.get("bases", {})
+        out = {}
+        for t in self.targets:
+            a = actuals.get(t.indicator)
+            out[t.indicator] = None if a is None else target_met(t, float(a["value"]), _num(bases.get(t.indicator)))
+        return out
+
+    def to_dict(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        as_of = as_of or dt.date.today()
+        return {
+            "item_id": self.item_id,
+            "clause_id": self.clause_id,
+            "doc_id": self.doc_id,
+            "section": self.section,
+            "text": self.text,
+            "citation": citation(self.clause) if self.clause else "",
+            "lead_units": list(self.lead_units),
+            "partner_units": list(self.partner_units),
+            "due": [d.isoformat() for d in self.due],
+            "targets": [t.to_dict() for t in self.targets],
+            "status": self.status,
+            "status_name": STATUSES[self.status],
+            "progress": self.record.get("progress", ""),
+            "done_on": self.record.get("done_on"),
+            "actuals": self.record.get("actuals", {}),
+            "bases": self.record.get("bases", {}),
+            "met": self.met(),
+            "evidence": self.record.get("evidence", []),
+            "overdue": self.overdue(as_of),
+            "flags": list(self.flags),
+            "history": list(self.history),
+        }
+
+
+def _num(value) -> float | None:
+    return None if value in (None, "") else float(value)
+
+
+def parse_actual(text: str) -> tuple[str, float, int | None]:
+    """``指标=40@2025`` (or ``指标=40``) → (indicator, value, year).
+
+    Raises:
+        KBError: not in that form.
+    """
+    name, sep, rest = text.partition("=")
+    value, _, year = rest.partition("@")
+    try:
+        if not sep or not name.strip():
+            raise ValueError
+        return name.strip(), float(value.strip().rstrip("%")), int(year) if year.strip() else None
+    except ValueError:
+        raise KBError(f"cannot read {text!r}; write it as 指标=值@年份, e.g. 农村生活污水治理率=40@2025") from None
+
+
+def can_update(user: User, item: Item) -> bool:
+    """管理 updates every item; 填报 the items its units lead or take part in; 查阅 none."""
+    if user.is_admin:
+        return True
+    if user.role != "reporter":
+        return False
+    mine = (*item.lead_units, *item.partner_units)
+    return any(matches_unit(u, mine) for u in user.units)
+
+
+class Ledger(StateDB):
+    """The ledger of one index folder's documents."""
+
+    # ------------------------------------------------------------------ reading
+    def items(self, index: Store, doc_id: str) -> list[Item]:
+        """The document's items, in document order (deleted clauses last), in step with the index."""
+        if doc_id not in index.docs:
+            raise NotFound(f"no document {doc_id!r}; list them with: python -m kb docs")
+        self.sync(index, doc_id)
+        clauses = {c.clause_id: c for c in commitments(index, doc_id)}
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT item_id, doc_id, anchor, clause_id, text, record, flags FROM ledger WHERE doc_id = ?", (doc_id,)
+            ).fetchall()
+            history = {}
+            for item_id, at, user, fld, old, new in con.execute(
+                "SELECT h.item_id, h.at, h.user, h.field, h.old, h.new FROM ledger_history h "
+                "JOIN ledger l ON l.item_id = h.item_id WHERE l.doc_id = ? ORDER BY h.at",
+                (doc_id,),
+            ):
+                history.setdefault(item_id, []).append(
+                    {"at": at, "user": user, "field": fld, "old": json.loads(old), "new": json.loads(new)}
+                )
+        order = {cid: i for i, cid in enumerate(clauses)}
+        items = [
+            Item(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                json.loads(r[5]),
+                tuple(json.loads(r[6])),
+                clauses.get(r[3]),
+                tuple(history.get(r[0], ())),
+            )
+            for r in rows
+        ]
+        return sorted(items, key=lambda i: (i.clause is None, order.get(i.clause_id, 0), i.anchor))
+
+    def item(self, index: Store, item_id: str) -> Item:
+        """One item by its id (any document).
+
+        Raises:
+            NotFound: no such item.
+        """
+        with self.connect() as con:
+            row = con.execute("SELECT doc_id FROM ledger WHERE item_id = ?", (item_id,)).fetchone()
+        if row is None or row[0] not in index.docs:
+            raise NotFound(f"no ledger item {item_id!r}; list them with: python -m kb ledger list --doc DOC")
+        return next(i for i in self.items(index, row[0]) if i.item_id == item_id)
+
+    # ------------------------------------------------------------------ keeping in step
+    def sync(self, index: Store, doc_id: str) -> None:
+        """Create items for new commitments; follow moved, reworded and removed ones (history kept)."""
+        current = commitments(index, doc_id)
+        free = dict(zip(anchors(current), current))  # anchors no item holds yet
+        by_text: dict[str, list[str]] = {}
+        for key, c in free.items():
+            by_text.setdefault(normalize(c.text), []).append(key)
+        at = now().isoformat(timespec="seconds")
+        with self.connect() as con:
+            stored = con.execute(
+                "SELECT item_id, anchor, clause_id, text, flags FROM ledger WHERE doc_id = ?", (doc_id,)
+            ).fetchall()
+            pending = []
+            for item_id, anchor, _clause_id, text, flags in stored:  # the same words, wherever they moved
+                key = next((k for k in by_text.get(normalize(text), []) if k in free), None)
+                if key is None:
+                    pending.append((item_id, anchor, text, json.loads(flags)))
+                    continue
+                c = free.pop(key)
+                kept = [f for f in json.loads(flags) if f != DELETED]
+                con.execute(
+                    "UPDATE ledger SET anchor = ?, clause_id = ?, flags = ? WHERE item_id = ?",
+                    (key, c.clause_id, _json(kept), item_id),
+                )
+            for item_id, anchor, text, flags in pending:
+                if anchor in free:  # the clause at its place was reworded: follow it, flag it, keep history
+                    c = free.pop(anchor)
+                    con.execute(
+                        "UPDATE ledger SET clause_id = ?, text = ?, flags = ? WHERE item_id = ?",
+                        (c.clause_id, c.text, _json(sorted({*flags, CHANGED} - {DELETED})), item_id),
+                    )
+                    con.execute(
+                        "INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
+                        (item_id, at, "系统（重新导入）", "text", _json(text), _json(c.text)),
+                    )
+                elif DELETED not in flags:
+                    con.execute(
+                        "UPDATE ledger SET flags = ? WHERE item_id = ?", (_json(sorted({*flags, DELETED})), item_id)
+                    )
+            taken = {r[0] for r in stored}
+            for key, c in free.items():
+                item_id = item_id_of(key)
+                while item_id in taken:
+                    item_id = item_id_of(item_id + key)
+                taken.add(item_id)
+                con.execute(
+                    "INSERT INTO ledger VALUES (?, ?, ?, ?, ?, '{}', '[]', ?)",
+                    (item_id, doc_id, key, c.clause_id, c.text, at),
+                )
+
+    # ------------------------------------------------------------------ writing
+    def update(self, index: Store, item_id: str, user: User, changes: dict[str, Any], actor: str = "") -> Item:
+        """Apply ``changes`` (status, progress, done_on, actuals {indicator: {value, year}}, bases
+        {indicator: value}, evidence [..] appended, lead_units, partner_units) as one new version.
+
+        Raises:
+            NotFound: no such item. KBError: the user may not update it, or a value cannot be read.
+        """
+        item = self.item(index, item_id)
+        if not can_update(user, item):
+            raise KBError(
+                f"{user.name} may not update {item_id}: a reporter updates the items its units "
+                "lead or take part in; ask an admin (管理)"
+            )
+        record = dict(item.record)
+        new = dict(record)
+        for key, value in changes.items():
+            if key == "status":
+                new["status"] = status_key(value)
+            elif key == "done_on":
+                new["done_on"] = _date(value)
+            elif key == "progress":
+                new["progress"] = str(value)
+            elif key in ("actuals", "bases"):
+                new[key] = {**record.get(key, {}), **value}
+            elif key == "evidence":
+                new["evidence"] = [*record.get("evidence", []), *value]
+            elif key in ("lead_units", "partner_units"):
+                new[key] = [u.strip() for u in value if u.strip()]
+            else:
+                raise KBError(f"cannot change {key!r}; change one of {', '.join(FIELD_NAMES)}")
+        diffs = [(k, record.get(k), new.get(k)) for k in sorted(set(new) | set(record)) if record.get(k) != new.get(k)]
+        if not diffs:
+            return item
+        at = now().isoformat(timespec="seconds")
+        who = actor or user.name
+        flags = [f for f in item.flags if f != CHANGED]  # whoever updates it has checked the new wording
+        with self.connect() as con:
+            con.execute(
+                "UPDATE ledger SET record = ?, flags = ?, updated = ? WHERE item_id = ?",
+                (_json(new), _json(flags), at, item_id),
+            )
+            con.executemany(
+                "INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (item_id, at, who, k, json.dumps(old, ensure_ascii=False), json.dumps(val, ensure_ascii=False))
+                    for k, old, val in diffs
+                ],
+            )
+        audit.append(
+            self.path.parent,
+            who,
+            "ledger_update",
+            item.doc_id,
+            item=item_id,
+            changes={k: {"old": old, "new": val} for k, old, val in diffs},
+        )
+        return self.item(index, item_id)
+
+    def add_evidence_file(self, path: str | Path) -> dict[str, str]:
+        """Store an evidence file beside the index by its SHA-256; the record to keep."""
+        src = Path(path)
+        if not src.is_file():
+            raise KBError(f"no file {path}; give a file or a link (https://…)")
+        sha = hashlib.sha256(src.read_bytes()).hexdigest()
+        folder = self.path.parent / EVIDENCE
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, folder / f"{sha}{src.suffix.lower()}")
+        return {"name": src.name, "sha256": sha}
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _date(value) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise KBError(f"cannot read the date {value!r}; write it as 2025-12-31") from None
+
+
+def successors(index: Store, doc_id: str, items: list[Item], as_of: dt.date) -> dict[str, str]:
+    """For each unfinished item of a plan that a later one replaces (十四五 → 十五五, by validity): the
+    citation of the successor's counterpart, matched as 对标对表 matches (``MATCH_THRESHOLD``)."""
+    from kb.compare.align import MATCH_THRESHOLD
+    from kb.compare.similarity import pair_scores
+    from kb.policy.validity import validities
+
+    successor = validities(index.docs.values(), as_of)[doc_id].successor
+    open_items = [i for i in items if i.clause is not None and i.status not in FINISHED]
+    if not successor or successor not in index.docs or not open_items:
+        return {}
+    later = commitments(index, successor) or index.clauses_of(successor)
+    if not later:
+        return {}
+    mine = [i.clause for i in open_items]
+    scores = pair_scores(
+        [c.text for c in mine], index.vectors_of(mine), [c.text for c in later], index.vectors_of(later)
+    )
+    best = scores.argmax(axis=1)
+    return {
+        i.item_id: citation(later[int(j)])
+        for i, j, row in zip(open_items, best, scores)
+        if row[int(j)] >= MATCH_THRESHOLD
+    }

@@ -1,0 +1,286 @@
+"""The commitments ledger (台账) and the end-of-plan evaluation: items, judgments, roles, history,
+the sheet's round trip, and the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest
+from kb.errors import KBError
+from kb.office.accounts import Accounts, User
+from kb.office.audit import entries
+from kb.policy.targets import extract_targets, target_met
+from kb.store import folder
+from kb.tracking.ledger import CHANGED, DELETED, Ledger, can_update
+
+from .conftest import ROOT, run_cli
+
+ADMIN = User("guanli", "admin")
+AS_OF = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def ledger_index(tmp_path, corpus_copy) -> Path:
+    """A private index of a copy of tests/data (a test rewords the city plan and ingests it again)."""
+    index = tmp_path / "index"
+    ingest([corpus_copy], index, encoder_spec="fake")
+    return index
+
+
+def first_with_targets(index: Path):
+    ix = folder.load(index)
+    return ix, next(i for i in Ledger(index).items(ix, "city_plan.txt") if i.targets)
+
+
+@pytest.mark.parametrize(
+    "sentence,year,actual,base,met",
+    [
+        ("到2025年，农村生活污水治理率达到35%。", 2021, 40, None, True),
+        ("到2025年，农村生活污水治理率达到35%。", 2021, 30, None, False),
+        ("到2025年，地表水劣Ⅴ类水体比例控制在1%以内。", 2022, 1.5, None, False),  # better lower: above is not met
+        ("到2025年，地表水劣Ⅴ类水体比例控制在1%以内。", 2022, 0.5, None, True),
+        ("到2025年，全国单位国内生产总值能源消耗比2020年下降13.5%。", 2021, 0.88, 1.0, False),  # 12 % down
+        ("到2025年，全国单位国内生产总值能源消耗比2020年下降13.5%。", 2021, 0.86, 1.0, True),
+        ("到2025年，全国单位国内生产总值能源消耗比2020年下降13.5%。", 2021, 0.86, None, None),  # no base value
+        ("到2025年，重点海域水质优良比例比2020年提升2个百分点左右。", 2021, 80.5, 78, True),
+        ("地级及以上城市建成区道路机械化清扫率达80%左右。", 2023, 80, None, True),
+    ],
+)
+def test_a_target_is_judged_by_its_comparator(sentence, year, actual, base, met):
+    (target,) = extract_targets(sentence, year)
+    assert target_met(target, actual, base) is met
+
+
+def test_every_commitment_is_an_item_and_an_update_is_a_version(ledger_index):
+    ix, item = first_with_targets(ledger_index)
+    book = Ledger(ledger_index)
+    items = book.items(ix, "city_plan.txt")
+    assert len(items) == sum(bool(c.deadlines or c.targets) for c in ix.clauses_of("city_plan.txt"))
+    indicator = item.targets[0].indicator
+    changed = book.update(
+        ix,
+        item.item_id,
+        ADMIN,
+        {"status": "推进中", "progress": "已完成管网建设", "actuals": {indicator: {"value": 72, "year": 2025}}},
+    )
+    assert changed.status == "in_progress" and changed.met() == {indicator: True}
+    assert {h["field"] for h in changed.history} == {"status", "progress", "actuals"}
+    assert all(h["user"] == "guanli" for h in changed.history)
+    line = entries(ledger_index)[-1]
+    assert line["action"] == "ledger_update" and line["item"] == item.item_id and line["user"] == "guanli"
+    with pytest.raises(KBError, match="unknown status"):
+        book.update(ix, item.item_id, ADMIN, {"status": "差不多"})
+
+
+def two_units(index: Path):
+    """Two city items whose lead units an admin corrected (the fixture plan names none): (ours, theirs)."""
+    ix = folder.load(index)
+    book = Ledger(index)
+    ours, theirs = book.items(ix, "city_plan.txt")[:2]
+    book.update(ix, ours.item_id, ADMIN, {"lead_units": ["市生态环境局"], "partner_units": ["各县区政府"]})
+    book.update(ix, theirs.item_id, ADMIN, {"lead_units": ["市住房和城乡建设局"]})
+    return ix, book, book.item(ix, ours.item_id), book.item(ix, theirs.item_id)
+
+
+def test_a_reporter_updates_only_its_units_items(ledger_index):
+    ix, book, led, other = two_units(ledger_index)
+    assert led.lead_units == ("市生态环境局",) and led.partner_units == ("各县区政府",)  # corrected per item
+    reporter = User("tianbao", "reporter", ("生态环境局",))
+    assert can_update(reporter, led) and not can_update(reporter, other)
+    assert not can_update(User("chakan", "viewer"), led)
+    book.update(ix, led.item_id, reporter, {"progress": "按期推进"})
+    with pytest.raises(KBError, match="may not update"):
+        book.update(ix, other.item_id, reporter, {"progress": "越权填报"})
+
+
+def test_rewording_a_clause_keeps_its_item_and_history_and_flags_it(ledger_index, corpus_copy):
+    ix, item = first_with_targets(ledger_index)
+    book = Ledger(ledger_index)
+    book.update(ix, item.item_id, ADMIN, {"status": "done", "progress": "已完成"})
+    city = corpus_copy / "city_plan.txt"
+    gone = next(i for i in book.items(ix, "city_plan.txt") if i.item_id != item.item_id)
+    text = city.read_text(encoding="utf-8")
+    city.write_text(
+        text.replace(item.text, item.text.replace("达到", "提高到")).replace(gone.text, ""), encoding="utf-8"
+    )
+    ingest([corpus_copy], ledger_index)
+    ix = folder.load(ledger_index)
+    after = {i.item_id: i for i in book.items(ix, "city_plan.txt")}
+    kept = after[item.item_id]
+    assert kept.flags == (CHANGED,) and kept.status == "done" and "提高到" in kept.text
+    assert [h["field"] for h in kept.history].count("text") == 1 and kept.record["progress"] == "已完成"
+    assert after[gone.item_id].flags == (DELETED,)
+    book.update(ix, item.item_id, ADMIN, {"progress": "已核对新表述"})  # whoever updates it has checked it
+    assert book.item(ix, item.item_id).flags == ()
+
+
+def test_the_sheet_round_trip_through_the_cli(ledger_index, tmp_path):
+    """Export the 台账, fill row 3 with openpyxl, import it (preview, then --apply), list it."""
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "台账.xlsx"
+    r = run_cli("kb", "ledger", "export", "--doc", "city", "--xlsx", str(sheet), "--index", str(ledger_index))
+    assert r.returncode == 0, r.stderr
+    wb = load_workbook(sheet)
+    ws = wb.active
+    headers = [c.value for c in ws[2]]
+    assert headers[:8] == ["序号", "任务内容", "牵头单位", "配合单位", "完成时限", "进展情况", "完成状态", "佐证材料"]
+    assert ws.freeze_panes == "B3" and ws.auto_filter.ref
+    col = {h: i + 1 for i, h in enumerate(headers)}
+    item_id = ws.cell(3, col["台账编号"]).value
+    ws.cell(3, col["完成状态"]).value = "已完成"
+    ws.cell(3, col["进展情况"]).value = "2025年11月全部完成并通过验收"
+    ws.append(["99", "一项台账里没有的任务"])
+    wb.save(sheet)
+    preview = json.loads(run_cli("kb", "ledger", "import", str(sheet), "--json", "--index", str(ledger_index)).stdout)
+    assert not preview["applied"] and {c["field"] for c in preview["changes"]} == {"status", "progress"}
+    assert preview["unmatched"][0]["text"] == "一项台账里没有的任务"
+    listed = json.loads(run_cli("kb", "ledger", "list", "--doc", "city", "--json", "--index", str(ledger_index)).stdout)
+    assert next(i for i in listed if i["item_id"] == item_id)["status"] == "not_started"  # a preview writes nothing
+    r = run_cli("kb", "ledger", "import", str(sheet), "--apply", "--index", str(ledger_index))
+    assert r.returncode == 0 and "applied" in r.stdout
+    listed = json.loads(run_cli("kb", "ledger", "list", "--doc", "city", "--json", "--index", str(ledger_index)).stdout)
+    got = next(i for i in listed if i["item_id"] == item_id)
+    assert (
+        got["status"] == "done"
+        and got["progress"] == "2025年11月全部完成并通过验收"
+        and got["citation"].startswith("《")
+    )
+    assert {
+        "item_id",
+        "clause_id",
+        "text",
+        "citation",
+        "lead_units",
+        "partner_units",
+        "due",
+        "targets",
+        "status",
+        "progress",
+        "actuals",
+        "met",
+        "flags",
+        "history",
+    } <= set(got)
+    assert any(e["action"] == "ledger_update" and e["item"] == item_id for e in entries(ledger_index))
+
+
+def test_a_reporter_imports_only_its_own_items(ledger_index, tmp_path):
+    from openpyxl import load_workbook
+
+    Accounts(ledger_index).add_user("tianbao", "tianbao-2026", "reporter", units=("不存在的局",))
+    sheet = tmp_path / "台账.xlsx"
+    run_cli("kb", "ledger", "export", "--doc", "city", "--xlsx", str(sheet), "--index", str(ledger_index))
+    wb = load_workbook(sheet)
+    wb.active.cell(3, 7).value = "已完成"
+    wb.save(sheet)
+    out = json.loads(
+        run_cli(
+            "kb", "ledger", "import", str(sheet), "--apply", "--as", "tianbao", "--json", "--index", str(ledger_index)
+        ).stdout
+    )
+    assert out["changes"] == [] and out["refused"] and "不是本单位" in out["refused"][0]["reason"]
+
+
+def test_cli_update_and_its_errors(ledger_index):
+    ix, item = first_with_targets(ledger_index)
+    indicator = item.targets[0].indicator
+    r = run_cli(
+        "kb",
+        "ledger",
+        "update",
+        item.item_id,
+        "--status",
+        "已完成",
+        "--actual",
+        f"{indicator}=72@2025",
+        "--done-on",
+        "2025-11-30",
+        "--evidence",
+        "https://oa.example.gov/doc/1",
+        "--json",
+        "--index",
+        str(ledger_index),
+    )
+    got = json.loads(r.stdout)
+    assert got["status"] == "done" and got["met"] == {indicator: True} and got["done_on"] == "2025-11-30"
+    assert got["evidence"] == [{"url": "https://oa.example.gov/doc/1"}]
+    for args, message in (
+        (["--actual", "七十二"], "cannot read"),
+        (["--status", "差不多"], "unknown status"),
+        ([], "nothing to change"),
+    ):
+        r = run_cli("kb", "ledger", "update", item.item_id, *args, "--index", str(ledger_index))
+        assert r.returncode == 1 and r.stderr.startswith("Error:") and message in r.stderr
+    r = run_cli("kb", "ledger", "update", "L-nothing", "--status", "done", "--index", str(ledger_index))
+    assert r.returncode == 1 and "no ledger item" in r.stderr
+
+
+def test_the_evaluation_report_is_a_gongwen_with_the_targets_table(ledger_index):
+    import docx
+
+    from kb.reports.ledger_report import evaluation_docx
+
+    ix, item = first_with_targets(ledger_index)
+    book = Ledger(ledger_index)
+    indicator = item.targets[0].indicator
+    book.update(ix, item.item_id, ADMIN, {"status": "done", "actuals": {indicator: {"value": 72, "year": 2025}}})
+    document = docx.Document(io.BytesIO(evaluation_docx(book.items(ix, "city_plan.txt"), "某规划", AS_OF)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "《某规划》实施情况总结评估" in text and "一、总体情况" in text and "三、重点任务进展" in text
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["指标", "基期值", "目标值", "实际值", "完成情况"]
+    assert any(r.cells[0].text == indicator and r.cells[4].text == "已达标" for r in table.rows)
+    heading = next(p for p in document.paragraphs if p.text == "一、总体情况")
+    assert heading.style.name == "Normal" and heading.runs[0].font.name == "黑体"  # not Word's blue heading
+
+
+@pytest.mark.server
+def test_the_api_applies_the_role_rules(ledger_index):
+    from .test_api import api_server, call
+
+    Accounts(ledger_index).add_user("guanli", "guanli-2026", "admin")
+    _, _, led, other = two_units(ledger_index)
+    Accounts(ledger_index).add_user("tianbao", "tianbao-2026", "reporter", units=("市生态环境局",))
+    from kb.office.tokens import Tokens
+
+    token = Tokens(ledger_index).make("tianbao")[1]
+    body = json.dumps({"status": "in_progress", "progress": "推进中"}).encode()
+    headers = {"Content-Type": "application/json"}
+    with api_server(ledger_index) as base:
+        status, got, _ = call(base, f"/v1/ledger/{led.item_id}", token, "PATCH", body, headers)
+        assert status == 200 and json.loads(got)["status"] == "in_progress"
+        status, got, _ = call(base, f"/v1/ledger/{other.item_id}", token, "PATCH", body, headers)
+        assert status == 403 and json.loads(got)["fix"]
+        listed = json.loads(call(base, "/v1/ledger?doc=city", token)[1])
+        assert next(i for i in listed if i["item_id"] == led.item_id)["progress"] == "推进中"
+
+
+def test_the_ledger_page_browses_filters_and_updates(ledger_index):
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["KB_INDEX"] = str(ledger_index)
+    os.environ["KB_TODAY"] = AS_OF.isoformat()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        label = next(o for o in at.sidebar.radio(key="page").options if "台账" in o)
+        at.sidebar.radio(key="page").set_value(label).run()
+        assert not at.exception, [e.value for e in at.exception]
+        at.selectbox(key="l_doc").set_value("city_plan.txt").run()
+        metrics = {m.label: int(m.value) for m in at.metric}
+        assert metrics["未启动"] == len(at.dataframe[0].value) and metrics["逾期未完成"] == metrics["未启动"]
+        assert set(at.dataframe[0].value["逾期"]) == {"逾期"}  # every 2025 deadline has passed by December 2026
+        next(s for s in at.selectbox if s.label == "完成状态").set_value("done")
+        next(b for b in at.button if b.label == "保存").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert {m.label: int(m.value) for m in at.metric}["已完成"] == 1
+        at.multiselect(key="l_status").set_value(["done"]).run()
+        assert len(at.dataframe[0].value) == 1
+    finally:
+        os.environ.pop("KB_TODAY", None)
