@@ -121,9 +121,13 @@ class Tokenizer:
         return [w for w in words if w not in self.stopwords and TOKEN_KEEP_RE.search(w)]
 
     def matched_terms(self, query_tokens: list[str], text: str) -> list[str]:
-        """Query words (two characters or more) found in ``text``, longest first, none inside another."""
+        """Query words (two characters or more) found in ``text``, longest first (then in the order the
+        text has them: the same list in every process, whatever its string hashing), none inside another."""
         norm = normalize(text)
-        found = sorted({t for t in query_tokens if t in norm and len(t) >= MIN_MATCH_CHARS}, key=len, reverse=True)
+        found = sorted(
+            {t for t in query_tokens if t in norm and len(t) >= MIN_MATCH_CHARS},
+            key=lambda t: (-len(t), norm.find(t), t),
+        )
         return [t for i, t in enumerate(found) if not any(t in longer for longer in found[:i])]
 
 

@@ -118,8 +118,8 @@ def test_search_in_the_browser(server, browser, tmp_path):
     assert "完成时限 2025-12-31" in body
     assert f"{VIEWER}（查阅）" in body
     browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '台账')]").click()
-    wait.until(lambda d: "逾期未完成" in d.find_element(By.TAG_NAME, "body").text)  # the 台账 page, no query asked
-    assert "下载台账 Excel" in browser.find_element(By.TAG_NAME, "body").text
+    # the 台账 page, no query asked: its counts and its sheet to download
+    wait.until(lambda d: all(t in d.find_element(By.TAG_NAME, "body").text for t in ("逾期未完成", "下载台账 Excel")))
     browser.refresh()  # F5: still signed in, no sign-in page
     wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
     assert f"{VIEWER}（查阅）" in browser.find_element(By.TAG_NAME, "body").text

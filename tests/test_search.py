@@ -212,3 +212,18 @@ def test_a_text_and_its_pdf_are_one_hit_with_the_pdf_page(tmp_path):
     assert all(h.clause.doc_id.endswith(".txt") for h in hits)
     pdf_only = s.search("应急预案备案率", filters=Filters(doc_ids=("liaoning_14th_fyp_eco_env_plan.pdf",)))
     assert pdf_only and all(h.clause.doc_id.endswith(".pdf") for h in pdf_only)
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+def test_matched_terms_are_the_same_in_every_process(seed):
+    """A search's JSON is the same bytes from the CLI and the API (two processes, two string hash seeds)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from kb.text import tokenizer_for; t = tokenizer_for(()); "
+        "print(t.matched_terms(['城市', '消除', '建成', '黑臭水体'], '市、县建成区基本消除城市黑臭水体'))"
+    )
+    env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "['黑臭水体', '建成', '消除', '城市']"
