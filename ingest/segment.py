@@ -51,6 +51,10 @@ MIN_UNENDED_CJK = 15  # a piece with no closing punctuation must be this long to
 TABLE_RESIDUE_RE = re.compile(r"约束性|预期性|[（(][%％][）)].*\d|(\d+[^\d]+){2,}\d")
 # Addressees (主送: 各省、自治区…：), the copy list (抄送：) and the print line (…2022年2月8日印发).
 NOT_CLAUSE_RE = re.compile(r"^各.{2,150}[:：]$|^抄送[:：]|年\d{1,2}月\d{1,2}日印发$")
+# The cover letter's sentences (现将《…》印发给你们，请认真贯彻执行。/ 请结合实际认真贯彻落实。): they
+# name the title, so they won every query that did, and they commit no one to anything.
+COVER_RE = re.compile(r"印发给你们|^请[^。]{0,30}认真贯彻(?:执行|落实)[。.]?$")
+MAX_COVER_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def is_clause_text(text: str) -> bool:
     sentence punctuation or is long enough to be a sentence whose mark was lost.
     """
     t = normalize(text)
-    if BOX_TITLE_RE.match(t) or NOT_CLAUSE_RE.search(t):
+    if BOX_TITLE_RE.match(t) or NOT_CLAUSE_RE.search(t) or (len(t) <= MAX_COVER_CHARS and COVER_RE.search(t)):
         return False
     cjk = len(CJK_RE.findall(t))
     if cjk < MIN_CLAUSE_CJK:

@@ -46,6 +46,53 @@ PLACE_LEVEL = {
 NATIONAL_ISSUER_RE = re.compile(r"国务院|中共中央|^国家|部$|部等|部门$|委员会$|总局")
 NATIONAL_PLACE = "全国"
 NO_HOME = ("", "无", "none", "off")
+# China's provincial-level divisions by the names people use (general geography, written once): a
+# query naming one that no document speaks for is about somewhere else, where this city's and
+# province's plans do not bind, but the national ones do.
+PROVINCES = (
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+)
+# A document is named by a part of its title that ends with the title (its kind: 规划, 方案, 计划,
+# 意见…), has at least MIN_TITLE_CHARS characters, at least two of them outside these generic
+# words, and belongs to one document (family) only: 碳达峰行动方案, 节能减排综合工作方案, never 规划.
+MIN_TITLE_CHARS = 5
+GENERIC_TITLE_RE = re.compile(
+    r"十[一二三四五六]?五|规划|方案|计划|意见|通知|办法|纲要|实施|行动|工作|生态环境|保护|关于|的"
+)
+TITLE_NOISE_RE = re.compile(r"[《》“”\"‘’「」、，,\s（）()·]")
 
 
 @dataclass(frozen=True)
@@ -99,6 +146,10 @@ class Scope:
         home: the home jurisdiction preferred when the query names no scope ("" when off).
         home_applied: whether the home preference took part in this ranking.
         doc_ids: the documents the query's scope selects (empty when it selects none).
+        named_docs: the documents the query names by title (a family's members), preferred strongly.
+        titles: the titles as the query named them (for the chip).
+        outside: places the query names that no document speaks for (广东): no home preference,
+            the national documents preferred.
     """
 
     levels: tuple[int, ...] = ()
@@ -107,15 +158,21 @@ class Scope:
     home: str = ""
     home_applied: bool = False
     doc_ids: frozenset[str] = field(default_factory=frozenset)
+    named_docs: frozenset[str] = field(default_factory=frozenset)
+    titles: tuple[str, ...] = ()
+    outside: tuple[str, ...] = ()
 
     @property
     def from_query(self) -> bool:
-        return bool(self.doc_ids)
+        """Whether the query itself scopes the search (a document, a level or a place): no home preference."""
+        return bool(self.doc_ids or self.named_docs or self.outside)
 
     def chips(self) -> list[str]:
         """Short labels for the app: one per active preference."""
-        out = []
-        if self.from_query:
+        out = [f"文件：《{t}》" for t in self.titles]
+        if self.outside:
+            out.append(f"范围：国家（“{'、'.join(self.outside)}”不在本库文件所属地域，适用国家文件）")
+        if self.doc_ids:
             named = "、".join(self.places or tuple(LEVEL_NAMES[lv] + "级" for lv in self.levels))
             out.append(f"范围：{named}（查询中的“{'、'.join(self.words)}”）")
         if self.home_applied:
@@ -127,7 +184,9 @@ class Scope:
             "levels": [LEVEL_NAMES[lv] for lv in self.levels],
             "places": list(self.places),
             "words": list(self.words),
-            "docs": sorted(self.doc_ids),
+            "docs": sorted(self.named_docs or self.doc_ids),
+            "named_docs": sorted(self.named_docs),
+            "outside_places": list(self.outside),
             "home": self.home or None,
             "home_applied": self.home_applied,
             "chips": self.chips(),
@@ -138,7 +197,9 @@ class ScopeResolver:
     """Knows every document's jurisdiction; reads scopes from queries."""
 
     def __init__(self, docs: Iterable[Document]):
+        docs = list(docs)
         self.jurisdictions = {d.doc_id: doc_jurisdiction(d) for d in docs}
+        self._titles = {d.doc_id: (TITLE_NOISE_RE.sub("", d.title), d.title) for d in docs if d.title}
         places = {j.place: j for j in self.jurisdictions.values() if j.place and j.place != NATIONAL_PLACE}
         # Longest names first, so 阜新市 is tried before 阜新.
         self._place_names = sorted(
@@ -163,8 +224,36 @@ class ScopeResolver:
     def home_docs(self, home: str) -> frozenset[str]:
         return frozenset(d for d, j in self.jurisdictions.items() if home and j.place == home)
 
+    def named_documents(self, query: str) -> tuple[frozenset[str], tuple[str, ...], str]:
+        """The documents a query names by (a distinctive part of) their title: their ids, the titles,
+        and the query with the named part taken out ("" parts: none named)."""
+        plain = TITLE_NOISE_RE.sub("", query)
+        best: dict[str, str] = {}
+        for doc_id, (title, _) in self._titles.items():
+            for start in range(len(title) - MIN_TITLE_CHARS + 1):  # the longest tail of the title in the query
+                tail = title[start:]
+                if tail in plain:
+                    if len(GENERIC_TITLE_RE.sub("", tail)) >= 2:
+                        best[doc_id] = tail
+                    break
+        named = {
+            d: t
+            for d, t in best.items()
+            if not any(
+                t in title for other, (title, _) in self._titles.items() if other != d and title != self._titles[d][0]
+            )
+        }
+        if not named:
+            return frozenset(), (), query
+        titles = tuple(dict.fromkeys(self._titles[d][1] for d in named))
+        rest = plain
+        for t in sorted(set(named.values()), key=len, reverse=True):
+            rest = rest.replace(t, " ")
+        return frozenset(named), titles, rest.strip(" 的里中之")
+
     def read(self, query: str, home: str = "") -> Scope:
-        """The scope a query names (levels, places), or none; ``home`` is recorded either way."""
+        """The scope a query names (a document, levels, places), or none; ``home`` is recorded either way."""
+        named, titles, _ = self.named_documents(query)
         words, places, levels = [], [], []
         rest = query
         for name, full in self._place_names:
@@ -176,17 +265,30 @@ class ScopeResolver:
             for m in pattern.finditer(rest):
                 words.append(m.group(0))
                 levels.append(level)
+        ours = {short_place(p) for p in self._place_names_full()}
+        outside = tuple(p for p in PROVINCES if p in rest and p not in ours and not any(p in o for o in ours))
         if places:
             docs = frozenset(d for d, j in self.jurisdictions.items() if j.place in places)
+        elif outside and not levels:
+            docs = frozenset()
         else:
             docs = frozenset(d for d, j in self.jurisdictions.items() if j.level in levels)
         home = "" if home in NO_HOME else home
-        if not docs:
+        if not (docs or named or outside):
             return Scope(home=home)
         return Scope(
             levels=tuple(dict.fromkeys(levels)),
             places=tuple(dict.fromkeys(places)),
-            words=tuple(dict.fromkeys(words)),
+            words=tuple(dict.fromkeys(words + list(outside))),
             home=home,
             doc_ids=docs,
+            named_docs=named,
+            titles=titles,
+            outside=outside if not places else (),
         )
+
+    def _place_names_full(self) -> set[str]:
+        return {full for _, full in self._place_names}
+
+    def national_docs(self) -> frozenset[str]:
+        return frozenset(d for d, j in self.jurisdictions.items() if j.level == NATIONAL)

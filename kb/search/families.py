@@ -47,6 +47,19 @@ class Families:
                     self.paged[d.doc_id] = min(paged, key=lambda d: d.doc_id).doc_id
         self._clauses_of = clauses_of
         self._grams: dict[str, dict[str, int]] = {}
+        self._duplicates: frozenset[str] | None = None
+
+    def duplicates(self) -> frozenset[str]:
+        """Clauses of a family's second copies whose text its first copy has: never proposed, so the
+        rows only a PDF has (its tables, its OCR pages) are searched and shown once."""
+        if self._duplicates is None:
+            out = set()
+            for d, head in self.primary.items():
+                if d != head:
+                    texts = {normalize(c.text) for c in self._clauses_of(head)}
+                    out.update(c.clause_id for c in self._clauses_of(d) if normalize(c.text) in texts)
+            self._duplicates = frozenset(out)
+        return self._duplicates
 
     def is_secondary(self, doc_id: str) -> bool:
         return self.primary.get(doc_id, doc_id) != doc_id

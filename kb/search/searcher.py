@@ -23,13 +23,13 @@ import numpy as np
 from kb.errors import KBError
 from kb.model import Clause, Document, Hit
 from kb.policy.deadlines import mentions_date
-from kb.policy.scope import Scope, ScopeResolver
+from kb.policy.scope import Scope, ScopeResolver, short_place
 from kb.policy.units import matches_unit
 from kb.policy.validity import Validity, validities
 from kb.search.families import Families
 from kb.search.relevance import is_relevant
 from kb.store.base import RETRIEVERS, Candidates, Store, Where
-from kb.text import char_ngrams, normalize
+from kb.text import char_bigrams, char_ngrams, normalize
 
 MAX_QUERY_CHARS = 200
 # A question about *when* ("什么时候治理完") is answered by a clause that names a date.
@@ -102,6 +102,10 @@ class Fusion:
             provincial documents).
         home_boost: added for clauses of the home jurisdiction when the query names no scope;
             small, so it decides near ties only.
+        section_boost: added for clauses under a heading the query names (指导思想, 主要目标…).
+        figure_boost: added for clauses carrying the query's year or figure (到2025年…, 35%).
+        target_boost: added, when the query asks for a target (要求, 目标, 多少…), for clauses whose
+            target's indicator shares words with it (重污染天数 → 重度及以上污染天数比率).
     """
 
     method: str = "weighted"
@@ -113,6 +117,9 @@ class Fusion:
     when_boost: float = 0.15
     scope_boost: float = 0.3
     home_boost: float = 0.16
+    section_boost: float = 0.2
+    figure_boost: float = 0.05
+    target_boost: float = 0.1
 
 
 DEFAULT_FUSION = Fusion()
@@ -223,10 +230,17 @@ class Searcher:
         where = self._where(filters)
         if where is NOTHING:
             return Results(query, scope, [])
+        asked = query
+        if scope.named_docs and fusion.method not in PLAIN_METHODS:
+            named = self._named(scope, where)
+            if named is not None:  # the query names a document: search it, for what the rest asks
+                where, asked = named, self.scopes.named_documents(query)[2] or query
+                if len(CJK_CHAR_RE.findall(asked)) < 2:
+                    asked = query
         used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
-        tokens = self.index.tokenizer.tokens(query)
+        tokens = self.index.tokenizer.tokens(asked)
         cands = self.index.candidates(
-            self.embed(query), tokens, char_ngrams(query), max(fusion.depth, top * 3), where, used
+            self.embed(asked), tokens, char_ngrams(asked), max(fusion.depth, top * 3), where, used
         )
         if not cands.clauses:
             return Results(query, scope, [])
@@ -237,7 +251,16 @@ class Searcher:
                 scope, home_applied=bool(scope.home) and not scope.from_query and fusion.home_boost > 0
             )
         else:
-            scope = dataclasses.replace(scope, doc_ids=frozenset(), levels=(), places=(), words=())
+            scope = dataclasses.replace(
+                scope,
+                doc_ids=frozenset(),
+                levels=(),
+                places=(),
+                words=(),
+                named_docs=frozenset(),
+                titles=(),
+                outside=(),
+            )
         status = {d: v.status for d, v in self.validity(filters.as_of).items()}
         return Results(query, scope, self._hits(query, tokens, cands, fused, top, status))
 
@@ -246,11 +269,7 @@ class Searcher:
         family's second copy left out unless named), a unit resolved to the names it matches.
         ``NOTHING`` when no clause can pass."""
         docs = self.index.docs
-        keep = {
-            d
-            for d, doc in docs.items()
-            if filters.accepts_doc(doc) and (not self.families.is_secondary(d) or filters.names_file(d))
-        }
+        keep = {d for d, doc in docs.items() if filters.accepts_doc(doc)}
         if filters.levels:
             keep &= {d for d, j in self.scopes.jurisdictions.items() if j.level in filters.levels}
         if filters.in_force:
@@ -258,8 +277,10 @@ class Searcher:
         units = tuple(u for u in self.index.units() if matches_unit(filters.unit, (u,))) if filters.unit else ()
         if not keep or (filters.unit and not units):
             return NOTHING
+        named_files = {d for d in keep if filters.names_file(d)}
         where = Where(
             doc_ids=None if len(keep) == len(docs) else frozenset(keep),
+            exclude=frozenset() if named_files else self.families.duplicates(),
             units=units,
             has_deadline=filters.has_deadline,
             due_from=filters.due_from,
@@ -267,14 +288,45 @@ class Searcher:
         )
         return None if where == Where() else where
 
+    def _named(self, scope: Scope, where: Where | None) -> Where | None:
+        """``where`` narrowed to the documents the query names (every copy in their families); None
+        when the filters leave none of them."""
+        members = {m for d in scope.named_docs for m in self.families.members(d)}
+        allowed = members if where is None or where.doc_ids is None else members & set(where.doc_ids)
+        if not allowed:
+            return None
+        return dataclasses.replace(where or Where(), doc_ids=frozenset(allowed))
+
     def _preferences(self, fusion: Fusion, query: str, scope: Scope, clauses: list[Clause]) -> np.ndarray:
-        """The boosts: a date for a "when" question, the query's scope, else the home jurisdiction."""
+        """The boosts: a date for a "when" question, a heading the query names, its year or figure,
+        the query's scope (levels, places, or the national documents for a place outside the
+        corpus), else the home jurisdiction."""
         out = np.zeros(len(clauses))
+        plain = normalize(query)
         if fusion.when_boost and WHEN_QUESTION_RE.search(query):
             out += fusion.when_boost * np.array([mentions_date(c.text) for c in clauses])
-        if scope.from_query:
-            out += fusion.scope_boost * np.array([c.doc_id in scope.doc_ids for c in clauses])
-        elif scope.home:
+        if fusion.section_boost:
+            out += fusion.section_boost * np.array(
+                [any(len(t) >= MIN_HEADING_CHARS and normalize(t) in plain for t in c.section_titles) for c in clauses]
+            )
+        if fusion.target_boost and TARGET_QUESTION_RE.search(plain):
+            grams = set(char_bigrams(plain))
+            out += fusion.target_boost * np.array(
+                [
+                    any(len(grams & set(char_bigrams(t.indicator))) >= MIN_INDICATOR_BIGRAMS for t in c.targets)
+                    for c in clauses
+                ]
+            )
+        figures = FIGURE_RE.findall(plain)
+        if fusion.figure_boost and figures:
+            out += fusion.figure_boost * np.array([any(f in normalize(c.text) for f in figures) for c in clauses])
+        if scope.doc_ids or scope.outside:
+            national = self.scopes.national_docs() if scope.outside else frozenset()
+            named = [short_place(p) for p in scope.places] + list(scope.outside)
+            out += fusion.scope_boost * np.array(
+                [c.doc_id in scope.doc_ids or c.doc_id in national or any(p in c.text for p in named) for c in clauses]
+            )
+        elif scope.home and not scope.named_docs:
             home = set(self.scopes.home_docs(scope.home))
             out += fusion.home_boost * np.array([c.doc_id in home for c in clauses])
         return out
@@ -312,6 +364,11 @@ class Searcher:
 
 
 NOTHING = Where(doc_ids=frozenset())  # a filter no clause passes
+CJK_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")
+MIN_HEADING_CHARS = 4  # 指导思想, 主要目标, 工作原则: shorter headings are words of the topic itself
+TARGET_QUESTION_RE = re.compile(r"要求|目标|指标|多少|达到|控制在|比例|比率|占比")
+MIN_INDICATOR_BIGRAMS = 3
+FIGURE_RE = re.compile(r"(?:19|20)\d{2}(?=年)|\d+(?:\.\d+)?%")  # a year, or a percentage
 
 
 def _fuse(f: Fusion, cands: Candidates) -> np.ndarray:

@@ -33,6 +33,7 @@ class Where:
         units: the clause must name one of these units (exact names, resolved from the user's text).
         has_deadline: the clause must carry a deadline.
         due_from, due_to: one of its deadlines must fall due in this range.
+        exclude: clauses never proposed (a family's second copy of text its first copy has).
     """
 
     doc_ids: frozenset[str] | None = None
@@ -40,6 +41,7 @@ class Where:
     has_deadline: bool = False
     due_from: dt.date | None = None
     due_to: dt.date | None = None
+    exclude: frozenset[str] = frozenset()
 
     @property
     def by_deadline(self) -> bool:
@@ -48,6 +50,8 @@ class Where:
     def accepts(self, c: Clause) -> bool:
         """Whether a clause passes (the in-memory form of the filter)."""
         if self.doc_ids is not None and c.doc_id not in self.doc_ids:
+            return False
+        if c.clause_id in self.exclude:
             return False
         if self.units and not set(self.units) & set(c.units):
             return False

@@ -35,7 +35,7 @@ from kb.store.base import RETRIEVERS, Candidates, Change, Store, Where
 from kb.store.common import checkpoint, corpus_hash, package_versions, rebuild_hint
 from kb.text import Tokenizer, lexical_fields, tokenizer_for
 
-SCHEMA_VERSION = 3  # 2: the character-bigram field, clauses with units; 3: single characters in it
+SCHEMA_VERSION = 4  # 2: character bigrams, units; 3: single characters; 4: no cover-letter sentences
 MANIFEST = "manifest.json"
 
 
@@ -55,6 +55,7 @@ class FolderStore(Store):
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _by_doc: dict[str, list[Clause]] | None = field(default=None, repr=False)
     _doc_rows: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    _excluded: tuple | None = field(default=None, repr=False)  # (the exclude set, its row mask)
     kind = "files"
 
     @property
@@ -109,6 +110,11 @@ class FolderStore(Store):
             mask[:] = False
             for d in where.doc_ids:
                 mask[self._doc_rows.get(d, [])] = True
+        if where.exclude:
+            if self._excluded is None or self._excluded[0] is not where.exclude:
+                ids = np.array([c.clause_id for c in self.clauses], dtype=object)
+                self._excluded = (where.exclude, np.isin(ids, list(where.exclude)))
+            mask &= ~self._excluded[1]
         if where.units or where.by_deadline:
             mask &= np.array([where.accepts(c) for c in self.clauses], dtype=bool)
         return mask

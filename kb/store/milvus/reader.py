@@ -208,6 +208,8 @@ class MilvusStore(Store):
             parts.append(f"doc_id in {expr_list(docs)}")
         elif not self.committed:
             return None
+        if where is not None and where.exclude:
+            parts.append(f"not (clause_id in {expr_list(sorted(where.exclude))})")
         if where is not None and where.units:
             parts.append(f"array_contains_any(units, {expr_list(list(where.units))})")
         if where is not None and where.by_deadline:
