@@ -284,59 +284,33 @@ def cmd_tokens(args) -> int:
     return 0
 
 
-def _start(module_args: list[str]) -> None:
-    """Replace this process with ``python -m server …`` (the core starts the server layer; it does not import it)."""
-    os.execv(sys.executable, [sys.executable, "-m", "server", *module_args])
+def _start(what: str, args, *extra: str) -> int:
+    """Check the index (and, for a server, that the address may be served), then replace this process
+    with ``python -m server WHAT …``: the core starts the server layer, it does not import it."""
+    address = getattr(args, "address", None)
+    if address is not None:
+        check_serving(args.index, address)
+    uri = stores.store_uri(args.store, args.index)
+    stores.check(args.index, uri)  # the server opens it again (milvus-lite admits one process)
+    argv = [what, "--index", str(args.index), *(["--store", uri] if uri else [])]
+    if address is not None:
+        argv += ["--address", address, "--port", str(args.port)]
+    os.execv(sys.executable, [sys.executable, "-m", "server", *argv, *extra])
+    return 0  # pragma: no cover - execv does not return
 
 
 def cmd_api(args) -> int:
     if args.workers < 1:
         raise KBError("--workers must be 1 or more")
-    check_serving(args.index, args.address)
-    uri = stores.store_uri(args.store, args.index)
-    stores.check(args.index, uri)
-    _start(
-        [
-            "http",
-            "--index",
-            str(args.index),
-            "--address",
-            args.address,
-            "--port",
-            str(args.port),
-            "--workers",
-            str(args.workers),
-            *(["--store", uri] if uri else []),
-        ]
-    )
-    return 0  # pragma: no cover - execv does not return
+    return _start("http", args, "--workers", str(args.workers))
 
 
 def cmd_mcp(args) -> int:
-    uri = stores.store_uri(args.store, args.index)
-    stores.check(args.index, uri)
-    _start(["mcp", "--index", str(args.index), *(["--store", uri] if uri else [])])
-    return 0  # pragma: no cover - execv does not return
+    return _start("mcp", args)
 
 
 def cmd_serve(args) -> int:
-    check_serving(args.index, args.address)
-    uri = stores.store_uri(args.store, args.index)
-    stores.check(args.index, uri)  # the server opens it again (milvus-lite admits one process)
-    _start(
-        [
-            "site",
-            "--index",
-            str(args.index),
-            "--address",
-            args.address,
-            "--port",
-            str(args.port),
-            *(["--store", uri] if uri else []),
-            *(["--no-api"] if args.no_api else []),
-        ]
-    )
-    return 0  # pragma: no cover - execv does not return
+    return _start("site", args, *(["--no-api"] if args.no_api else []))
 
 
 def cmd_cite(index, args) -> int:

@@ -7,16 +7,12 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,46 +22,16 @@ from kb.office.audit import entries
 from kb.office.tokens import Tokens
 from kb.reports.cite import memo_text
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, child_server, free_port, run_cli
 
 pytestmark = pytest.mark.server  # each test talks to a server in a child process
 QUERY = "城市黑臭水体什么时候消除"
 NEW_DOC = "某县农村环境整治方案\n一、重点任务\n2025年底前，完成全县农村生活垃圾收运处置体系建设，实现行政村全覆盖。\n"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
 def api_server(index: Path, *extra: str, env: dict | None = None):
     """``python -m kb api`` on a free port; yields its base URL once /v1/health answers."""
-    port = free_port()
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "api", "--index", str(index), "--port", str(port), *extra],
-        cwd=ROOT,
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/v1/health", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode()) from None
-                time.sleep(0.25)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+    return child_server(["kb", "api", "--index", str(index), *extra], "/v1/health", env)
 
 
 def call(

@@ -120,9 +120,10 @@ def test_search_in_the_browser(server, browser, tmp_path):
     browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '台账')]").click()
     # the 台账 page, no query asked: its counts and its sheet to download
     wait.until(lambda d: all(t in d.find_element(By.TAG_NAME, "body").text for t in ("逾期未完成", "下载台账 Excel")))
-    browser.refresh()  # F5: still signed in, no sign-in page
-    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
-    assert f"{VIEWER}（查阅）" in browser.find_element(By.TAG_NAME, "body").text
+    browser.refresh()  # F5: still signed in, no sign-in page, and the URL brings back the 台账 page
+    wait.until(
+        lambda d: all(t in d.find_element(By.TAG_NAME, "body").text for t in ("逾期未完成", f"{VIEWER}（查阅）"))
+    )
     browser.switch_to.new_window("tab")  # a new tab shares the session
     browser.get(server)
     wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))

@@ -7,16 +7,11 @@ import asyncio
 import json
 import os
 import shutil
-import signal
-import socket
 import stat
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,43 +22,14 @@ from kb.office.audit import entries
 from kb.office.sessions import COOKIE, Sessions
 from server.door import FrontDoor
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, child_server, run_cli
 
 ADMIN, VIEWER = ("guanli", "guanli-2026"), ("chakan", "chakan-2026")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
 def site(index: Path, address: str = "0.0.0.0"):
     """``python -m kb serve`` on the office address (every interface); yields the base URL (over loopback)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "serve", "--index", str(index), "--address", address, "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode()) from None
-                time.sleep(0.25)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+    return child_server(["kb", "serve", "--index", str(index), "--address", address], "/_stcore/health")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
