@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,26 @@ def test_the_ledger_page_browses_filters_and_updates(ledger_index):
         assert len(at.dataframe[0].value) == 1
     finally:
         os.environ.pop("KB_TODAY", None)
+
+
+def test_unfinished_items_carry_forward_to_the_successor_plan(tmp_path):
+    """Once the 十五五 plan is in, an unfinished 十四五 item shows its counterpart there."""
+    from kb.tracking.ledger import successors
+
+    from .conftest import ROOT as root
+
+    corpus = tmp_path / "plans"
+    shutil.copytree(root / "tests" / "validity_data", corpus)
+    later = corpus / "province_15th.txt"  # the successor keeps one task in the same words
+    kept = "2030年底前，县级城市建成区基本消除黑臭水体。\n"
+    later.write_text(later.read_text(encoding="utf-8") + kept, encoding="utf-8")
+    index = tmp_path / "index"
+    ingest([corpus], index, encoder_spec="fake")
+    ix = folder.load(index)
+    book = Ledger(index)
+    items = book.items(ix, "province_14th.txt")
+    black = next(i for i in items if "县级城市建成区基本消除黑臭水体" in i.text)
+    carried = successors(ix, "province_14th.txt", items, AS_OF)
+    assert "黑臭水体" in carried[black.item_id] and carried[black.item_id].startswith("《辽宁省“十五五”")
+    book.update(ix, black.item_id, ADMIN, {"status": "done"})
+    assert black.item_id not in successors(ix, "province_14th.txt", book.items(ix, "province_14th.txt"), AS_OF)

@@ -50,7 +50,8 @@ def ledger_page(index, path: str, user) -> None:
         column_config={"任务内容": st.column_config.TextColumn(width="large")},
     )
     if filtered:
-        item_view(index, book, filtered, user, as_of)
+        carried = successors(index, doc, filtered, as_of)
+        item_view(index, book, filtered, user, as_of, carried)
     title = index.docs[doc].title
     col1, col2 = st.columns(2)
     col1.download_button(
@@ -135,7 +136,7 @@ def completion_charts(items) -> None:
         col.altair_chart(chart, width="stretch")
 
 
-def item_view(index, book: Ledger, items, user, as_of: dt.date) -> None:
+def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict[str, str]) -> None:
     pick = st.selectbox(
         "查看任务",
         [i.item_id for i in items],
@@ -151,6 +152,8 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date) -> None:
         st.caption(escape(" … ".join(c.text for c in context if c.clause_id != item.clause_id)))
     else:
         st.code(item.text, language=None, wrap_lines=True)
+    if item.item_id in carried:
+        st.info(escape(f"接续规划中的对应条款：{carried[item.item_id]}"))
     with st.expander(f"修改记录（{len(item.history)}）"):
         for h in reversed(item.history):
             st.caption(
