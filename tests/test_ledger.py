@@ -121,6 +121,7 @@ def test_rewording_a_clause_keeps_its_item_and_history_and_flags_it(ledger_index
     assert book.item(ix, item.item_id).flags == ()
 
 
+@pytest.mark.cli
 def test_the_sheet_round_trip_through_the_cli(ledger_index, tmp_path):
     """Export the 台账, fill row 3 with openpyxl, import it (preview, then --apply), list it."""
     from openpyxl import load_workbook
@@ -172,6 +173,7 @@ def test_the_sheet_round_trip_through_the_cli(ledger_index, tmp_path):
     assert any(e["action"] == "ledger_update" and e["item"] == item_id for e in entries(ledger_index))
 
 
+@pytest.mark.cli
 def test_a_reporter_imports_only_its_own_items(ledger_index, tmp_path):
     from openpyxl import load_workbook
 
@@ -189,6 +191,7 @@ def test_a_reporter_imports_only_its_own_items(ledger_index, tmp_path):
     assert out["changes"] == [] and out["refused"] and "不是本单位" in out["refused"][0]["reason"]
 
 
+@pytest.mark.cli
 def test_cli_update_and_its_errors(ledger_index):
     ix, item = first_with_targets(ledger_index)
     indicator = item.targets[0].indicator

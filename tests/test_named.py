@@ -147,6 +147,7 @@ def test_rows_only_a_second_copy_has_are_searched_and_shown_once(tmp_path):
     assert {h.clause.doc_id for h in only_word} == {"national_opinions_word.docx"}  # a file named is searched whole
 
 
+@pytest.mark.cli
 def test_the_scope_json_names_the_document(fake_index):
     r = run_cli("kb", "search", "《辽宁省“十四五”生态环境保护规划》黑臭水体", "--json", "--index", str(fake_index))
     scope = json.loads(r.stdout)["scope"]

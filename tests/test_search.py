@@ -214,6 +214,7 @@ def test_a_text_and_its_pdf_are_one_hit_with_the_pdf_page(tmp_path):
     assert pdf_only and all(h.clause.doc_id.endswith(".pdf") for h in pdf_only)
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("seed", ["1", "2", "3"])
 def test_matched_terms_are_the_same_in_every_process(seed):
     """A search's JSON is the same bytes from the CLI and the API (two processes, two string hash seeds)."""

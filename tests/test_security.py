@@ -222,6 +222,15 @@ def test_clear_cache_never_reaches_streamlit_and_reruns_are_paced(tmp_path):
     assert waits[0] == 0 and waits[-1] > 5 and door._wait("another user") == 0
 
 
+def fake_encoder_index(index: Path, corpus: Path) -> Path:
+    """An index made with the fake encoder (uploads then use it, not the real model)."""
+    from ingest.pipeline import ingest
+
+    ingest([corpus / "national_opinions.txt"], index, encoder_spec="fake")
+    return index
+
+
+@pytest.mark.cli
 def test_lockouts_count_per_source_and_can_be_lifted(tmp_path):
     """F8: guessing from one machine locks the name there, not for its owner; unlock and a new password lift it."""
     accounts = Accounts(tmp_path)
@@ -261,7 +270,7 @@ def test_state_audit_and_uploads_are_private(tmp_path, corpus_copy):
     """F10: state.db, audit.jsonl and uploads are 0600, their folders 0700."""
     from ingest.uploads import add_uploads
 
-    index = tmp_path / "index"
+    index = fake_encoder_index(tmp_path / "index", corpus_copy)
     Accounts(index).add_user("wang", "zhengque-mima", "admin")
     add_uploads(index, [("city_plan.txt", (corpus_copy / "city_plan.txt").read_bytes())], user="wang")
     mode = lambda p: stat.S_IMODE(p.stat().st_mode)
@@ -385,7 +394,7 @@ def test_a_malformed_docx_is_refused_with_its_reason_and_the_batch_goes_on(tmp_p
         z.writestr("[Content_Types].xml", "<Types><broken")
         z.writestr("word/document.xml", "<w:document>")
     report, refused = add_uploads(
-        tmp_path / "ix",
+        fake_encoder_index(tmp_path / "ix", corpus_copy),
         [("bad.docx", bad.read_bytes()), ("city_plan.txt", (corpus_copy / "city_plan.txt").read_bytes())],
     )
     assert [n for n, _ in refused] == ["bad.docx"] and refused[0][1]
@@ -444,6 +453,7 @@ def test_a_name_clash_is_refused_unless_confirmed_and_a_batch_never_overwrites_i
 
     data = (corpus_copy / "city_plan.txt").read_bytes()
     other = data.replace("黑臭水体".encode(), "黑臭河道".encode())
+    fake_encoder_index(tmp_path / "ix", corpus_copy)
     report, refused = add_uploads(tmp_path / "ix", [("附件1.txt", data), ("附件1.txt", other)])
     assert report.added and refused == [("附件1.txt", refused[0][1])] and "same name" in refused[0][1]
     existing = {"附件1.txt": "0" * 64}
