@@ -117,7 +117,7 @@ def build_document(
 
 
 def _period_fields(title: str, text: str, meta) -> dict[str, str]:
-    """The document's period: the catalog's where it gives one, else parsed (kb.validity)."""
+    """The document's period: the catalog's where it gives one, else parsed (kb.policy.validity)."""
     if meta.period_start or meta.period_end:
         return {"period_start": meta.period_start, "period_end": meta.period_end, "period_basis": "目录（catalog.tsv）"}
     p = parse_period(title, text, meta.date)

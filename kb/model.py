@@ -175,7 +175,7 @@ class Document:
     level: int
     pages: int | None = None
     n_clauses: int = 0
-    period_start: str = ""  # ISO; the period the document applies for (kb.validity), "" unknown
+    period_start: str = ""  # ISO; the period the document applies for (kb.policy.validity), "" unknown
     period_end: str = ""
     period_basis: str = ""  # how the period was found, in words shown to the user
     repeals: tuple[str, ...] = ()  # titles and 文号 of documents it repeals or replaces
@@ -203,8 +203,8 @@ class Hit:
         dense_rank, bm25_rank: 1-based rank in each retriever (None: not among its candidates).
         dense_score, bm25_score: the raw retriever scores.
         matched_terms: query terms found in the clause, for highlighting.
-        relevant: whether the clause clears the relevance floor (kb.relevance).
-        doc_status: the validity of the clause's document on the search's day (kb.validity).
+        relevant: whether the clause clears the relevance floor (kb.search.relevance).
+        doc_status: the validity of the clause's document on the search's day (kb.policy.validity).
     """
 
     clause: Clause

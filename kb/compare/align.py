@@ -2,7 +2,7 @@
 
 A *commitment* is a clause of an upper document with a deadline or a quantified target. Its
 counterpart is the lower document's clause most like it, scored as the cross-references are
-(half shared wording, half dense cosine; kb.timeline.pair_scores). The status says whether the
+(half shared wording, half dense cosine; kb.compare.similarity.pair_scores). The status says whether the
 lower plan keeps up:
 
 - ``covered``: the same task, due the same day or earlier, target equal or stronger;

@@ -1,6 +1,6 @@
 """The store seam: what ingest, search, the CLI and the app need of wherever the clauses live.
 
-Two stores implement it: the index folder (``kb.index.Index``, the default) and Milvus
+Two stores implement it: the index folder (``kb.store.folder.FolderStore``, the default) and Milvus
 (``kb.store.milvus.MilvusStore``). A store lists documents and clauses, proposes search
 candidates under a filter, and takes a ``Change`` (documents written whole or removed).
 Document-level filters (issuer, dates, level, validity, families) are resolved to document ids
