@@ -414,7 +414,7 @@ def cmd_ledger(index, args) -> int:
             Path(args.docx).write_bytes(ledger_report.evaluation_docx(items, title, as_of, carried))
         print(f"exported {len(items)} items of {doc}")
         return 0
-    rows = service.ledger_rows(items, args.unit, args.status, args.overdue, as_of)
+    rows = service.ledger_rows(items, args.unit, [args.status] if args.status else [], args.overdue, as_of)
     if args.json:
         print(service.dumps([i.to_dict(as_of) for i in rows]))
         return 0

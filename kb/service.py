@@ -185,20 +185,27 @@ def ledger_doc(index: Store, doc: str | None) -> str:
 
 
 def ledger_rows(
-    items: list, unit: str = "", status: str | None = None, overdue: bool = False, as_of: dt.date | None = None
+    items: list,
+    unit: str = "",
+    statuses: list[str] = (),
+    overdue: bool = False,
+    as_of: dt.date | None = None,
+    met: bool | None = None,
 ) -> list:
-    """Items filtered by unit, status and overdue-and-not-done; overdue ones first, then in order."""
+    """Items filtered by unit, statuses (keys or 已完成…), overdue-and-not-done, and a target met (or
+    not); overdue ones first, then in document order. The CLI, the API and the 台账 page list with it."""
     from kb.policy.units import matches_unit
     from kb.tracking.ledger import status_key
 
     as_of = as_of or dt.date.today()
-    wanted = status_key(status) if status else None
+    wanted = {status_key(s) for s in statuses if s}
     rows = [
         i
         for i in items
         if (not unit or matches_unit(unit, (*i.lead_units, *i.partner_units)))
-        and (wanted is None or i.status == wanted)
+        and (not wanted or i.status in wanted)
         and (not overdue or i.overdue(as_of))
+        and (met is None or met in i.met().values())
     ]
     return sorted(rows, key=lambda i: not i.overdue(as_of))  # stable: document order within each
 

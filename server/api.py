@@ -283,7 +283,9 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         """``python -m kb ledger list --doc D --json``: the 台账 items, overdue-and-not-done first."""
         day = service.date_or_none(as_of) or dt.date.today()
         items = Ledger(index_dir).items(live.index, service.ledger_doc(live.index, doc))
-        return json_body([i.to_dict(day) for i in service.ledger_rows(items, unit, status, overdue, day)])
+        return json_body(
+            [i.to_dict(day) for i in service.ledger_rows(items, unit, [status] if status else [], overdue, day)]
+        )
 
     @app.patch("/v1/ledger/{item_id}")
     def ledger_update(request: Request, item_id: str, update: LedgerUpdate):

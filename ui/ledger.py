@@ -7,6 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
+from kb import service
 from kb.compare.align import Aligner
 from kb.errors import KBError
 from kb.office.accounts import ROLES
@@ -76,15 +77,7 @@ def ledger_filters(items, as_of: dt.date):
     )
     met = col3.selectbox("目标达成", list(MET_FILTER), key="l_met")
     overdue = col4.checkbox("只看逾期未完成", key="l_overdue")
-    rows = [
-        i
-        for i in items
-        if (unit == ALL or unit in (*i.lead_units, *i.partner_units))
-        and (not statuses or i.status in statuses)
-        and (not overdue or i.overdue(as_of))
-        and (MET_FILTER[met] is None or MET_FILTER[met] in i.met().values())
-    ]
-    return sorted(rows, key=lambda i: not i.overdue(as_of))  # overdue and not done first
+    return service.ledger_rows(items, "" if unit == ALL else unit, statuses, overdue, as_of, MET_FILTER[met])
 
 
 def ledger_table(items, as_of: dt.date):
