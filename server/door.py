@@ -35,7 +35,7 @@ from pathlib import Path
 from anyio import to_thread
 
 from kb.errors import KBError
-from kb.office.accounts import SESSION_TTL, Accounts, is_loopback
+from kb.office.accounts import SESSION_TTL, Accounts, OpenToAnyone
 from kb.office.sessions import COOKIE, Sessions, owner_matches
 
 UPLOAD_PREFIX = "/_stcore/upload_file/"
@@ -44,7 +44,6 @@ HIDDEN = ("/_stcore/metrics",)
 PUBLIC = ("/_stcore/health", "/favicon.ico")
 MAX_TABS = 4
 RERUNS_PER_S, RERUN_BURST = 2.0, 6
-OPEN_CHECK_S = 5.0
 HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"content-security-policy", b"frame-ancestors 'none'; img-src 'self' data: blob:"),
@@ -101,20 +100,10 @@ class FrontDoor:
         self.address = address
         self.max_upload = max_upload_mb * 1024 * 1024
         self.sessions = Sessions(self.index_dir)
-        self._open: tuple[float, bool] = (0.0, False)
+        self.open_mode = OpenToAnyone(self.index_dir, address)
         self._tabs: dict[str, int] = {}
         self._pace: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
-
-    # ------------------------------------------------------------------ who
-    def open_mode(self) -> bool:
-        if not is_loopback(self.address):
-            return False
-        checked, is_open = self._open
-        if time.monotonic() - checked > OPEN_CHECK_S:
-            is_open = not Accounts(self.index_dir).has_users()
-            self._open = (time.monotonic(), is_open)
-        return is_open
 
     # ------------------------------------------------------------------ ASGI
     async def __call__(self, scope, receive, send):

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.office.accounts import LOCAL_USER, Accounts, User, is_loopback
+from kb.office.accounts import LOCAL_USER, OpenToAnyone, User
 from kb.office.tokens import Tokens
 
 # Per token, per worker process: a bucket of BURST requests refilled at RATE a second (KB_API_RATE,
@@ -23,7 +23,6 @@ from kb.office.tokens import Tokens
 # takes about 25 ms of a core, so a token alone can keep one worker busy but not starve the others.
 RATE = float(os.environ.get("KB_API_RATE", "20"))
 BURST = int(os.environ.get("KB_API_BURST", "40"))
-ACCOUNTS_TTL = 5.0  # seconds between re-reading whether any account exists (a new one closes open mode)
 
 
 class GateError(Exception):
@@ -50,17 +49,10 @@ class Gate:
     burst: int = BURST
     _buckets: dict[str, Bucket] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _has_users: tuple[float, bool] = (0.0, False)
+    open_mode: OpenToAnyone = field(init=False)
 
-    def open_mode(self) -> bool:
-        """Loopback with no account: no token needed."""
-        if not is_loopback(self.address):
-            return False
-        checked, has = self._has_users
-        if time.monotonic() - checked > ACCOUNTS_TTL:
-            has = Accounts(self.index_dir).has_users()
-            self._has_users = (time.monotonic(), has)
-        return not has
+    def __post_init__(self):
+        self.open_mode = OpenToAnyone(self.index_dir, self.address)
 
     def user(self, authorization: str | None) -> User:
         """The caller, from the ``Authorization`` header.

@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kb.errors import KBError
-from kb.office.accounts import LOCAL_USER, ROLES, SESSION_TTL, Accounts, User, is_loopback
+from kb.office.accounts import LOCAL_USER, ROLES, SESSION_TTL, Accounts, User, is_loopback, open_to_anyone
 from kb.office.saved import SavedWork
 from kb.office.sessions import COOKIE, FRONT_DOOR_ENV, SERVE_ADDRESS_ENV, Sessions, own
 from kb.search.searcher import MAX_QUERY_CHARS
@@ -58,7 +58,7 @@ def behind_door() -> bool:
 def door_user(index_path: str) -> User:
     """The account of this browser's session, read again on every run: a removed or demoted account
     loses its rights at its next action. Stops the run, with a link to sign in, when there is none."""
-    if not Accounts(index_path).has_users() and is_loopback(serving_address()):
+    if open_to_anyone(index_path, serving_address()):
         st.session_state["user"] = User(LOCAL_USER, "admin")
         return st.session_state["user"]
     cookie = st.context.cookies.get(COOKIE)

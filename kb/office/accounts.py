@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import json
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +153,29 @@ def _dummy_hash() -> str:
 
 def is_loopback(address: str) -> bool:
     return address in ("127.0.0.1", "localhost", "::1", "") or address.startswith("127.")
+
+
+def open_to_anyone(index_dir: str | Path, address: str) -> bool:
+    """Loopback with no account: one person's tool on their own machine, no sign-in and no token."""
+    return is_loopback(address) and not Accounts(index_dir).has_users()
+
+
+class OpenToAnyone:
+    """``open_to_anyone`` for a server that asks on every request, re-read at most every ``every``
+    seconds (adding the first account closes it within that time)."""
+
+    def __init__(self, index_dir: str | Path, address: str, every: float = 5.0):
+        self.index_dir, self.address, self.every = index_dir, address, every
+        self._checked: tuple[float, bool] = (float("-inf"), False)
+
+    def __call__(self) -> bool:
+        if not is_loopback(self.address):
+            return False
+        at, answer = self._checked
+        if time.monotonic() - at > self.every:
+            answer = open_to_anyone(self.index_dir, self.address)
+            self._checked = (time.monotonic(), answer)
+        return answer
 
 
 def check_serving(index_dir: str | Path, address: str) -> None:
