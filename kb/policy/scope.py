@@ -150,6 +150,7 @@ class Scope:
         titles: the titles as the query named them (for the chip).
         outside: places the query names that no document speaks for (广东): no home preference,
             the national documents preferred.
+        rest: with ``named_docs``, the query without the title that named them (what to search for there).
     """
 
     levels: tuple[int, ...] = ()
@@ -161,6 +162,7 @@ class Scope:
     named_docs: frozenset[str] = field(default_factory=frozenset)
     titles: tuple[str, ...] = ()
     outside: tuple[str, ...] = ()
+    rest: str = ""
 
     @property
     def from_query(self) -> bool:
@@ -253,7 +255,7 @@ class ScopeResolver:
 
     def read(self, query: str, home: str = "") -> Scope:
         """The scope a query names (a document, levels, places), or none; ``home`` is recorded either way."""
-        named, titles, _ = self.named_documents(query)
+        named, titles, named_rest = self.named_documents(query)
         words, places, levels = [], [], []
         rest = query
         for name, full in self._place_names:
@@ -285,6 +287,7 @@ class ScopeResolver:
             named_docs=named,
             titles=titles,
             outside=outside if not places else (),
+            rest=named_rest if named else "",
         )
 
     def _place_names_full(self) -> set[str]:

@@ -234,7 +234,7 @@ class Searcher:
         if scope.named_docs and fusion.method not in PLAIN_METHODS:
             named = self._named(scope, where)
             if named is not None:  # the query names a document: search it, for what the rest asks
-                where, asked = named, self.scopes.named_documents(query)[2] or query
+                where, asked = named, scope.rest or query
                 if len(CJK_CHAR_RE.findall(asked)) < 2:
                     asked = query
         used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
