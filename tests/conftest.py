@@ -18,6 +18,26 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 CORPUS = ROOT / "corpus"
 sys.path.insert(0, str(ROOT))
+# What a search hit carries at least: the contract others build on (README, "The contract").
+HIT_KEYS = (
+    "clause_id",
+    "doc_id",
+    "title",
+    "doc_number",
+    "section",
+    "section_titles",
+    "text",
+    "page",
+    "char_start",
+    "char_end",
+    "score",
+    "relevant",
+    "deadlines",
+    "targets",
+    "lead_units",
+    "partner_units",
+    "doc_status",
+)
 
 
 @pytest.fixture
