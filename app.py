@@ -17,11 +17,12 @@ from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
 from ui.align import align_page
 from ui.basket import basket_sidebar, print_view
+from ui.copy import HIDE_BUILTIN_COPY
 from ui.deadlines import deadlines_page
 from ui.documents import documents_page
 from ui.ledger import ledger_page
 from ui.search import search_page
-from ui.session import restore_from_url, sign_in, sign_out_button, write_to_url
+from ui.session import keep_state, restore_from_url, sign_in, sign_out_button, write_to_url
 
 PAGES = ("条款检索", "期限跟踪", "对标对表", "台账", "文件管理")
 
@@ -48,7 +49,8 @@ def live_index(path: str, store: str | None) -> LiveIndex:
 def main() -> None:
     st.set_page_config(page_title="政策条款知识库", layout="wide")
     st.markdown(
-        "<style>.clause{font-size:1.05rem;line-height:1.7} mark{background:#fde68a;padding:0 .1em}</style>",
+        "<style>.clause{font-size:1.05rem;line-height:1.7} mark{background:#fde68a;padding:0 .1em}</style>"
+        + HIDE_BUILTIN_COPY,
         unsafe_allow_html=True,
     )
     path = index_path()
@@ -60,6 +62,7 @@ def main() -> None:
         st.error(translate_error(str(exc)))
         st.stop()
     restore_from_url()
+    keep_state()
     if "page" not in st.session_state:
         wanted = st.query_params.get("page")
         st.session_state["page"] = wanted if wanted in PAGES else "文件管理" if "doc" in st.query_params else PAGES[0]
@@ -74,7 +77,7 @@ def main() -> None:
         elif page == PAGES[1]:
             deadlines_page(searcher.index)
         elif page == PAGES[2]:
-            align_page(searcher.index)
+            align_page(searcher.index, path, user)
         elif page == "台账":
             ledger_page(searcher.index, path, user)
         else:

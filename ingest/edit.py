@@ -34,7 +34,7 @@ def _catalog_for(path: Path) -> tuple[Path, str]:
 def write_catalog_row(path: Path, values: dict[str, str]) -> Path:
     """Set the catalog row of ``path`` (other rows and columns kept)."""
     catalog, key = _catalog_for(path)
-    columns = ["file", *CATALOG_FIELDS, "level"]
+    columns = ["file", *CATALOG_FIELDS]  # one column per field
     rows: list[dict] = []
     if catalog.exists():
         with open(catalog, encoding="utf-8-sig", newline="") as f:
@@ -51,6 +51,25 @@ def write_catalog_row(path: Path, values: dict[str, str]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return catalog
+
+
+def drop_catalog_row(path: Path) -> None:
+    """Remove the catalog row of ``path`` (a removed upload's), other rows kept; a catalog left
+    with no row is deleted."""
+    catalog, key = _catalog_for(path)
+    if not catalog.exists():
+        return
+    with open(catalog, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t")
+        columns = list(dict.fromkeys(reader.fieldnames or ["file", *CATALOG_FIELDS]))
+        rows = [r for r in reader if (r.get("file") or "").strip() not in (key, path.name)]
+    if not rows:
+        catalog.unlink()
+        return
+    with open(catalog, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, delimiter="\t", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def edit_metadata(

@@ -25,6 +25,7 @@ from kb.store.common import checkpoint, writer_lock
 from kb.text import quoted_terms, retrieval_text
 
 from .clauses import make_clauses
+from .edit import drop_catalog_row
 from .metadata import catalog_entry, find_catalog, issuer_level, merge, parse_metadata
 from .read import SUPPORTED, RawDoc, read_file
 from .segment import segment
@@ -200,6 +201,7 @@ def _remove_uploaded_sources(index_dir: str | Path, removed: list[Document]) -> 
         path = Path(doc.path)
         if path.is_relative_to(sources):
             path.unlink(missing_ok=True)
+            drop_catalog_row(path)  # its corrections go with it
 
 
 def _read_changed(

@@ -79,6 +79,16 @@ def _parser() -> ArgumentParser:
     a.add_argument("--status", action="append", choices=list(ALIGN_STATUSES), default=[])
     a.add_argument("--as-of", dest="as_of", help="the report's date (default today)")
     a.add_argument("--json", action="store_true")
+    a.add_argument("--mark", metavar="KEY", help="mark one commitment (its key from --json): with --set and/or --note")
+    a.add_argument(
+        "--set",
+        dest="applicability",
+        choices=["auto", "not_applicable", "applicable"],
+        default="auto",
+        help="--mark: 不适用 by hand, 适用 by hand, or the tool decides (auto)",
+    )
+    a.add_argument("--note", help="--mark: the 备注 (empty clears it)")
+    a.add_argument("--as", dest="as_user", help="--mark: act as this account (an admin); default the server's admin")
     a.add_argument("--xlsx", help="write the report as an Excel file")
     a.add_argument("--docx", help="write the report as a Word file")
     u = sub.add_parser("users", help="accounts: add (password from stdin), list, remove; token, tokens (API tokens)")
@@ -226,7 +236,17 @@ def cmd_align(index, args) -> int:
     from kb.compare.align import summary
     from kb.reports.align_report import to_docx, to_xlsx
 
-    rows, title = service.align_rows(index, args.doc, args.against, args.unit, args.status)
+    if args.mark:
+        row = service.mark_align_row(
+            index, args.index, args.doc, args.mark, _acting(args), args.applicability, args.note
+        )
+        print(
+            service.dumps(row)
+            if args.json
+            else f"marked {args.mark}: {row['status_name']}（{row['note'] or '无备注'}）"
+        )
+        return 0
+    rows, title = service.align_rows(index, args.doc, args.against, args.unit, args.status, state_dir=args.index)
     as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
     for path, write in ((args.xlsx, to_xlsx), (args.docx, to_docx)):
         if path:
@@ -236,9 +256,11 @@ def cmd_align(index, args) -> int:
         return 0
     print("  ".join(f"{ALIGN_NAMES[k]} {n}" for k, n in summary(rows).items()))
     for r in rows:
-        print(f"[{ALIGN_NAMES[r.status]}] {r.score:.2f}  上级《{r.upper.title}》{r.upper.section}：{r.upper.text}")
+        print(f"[{ALIGN_NAMES[r.status]}] {r.score:.2f}  上级《{r.upper.title}》{r.upper.section}：{r.commitment.text}")
         if r.lower:
             print(f"        本级{r.lower.section}：{r.lower.text}")
+        if r.reason:
+            print(f"        {r.reason}")
     return 0
 
 

@@ -10,18 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from kb.cli import parse_date
 from kb.compare.align import STATUSES as ALIGN_STATUSES
 from kb.compare.align import Aligner, AlignRow
 from kb.compare.crossref import crossref
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
+from kb.office.accounts import User
 from kb.policy.scope import LEVEL_BY_NAME
 from kb.policy.validity import validities
 from kb.reports.cite import citation
 from kb.search.searcher import Filters, Fusion, Searcher
 from kb.store.base import Store
+from kb.tracking.align_marks import AlignMarks, apply_marks
 from kb.tracking.timeline import STATUS_NAMES, DeadlineRow, deadline_rows
 
 HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
@@ -150,9 +153,15 @@ def crossrefs(index: Store) -> list[dict]:
 
 
 def align_rows(
-    index: Store, lower: str, against: list[str] = (), unit: str = "", statuses: list[str] = ()
+    index: Store,
+    lower: str,
+    against: list[str] = (),
+    unit: str = "",
+    statuses: list[str] = (),
+    state_dir: str | Path | None = None,
 ) -> tuple[list[AlignRow], str]:
-    """对标对表 rows and the lower document's title (``python -m kb align``).
+    """对标对表 rows and the lower document's title (``python -m kb align``), with the reviewers'
+    不适用 and 备注 marks of ``state_dir``'s state database when given.
 
     Raises:
         KBError: no lower document, an unknown status, a document of unknown level.
@@ -163,8 +172,32 @@ def align_rows(
     if bad:
         raise KBError(f"unknown status {bad[0]!r}; use one of {', '.join(ALIGN_STATUSES)}")
     aligner = Aligner(index)
-    rows = [r for r in aligner.align(lower, list(against) or None, unit=unit) if not statuses or r.status in statuses]
-    return rows, index.docs[aligner.resolve(lower)].title
+    lower_id = aligner.resolve(lower)
+    rows = aligner.align(lower_id, list(against) or None, unit=unit)
+    if state_dir is not None:
+        rows = apply_marks(rows, AlignMarks(state_dir).marks(lower_id))
+    return [r for r in rows if not statuses or r.status in statuses], index.docs[lower_id].title
+
+
+def mark_align_row(
+    index: Store, state_dir: str | Path, lower: str, key: str, user: User, applicability: str, note: str | None
+) -> dict:
+    """Mark one 对标对表 row 不适用/适用/auto with a 备注 (admins), and return the row as it now reads.
+
+    Raises:
+        NotFound: no commitment with that key against ``lower``'s higher levels. KBError: see AlignMarks.set.
+    """
+    aligner = Aligner(index)
+    lower_id = aligner.resolve(lower)
+    rows = aligner.align(lower_id, aligner.higher(lower_id) or None)
+    row = next((r for r in rows if r.commitment.key == key), None)
+    if row is None:
+        raise NotFound(
+            f"no commitment {key!r} against {lower_id}; the keys are in: python -m kb align --doc {lower} --json"
+        )
+    marks = AlignMarks(state_dir)
+    marks.set(lower_id, row, user, applicability, note)
+    return apply_marks([row], marks.marks(lower_id))[0].to_dict()
 
 
 def documents(index: Store, as_of: str | None = None) -> list[dict]:

@@ -32,6 +32,27 @@ def normalize(text: str) -> str:
     return WS_RE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
+# Pollutants by their formula or abbreviation and by name: two plans that write NOx and 氮氧化物
+# ask the same thing (used where tasks are compared; search keeps the words as written).
+POLLUTANT_NAMES = {
+    "nox": "氮氧化物",
+    "vocs": "挥发性有机物",
+    "voc": "挥发性有机物",
+    "so2": "二氧化硫",
+    "o3": "臭氧",
+    "pm2.5": "细颗粒物",
+    "pm10": "可吸入颗粒物",
+    "cod": "化学需氧量",
+    "co2": "二氧化碳",
+}
+POLLUTANT_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in POLLUTANT_NAMES) + r")(?![a-z0-9])")
+
+
+def pollutant_names(normalized: str) -> str:
+    """``normalize``d text with pollutant formulas written as names (vocs和nox → 挥发性有机物和氮氧化物)."""
+    return POLLUTANT_RE.sub(lambda m: POLLUTANT_NAMES[m.group(1)], normalized)
+
+
 def fold(text: str) -> str:
     """NFKC per character where that keeps one character (２０２５ → 2025, （ → (), so offsets
     into the folded text are offsets into ``text``."""

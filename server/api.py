@@ -70,6 +70,15 @@ class LedgerUpdate(BaseModel):
     partner_units: list[str] | None = None
 
 
+class AlignMark(BaseModel):
+    """A reviewer's mark on one 对标对表 commitment (its ``key`` from ``/v1/align``)."""
+
+    lower: str
+    key: str
+    applicability: str = "auto"
+    note: str | None = None
+
+
 class MetadataEdit(BaseModel):
     """The fields 文件管理 corrects; omitted ones stay as they are."""
 
@@ -215,7 +224,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         as_of: str | None = None,
     ):
         """``python -m kb align --doc LOWER --json``; ``format=xlsx|docx`` for the reports."""
-        rows, title = service.align_rows(live.index, lower, against, unit, status)
+        rows, title = service.align_rows(live.index, lower, against, unit, status, state_dir=index_dir)
         if format == "json":
             return json_body([r.to_dict() for r in rows])
         writers = {"xlsx": (to_xlsx, XLSX), "docx": (to_docx, DOCX)}
@@ -227,6 +236,16 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             write(rows, title, day),
             media_type=mime,
             headers={"Content-Disposition": f"attachment; filename=align.{format}"},
+        )
+
+    @app.post("/v1/align/marks")
+    def align_mark(request: Request, mark: AlignMark):
+        """``python -m kb align --doc LOWER --mark KEY --set … --note … --json`` (管理 only): 不适用/适用
+        by hand and a 备注, kept across re-runs; answers the row as it now reads."""
+        user = user_of(request)
+        require_admin(user)
+        return json_body(
+            service.mark_align_row(live.index, index_dir, mark.lower, mark.key, user, mark.applicability, mark.note)
         )
 
     @app.get("/v1/docs")

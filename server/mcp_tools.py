@@ -120,18 +120,33 @@ def build(live: LiveIndex) -> MCPServer:
         return result([r.to_dict() for r in rows], "\n".join(lines) or "没有符合条件的期限。")
 
     @server.tool(
-        description="对标对表：上级文件的每项承诺在本级文件中是否有对应条款（已覆盖/时限晚于上级/目标弱于上级/未找到）。"
-        " Align a lower document against higher-level ones: each upper commitment, its lower counterpart and"
-        " a status. `lower` is a document id or prefix; `against` lists upper documents (default: all higher)."
+        description="对标对表：上级文件的每项承诺（每个任务或指标一行）在本级文件中是否有对应条款"
+        "（已覆盖/时限晚于上级/本级未写时限/目标弱于上级/未找到/不适用），附原因。"
+        " Align a lower document against higher-level ones: each upper commitment (one per task or target),"
+        " its lower counterpart, a status (covered, later, undated, weaker, missing, not_applicable) and the"
+        " reason. `lower` is a document id or prefix; `against` lists upper documents (default: all higher)."
     )
     @guarded
     def align_documents(lower: str, against: list[str] | None = None) -> CallToolResult:
-        rows, _ = service.align_rows(live.index, lower, against or [])
+        rows, _ = service.align_rows(live.index, lower, against or [], state_dir=live.path)
         data = [r.to_dict() for r in rows]
         pairs = [
-            (ALIGN_NAMES[r.status], citation(r.upper), citation(r.lower) if r.lower else "（未找到）") for r in rows
+            (
+                ALIGN_NAMES[r.status],
+                r.commitment.text,
+                citation(r.upper),
+                citation(r.lower) if r.lower else "（未找到）",
+                r.reason,
+            )
+            for r in rows
         ]
-        text = "\n".join(f"[{s}] 上级：{up}\n    本级：{low}" for s, up, low in pairs) or "上级文件中没有可对照的承诺。"
+        text = (
+            "\n".join(
+                f"[{s}] 上级任务：{task}\n    出自：{up}\n    本级：{low}" + (f"\n    原因：{why}" if why else "")
+                for s, task, up, low, why in pairs
+            )
+            or "上级文件中没有可对照的承诺。"
+        )
         return result(data, text)
 
     @server.tool(

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from kb.compare.align import STATUS_NAMES, Aligner, status_of
+from kb.compare.align import STATUS_HELP, STATUS_NAMES, Aligner, status_of
+from kb.compare.commitments import commitments_of
 from kb.model import Clause, Deadline
 from kb.policy.targets import extract_targets
 from kb.reports.align_report import to_docx, to_xlsx
@@ -61,17 +62,28 @@ def _clause(text, due=None, doc="u.txt"):
         (
             ("2022年底前，完成城镇生活污水直排、雨污混排等问题排查。", "2022-12-31"),
             ("按省要求，完成城镇生活污水直排、雨污混排等问题排查。", None),
+            "undated",
+        ),
+        (
+            ("2023年底前，完成主要河流排污口整治。", "2023-12-31"),
+            ("2024年底前，完成主要河流排污口整治。", "2024-12-31"),
             "later",
         ),
-        (("2023年底前，完成排污口整治。", "2023-12-31"), ("2024年底前，完成排污口整治。", "2024-12-31"), "later"),
+        (
+            ("2022年底前，建立卫星遥感监测火点信息1小时推送机制。", "2022-12-31"),
+            ("2022年底前，建立卫星遥感监测火点信息推送机制。", "2022-12-31"),
+            "weaker",
+        ),
     ],
 )
 def test_statuses(upper, lower, status):
-    assert status_of(_clause(*upper), _clause(*lower, doc="l.txt"), 0.9, dt.date(2025, 12, 31)) == status
+    (k,) = commitments_of(_clause(*upper), dt.date(2025, 12, 31))
+    assert status_of(k, _clause(*lower, doc="l.txt"), 0.9, 1.0, dt.date(2025, 12, 31))[0] == status
 
 
 def test_no_counterpart_is_missing():
-    assert status_of(_clause("2025年底前，完成入海排污口分类整治工作。", "2025-12-31"), None, 0.0) == "missing"
+    (k,) = commitments_of(_clause("2025年底前，完成入海排污口分类整治工作。", "2025-12-31"), None)
+    assert status_of(k, None, 0.0, 0.0)[0] == "missing"
 
 
 def test_align_on_the_fixture_corpus(rows):
@@ -101,11 +113,14 @@ def test_align_cli_json_contract(fake_index, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out and all(set(x) == {"upper", "lower", "status", "score"} for x in out)
+    assert out and all(
+        {"upper", "lower", "status", "score", "commitment", "due_basis", "reason"} <= set(x) for x in out
+    )
     assert all(x["upper"]["doc_id"] == "province_plan.txt" for x in out)
     for key in ("clause_id", "doc_id", "title", "section", "text", "due", "targets"):
         assert key in out[0]["upper"]
-    assert {x["status"] for x in out} <= {"covered", "later", "weaker", "missing"}
+    assert {x["status"] for x in out} <= {"covered", "later", "undated", "weaker", "missing", "not_applicable"}
+    assert all(x["commitment"] in x["upper"]["text"] and x["due_basis"] in ("text", "period", "") for x in out)
     assert xlsx.stat().st_size > 0 and docx_path.stat().st_size > 0
     bad = run_cli("kb", "align", "--doc", "nothing", "--index", str(fake_index))
     assert bad.returncode == 1 and bad.stderr.startswith("Error: no document 'nothing'")
@@ -123,12 +138,15 @@ def test_xlsx_and_docx_reports_carry_a_row_with_both_citations_and_status(rows):
         for row in values
     )
     document = docx.Document(io.BytesIO(to_docx(rows, "阜新市规划", dt.date(2026, 11, 29))))
-    cells = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    cells = ["\n".join(c.text for c in row.cells) for row in document.tables[0].rows]
     assert any(
         citation(pair.upper) in row and citation(pair.lower) in row and STATUS_NAMES[pair.status] in row
         for row in cells
     )
-    assert document.sections[0].page_width > document.sections[0].page_height  # landscape
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert all(STATUS_HELP[s] in text for s in STATUS_HELP)  # the legend
+    assert not any(p.style.name.startswith("Heading") for p in document.paragraphs)  # 公文 headings, not Word's
+    assert document.sections[-1].page_width > document.sections[-1].page_height  # the table is landscape
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kb.compare.align import STATUS_HELP, STATUS_NAMES
 from kb.reports.cite import citation
 from kb.reports.memo import memo_docx, memo_markdown
 from kb.store import folder
@@ -113,17 +114,45 @@ def test_deadline_status_counts_from_the_reference_date(app_index):
 def test_align_page_counts_colours_opens_both_clauses(app_index):
     at = go(start(app_index), "对标")
     assert at.selectbox(key="a_lower").value == "city_plan.txt"  # the most local document
-    assert set(at.multiselect(key="a_uppers").value) == {"province_plan.txt", "national_opinions.txt"}
+    assert at.multiselect(key="a_uppers").value == ["province_plan.txt"]  # the nearest higher level
+    at.multiselect(key="a_uppers").set_value(["province_plan.txt", "national_opinions.txt"]).run()
     metrics = {m.label: int(m.value) for m in at.metric}
-    assert set(metrics) == {"已覆盖", "时限晚于上级", "目标弱于上级", "未找到对应条款"} and sum(metrics.values()) > 0
+    assert set(metrics) == {STATUS_NAMES[s] for s in STATUS_NAMES} and sum(metrics.values()) > 0
+    assert all(any(STATUS_HELP[s] in m.value for m in at.markdown) for s in STATUS_HELP)  # the legend
     table = at.dataframe[0].value
     assert len(table) == sum(metrics.values())
-    row = next(i for i, t in enumerate(table["上级条款（引用）"], 1) if "环境应急预案备案率" in t)
+    assert list(table.columns[1:4]) == ["上级任务", "本级条款（引用）", "状态"]  # both texts first
+    row = next(i for i, t in enumerate(table["上级任务"], 1) if "环境应急预案备案率" in t)
     at.selectbox(key="a_pick").set_value(row).run()
     assert "环境应急预案备案率" in at.code[0].value and "环境应急预案备案率" in at.code[1].value
     assert at.code[0].value.startswith("《辽宁省") and at.code[1].value.startswith("《阜新市")
     at.multiselect(key="a_status").set_value(["missing"]).run()
     assert set(at.dataframe[0].value["状态"]) == {"未找到对应条款"}
+    go(go(at, "期限"), "对标")  # away and back: the choices are as left
+    assert at.multiselect(key="a_status").value == ["missing"]
+    assert set(at.multiselect(key="a_uppers").value) == {"province_plan.txt", "national_opinions.txt"}
+
+
+def test_an_admin_marks_a_row_not_applicable_with_a_note(app_index):
+    at = go(start(app_index), "对标")
+    first = at.dataframe[0].value["上级任务"][0]
+    next(r for r in at.radio if r.key.startswith("a_mark_choice")).set_value("not_applicable")
+    next(t for t in at.text_area if t.key.startswith("a_mark_note")).input("本市无此类设施")
+    next(b for b in at.button if b.label == "保存复核").click().run()
+    again = go(start(app_index), "对标")  # a new session reads the mark from state.db
+    table = again.dataframe[0].value
+    hit = table[table["上级任务"] == first].iloc[0]
+    assert (hit["状态"], hit["备注"]) == ("不适用", "本市无此类设施")
+    assert "align_mark" in (app_index / "audit.jsonl").read_text(encoding="utf-8")
+
+
+def test_search_filters_are_kept_across_pages(app_index):
+    at = start(app_index)
+    at.session_state["f_scope"] = "省"  # the 范围 buttons
+    at.text_input(key="query").input("危险废物").run()
+    go(go(at, "期限"), "条款")
+    assert at.text_input(key="query").value == "危险废物" and at.session_state["f_scope"] == "省"
+    assert at.query_params["q"] == "危险废物" and at.query_params["scope"] == "省"
 
 
 def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):

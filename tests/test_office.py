@@ -247,3 +247,26 @@ def test_no_english_in_the_rendered_pages(fake_index):
         assert not at.exception
         found |= _ascii_words(at, document_text)
     assert found == set()
+
+
+def test_an_uploads_catalog_row_has_one_column_per_field_and_goes_with_it(tmp_path):
+    from ingest.edit import edit_metadata
+    from ingest.pipeline import ingest
+    from ingest.uploads import add_uploads
+
+    ix = tmp_path / "ix"
+    seed = tmp_path / "c"
+    seed.mkdir()
+    shutil.copy(DATA / "province_plan.txt", seed)
+    ingest([seed], ix, encoder_spec="fake")  # uploads use the index's encoder
+    data = (DATA / "city_plan.txt").read_bytes()
+    other = "关于加强秸秆禁烧的通知\n各县区：\n2025年底前，全面禁止露天焚烧秸秆。\n".encode()
+    add_uploads(ix, [("附件1.txt", data), ("附件2.txt", other)], user="admin1")
+    edit_metadata(ix, "附件1.txt", {"level": "市", "date": "2023-08-08"}, "admin1")
+    edit_metadata(ix, "附件2.txt", {"issuer": "阜新市人民政府"}, "admin1")
+    catalog = next((ix / "sources").glob("**/catalog.tsv"))
+    header = catalog.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    assert len(header) == len(set(header)) and header[0] == "file" and "level" in header
+    ingest([], ix, remove=["附件1.txt"], user="admin1")
+    lines = catalog.read_text(encoding="utf-8").splitlines()
+    assert not any(line.startswith("附件1.txt") for line in lines) and any(x.startswith("附件2.txt") for x in lines)

@@ -440,10 +440,14 @@ def test_the_alignment_sheet_holds_text_never_formulas(fake_index):
     from openpyxl import load_workbook
 
     from kb.compare.align import AlignRow
+    from kb.compare.commitments import Commitment
     from kb.reports.align_report import to_xlsx
 
     row, day = _hostile_row(fake_index)
-    sheet = load_workbook(io.BytesIO(to_xlsx([AlignRow(row.clause, None, "missing", 0.0)], "=1+1", day))).active
+    k = Commitment(row.clause, 0, len(row.clause.text), (), None, "")
+    sheet = load_workbook(
+        io.BytesIO(to_xlsx([AlignRow(k, None, "missing", 0.0, "=cmd|' /C calc'!A0")], "=1+1", day))
+    ).active
     assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
 
 
@@ -474,6 +478,28 @@ def test_an_unchanged_upload_is_not_read_again(tmp_path, corpus_copy, monkeypatc
         tmp_path / "ix", [("city_plan.txt", data)], existing={"city_plan.txt": hashlib.sha256(data).hexdigest()}
     )
     assert report.unchanged == ["city_plan.txt"] and not refused and not report.added
+
+
+@pytest.mark.ocr
+@pytest.mark.slow
+def test_an_unchanged_scan_is_not_ocred_again(tmp_path, monkeypatch):
+    """A scanned PDF uploaded twice: the second time is 文件未变化 at once, its hash compared
+    before anything reads (the first read took OCR of every page)."""
+    from ingest import ocr, uploads
+    from kb.store import open_store
+
+    scan = ROOT.parent / "shared" / "formats" / "scanned_notice_3p.pdf"
+    if not scan.exists():
+        pytest.skip(f"no sample scan at {scan}")
+    data = scan.read_bytes()
+    ix = tmp_path / "ix"
+    first, refused = uploads.add_uploads(ix, [(scan.name, data)])
+    assert first.added and not refused
+    existing = {d.doc_id: d.sha256 for d in open_store(ix).docs.values()}  # what the app and the API pass
+    monkeypatch.setattr(uploads, "read_file", lambda *a, **k: pytest.fail("the unchanged scan was read again"))
+    monkeypatch.setattr(ocr, "ocr_pages", lambda *a, **k: pytest.fail("the unchanged scan was OCR'd again"))
+    again, refused = uploads.add_uploads(ix, [(scan.name, data)], existing=existing)
+    assert again.unchanged == [scan.name] and not refused and not again.added
 
 
 # ----------------------------------------------------------------------------- the app's own pages

@@ -4,56 +4,97 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.compare.align import STATUS_NAMES, STATUSES, Aligner, summary
+from kb.compare.align import SCORE_HELP, STATUS_HELP, STATUS_NAMES, STATUSES, Aligner, summary
+from kb.errors import KBError
 from kb.policy.scope import LEVEL_NAMES
 from kb.policy.units import units_of
 from kb.policy.validity import validities
 from kb.reports.align_report import STATUS_COLOURS, table_row, to_docx, to_xlsx
-from kb.reports.cite import citation, short_name
+from kb.reports.cite import citation, location, short_name
 from kb.reports.render import escape
+from kb.tracking.align_marks import APPLICABILITY, AlignMarks, apply_marks
 
 from .common import DOCX_MIME, XLSX_MIME, today
+from .copy import copy_button
+from .session import valid_choice
 
 ALL = "（全部）"
+# What the page's table shows (the files carry every column of table_row).
+PAGE_COLUMNS = (
+    "序号",
+    "上级任务",
+    "本级条款（引用）",
+    "状态",
+    "原因",
+    "上级期限",
+    "期限依据",
+    "本级期限",
+    "匹配度",
+    "备注",
+)
+APPLICABILITY_NAMES = {"auto": "由系统判断", "not_applicable": "不适用", "applicable": "适用"}
 
 
-@st.cache_data(show_spinner="正在对标…", max_entries=8)
+@st.cache_data(show_spinner="正在对标…", max_entries=16)
 def aligned(_index, generation: int, lower: str, uppers: tuple[str, ...], unit: str):
+    """The alignment of one choice, computed once per index generation (marks are applied after)."""
     return Aligner(_index).align(lower, list(uppers), unit=unit)
 
 
-def align_page(index) -> None:
+@st.cache_data(max_entries=4)
+def _choices(_index, generation: int):
+    aligner = Aligner(_index)
+    lowers = aligner.documents()
+    return (
+        lowers,
+        {d: aligner.higher(d) for d in lowers},
+        {d: aligner.nearest_higher(d) for d in lowers},
+        {d: aligner.level(d) for d in _index.docs},
+    )
+
+
+def align_page(index, path: str, user) -> None:
     import pandas as pd
 
-    aligner = Aligner(index)
+    lowers, higher, nearest, levels = _choices(index, index.generation)
 
     def name(d: str) -> str:
-        return f"{short_name(index.docs[d])}（{LEVEL_NAMES[aligner.level(d)]}）"
+        return f"{short_name(index.docs[d])}（{LEVEL_NAMES[levels[d]]}）"
 
-    lower = st.selectbox("本级文件", aligner.documents(), format_func=name, key="a_lower")
+    valid_choice("a_lower", lowers)
+    lower = st.selectbox("本级文件", lowers, format_func=name, key="a_lower")
     valid = validities(index.docs.values(), today())
     hide = st.checkbox("不含已失效或被替代的上级文件", key="a_hide_expired")
-    offered = [d for d in aligner.higher(lower) if not (hide and valid[d].lapsed)]
-    uppers = st.multiselect("上级文件", offered, default=offered, format_func=name, key="a_uppers")
-    col1, col2 = st.columns(2)
-    unit = col1.selectbox(
-        "牵头或参与单位", [ALL, *units_of(c for d in uppers for c in index.clauses_of(d))], key="a_unit"
+    offered = [d for d in higher[lower] if not (hide and valid[d].lapsed)]
+    valid_choice("a_uppers", offered, multi=True)
+    if st.session_state.get("a_lower_seen") != lower:  # a new lower document: its nearest higher level
+        st.session_state["a_uppers"] = [d for d in nearest[lower] if d in offered]
+        st.session_state["a_lower_seen"] = lower
+    uppers = st.multiselect(
+        "上级文件", offered, format_func=name, key="a_uppers", help="默认为最近的上一级；可加选更高层级的文件"
     )
+    col1, col2 = st.columns(2)
+    units = [ALL, *units_of(c for d in uppers for c in index.clauses_of(d))]
+    valid_choice("a_unit", units)
+    unit = col1.selectbox("牵头或参与单位", units, key="a_unit")
     statuses = col2.multiselect(
         "状态", list(STATUSES), format_func=STATUS_NAMES.get, key="a_status", placeholder="全部状态"
     )
+    legend()
     if not uppers:
         st.info("没有上级文件可以对照：请选择本级文件和上级文件。")
         return
     rows = aligned(index, index.generation, lower, tuple(uppers), "" if unit == ALL else unit)
+    marks = AlignMarks(path).marks(lower)
+    rows = apply_marks(rows, marks)
     counts = summary(rows)
     for col, (status, n) in zip(st.columns(len(counts)), counts.items()):
-        col.metric(STATUS_NAMES[status], n)
+        col.metric(STATUS_NAMES[status], n, help=STATUS_HELP[status])
     shown = [r for r in rows if not statuses or r.status in statuses]
-    table = pd.DataFrame([table_row(i, r) for i, r in enumerate(shown, 1)])
-    if table.empty:
+    if not shown:
         st.info("没有符合条件的条目。")
         return
+    table = pd.DataFrame([{k: table_row(i, r)[k] for k in PAGE_COLUMNS} for i, r in enumerate(shown, 1)])
     colour = {STATUS_NAMES[s]: f"background-color: #{STATUS_COLOURS[s]}" for s in STATUSES}
     st.dataframe(
         table.style.map(lambda v: colour.get(v, ""), subset=["状态"]),
@@ -61,26 +102,21 @@ def align_page(index) -> None:
         width="stretch",
         key="align_table",
         column_config={
-            "上级条款（引用）": st.column_config.TextColumn(width="large"),
+            "上级任务": st.column_config.TextColumn(width="large"),
             "本级条款（引用）": st.column_config.TextColumn(width="large"),
+            "原因": st.column_config.TextColumn(width="medium"),
+            "匹配度": st.column_config.NumberColumn(help=SCORE_HELP, format="%.2f"),
         },
     )
+    valid_choice("a_pick", range(1, len(shown) + 1))
     pick = st.selectbox(
         "查看条目全文",
         range(1, len(shown) + 1),
         key="a_pick",
-        format_func=lambda i: f"{i}. {STATUS_NAMES[shown[i - 1].status]} · {shown[i - 1].upper.text[:30]}…",
+        format_func=lambda i: f"{i}. {STATUS_NAMES[shown[i - 1].status]} · {shown[i - 1].commitment.text[:30]}…",
     )
     row = shown[pick - 1]
-    left, right = st.columns(2)
-    left.markdown("**上级条款**")
-    left.code(citation(row.upper), language=None, wrap_lines=True)
-    right.markdown("**本级条款**")
-    if row.lower:
-        right.code(citation(row.lower), language=None, wrap_lines=True)
-    else:
-        right.info("本级文件中未找到对应条款。")
-    st.caption(escape(f"状态：{STATUS_NAMES[row.status]}；匹配度 {row.score:.3f}"))
+    row_view(row, lower, path, user, marks.get(row.commitment.key))
     title = index.docs[lower].title
     col3, col4 = st.columns(2)
     col3.download_button(
@@ -89,3 +125,55 @@ def align_page(index) -> None:
     col4.download_button(
         "下载 Word 对标表", to_docx(shown, title, today()), "对标对表.docx", DOCX_MIME, key="dl-align-docx"
     )
+
+
+def legend() -> None:
+    with st.expander("状态与匹配度说明"):
+        for s in STATUSES:
+            st.markdown(f":gray-badge[{STATUS_NAMES[s]}] {escape(STATUS_HELP[s])}")
+        st.caption(escape(SCORE_HELP))
+
+
+def row_view(row, lower: str, path: str, user, mark) -> None:
+    """Both texts side by side, the reason, the nearest lower clauses of a missing row, the 备注,
+    and for an admin the 不适用 / 备注 form."""
+    st.markdown(f"**{escape(STATUS_NAMES[row.status])}**　{escape(row.reason)}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**上级任务**：{escape(row.commitment.text)}")
+        st.caption(escape(location(row.upper)))
+        st.code(citation(row.upper), language=None, wrap_lines=True)
+        copy_button(citation(row.upper))
+    with right:
+        st.markdown("**本级条款**")
+        if row.lower:
+            st.caption(escape(location(row.lower)))
+            st.code(citation(row.lower), language=None, wrap_lines=True)
+            copy_button(citation(row.lower))
+        else:
+            st.info("本级文件中未找到对应条款。最相近的本级条款（供核对）：")
+            for c, score in row.nearest:
+                st.markdown(f"- {escape(location(c))}（匹配度 {score:.2f}）：{escape(c.text)}")
+    if row.note:
+        st.markdown(f"**备注**：{escape(row.note)}")
+    if user.role != "admin":
+        return
+    with st.form(f"mark-{row.commitment.key}"):
+        st.markdown("**复核（管理员）**")
+        current = next(k for k, v in APPLICABILITY.items() if v == (mark.applicable if mark else None))
+        choice = st.radio(
+            "适用性",
+            list(APPLICABILITY),
+            index=list(APPLICABILITY).index(current),
+            format_func=APPLICABILITY_NAMES.get,
+            horizontal=True,
+            key=f"a_mark_choice-{row.commitment.key}",
+        )
+        note = st.text_area("备注", value=row.note, max_chars=500, key=f"a_mark_note-{row.commitment.key}")
+        if st.form_submit_button("保存复核"):
+            try:
+                AlignMarks(path).set(lower, row, user, choice, note)
+            except KBError as exc:
+                st.error(escape(str(exc)))
+            else:
+                st.rerun()

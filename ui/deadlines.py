@@ -15,6 +15,7 @@ from kb.reports.timeline_chart import timeline_chart
 from kb.tracking.timeline import STATUS_NAMES, deadline_rows
 
 from .common import XLSX_MIME, today
+from .session import valid_choice
 
 ALL = "（全部）"
 
@@ -23,6 +24,7 @@ def deadline_filters(index):
     """The page's filters; returns the rows they keep and the reference date."""
     names = {d.doc_id: short_name(d) for d in index.docs.values()}
     col1, col2, col3 = st.columns(3)
+    valid_choice("d_titles", set(names.values()), multi=True)
     chosen = col1.multiselect("文件", sorted(set(names.values())), key="d_titles", placeholder="全部文件")
     kinds = col2.multiselect(
         "类型", list(KIND_NAMES), format_func=KIND_NAMES.get, key="d_kinds", placeholder="全部类型"
@@ -34,7 +36,9 @@ def deadline_filters(index):
     after = col4.date_input("期限自", value=None, key="d_after")
     before = col5.date_input("期限至", value=None, key="d_before")
     as_of = col6.date_input("参照日期", value=today(), key="d_as_of")
-    unit = col7.selectbox("牵头或参与单位", [ALL, *units_of(index.dated_clauses())], key="d_unit")
+    units = [ALL, *units_of(index.dated_clauses())]
+    valid_choice("d_unit", units)
+    unit = col7.selectbox("牵头或参与单位", units, key="d_unit")
     hide_expired = st.checkbox("隐藏已失效或被替代文件的期限", key="d_hide_expired")
     valid = validities(index.docs.values(), as_of)
     rows = [

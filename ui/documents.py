@@ -9,7 +9,8 @@ import streamlit as st
 from ingest.read import MAX_BINARY_MB, MAX_TEXT_MB, SUPPORTED
 from ingest.reasons import in_chinese
 from kb.errors import KBError
-from kb.office.audit import ACTION_NAMES, entries
+from kb.office.audit import ACTION_NAMES, beijing_time, entries
+from kb.office.audit import summary as audit_summary
 from kb.policy.scope import LEVEL_NAMES, UNKNOWN
 from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
 from kb.policy.validity import validities
@@ -206,12 +207,12 @@ def audit_section(path: str) -> None:
             pd.DataFrame(
                 [
                     {
-                        "时间": e["time"],
+                        "时间（北京时间）": beijing_time(e["time"]),
                         "用户": e["user"],
                         "操作": ACTION_NAMES.get(e["action"], e["action"]),
                         "文件": e["file"],
                         "SHA-256": e.get("sha256", "")[:16],
-                        "说明": e.get("title", "") or str(e.get("changes", "")),
+                        "说明": audit_summary(e),
                     }
                     for e in reversed(log)
                 ]

@@ -17,6 +17,7 @@ from kb.reports.render import escape
 from kb.tracking.ledger import FIELD_NAMES, STATUSES, Ledger, can_update, successors
 
 from .common import DOCX_MIME, XLSX_MIME, today
+from .session import valid_choice
 
 ALL = "（全部）"
 MET_FILTER = {"全部": None, "有目标已达标": True, "有目标未达标": False}
@@ -26,6 +27,7 @@ def ledger_page(index, path: str, user) -> None:
     book = Ledger(path)
     aligner = Aligner(index)
     docs = aligner.documents()
+    valid_choice("l_doc", docs)
     doc = st.selectbox("文件", docs, format_func=lambda d: index.docs[d].title, key="l_doc")
     try:
         items = book.items(index, doc)
@@ -71,6 +73,7 @@ def ledger_page(index, path: str, user) -> None:
 def ledger_filters(items, as_of: dt.date):
     units = sorted({u for i in items for u in (*i.lead_units, *i.partner_units)})
     col1, col2, col3, col4 = st.columns(4)
+    valid_choice("l_unit", [ALL, *units])
     unit = col1.selectbox("牵头或配合单位", [ALL, *units], key="l_unit")
     statuses = col2.multiselect(
         "完成状态", list(STATUSES), format_func=STATUSES.get, key="l_status", placeholder="全部状态"
@@ -130,6 +133,7 @@ def completion_charts(items) -> None:
 
 
 def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict[str, str]) -> None:
+    valid_choice("l_item", [i.item_id for i in items])
     pick = st.selectbox(
         "查看任务",
         [i.item_id for i in items],

@@ -14,9 +14,10 @@ from kb.reports.render import escape, highlight
 from kb.search.searcher import MAX_QUERY_CHARS, Filters
 
 from .basket import basket, save_basket
-from .clause_view import full_item_view, linked_clause, neighbours_view
+from .clause_view import full_item_view, neighbours_view
 from .common import deadline_badges, target_badges, today, unit_line
-from .session import state, user
+from .copy import copy_button, copy_link_button
+from .session import state, user, valid_choice
 
 RECENT_SHOWN = 5
 SCOPE_CHOICES = ("全部", "国家", "省", "市", "县区")
@@ -40,8 +41,10 @@ def search_filters(index) -> Filters:
     validity = col_valid.segmented_control("时效", VALIDITY_CHOICES, key="f_validity")
     with st.expander("筛选条件", expanded=False):
         titles = {d.doc_id: f"{d.title}（{d.format}）" for d in index.docs.values()}
+        valid_choice("f_docs", titles, multi=True)
         docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs", placeholder="全部文件")
         issuers = sorted({d.issuer for d in index.docs.values() if d.issuer})
+        valid_choice("f_issuer", ["（全部）", *issuers])
         issuer = st.selectbox("发文机关", ["（全部）", *issuers], key="f_issuer")
         col1, col2 = st.columns(2)
         date_from = col1.date_input("成文日期自", value=None, key="f_from")
@@ -50,6 +53,7 @@ def search_filters(index) -> Filters:
         col3, col4 = st.columns(2)
         due_from = col3.date_input("期限自", value=None, key="f_due_from")
         due_to = col4.date_input("期限至", value=None, key="f_due_to")
+        valid_choice("f_unit", ["（全部）", *index.units()])
         unit = st.selectbox("牵头或参与单位", ["（全部）", *index.units()], key="f_unit")
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
     return Filters(
@@ -102,9 +106,9 @@ def filter_chips(filters: Filters, scope) -> list[str]:
     return chips
 
 
-def validity_warning(searcher, hit) -> str:
-    """A badge when the hit's document has expired or been replaced, naming and linking the successor."""
-    v = searcher.validity(today()).get(hit.clause.doc_id)
+def validity_warning(searcher, clause) -> str:
+    """A badge when the clause's document has expired or been replaced, naming and linking the successor."""
+    v = searcher.validity(today()).get(clause.doc_id)
     if v is None or v.status == "in_force":
         return ""
     label = escape(v.label(searcher.index.docs))
@@ -114,28 +118,38 @@ def validity_warning(searcher, hit) -> str:
 
 
 def show_hit(searcher, hit) -> None:
-    c = hit.clause
+    show_clause(searcher, hit.clause, f"**{hit.rank}.**", hit.matched_terms)
+
+
+def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
+    """A clause as a hit shows it: source, validity, text, dates and targets, units, the citation
+    with 复制引用 / 复制链接 / 加入备忘录, its context, its item and (a PDF's) page."""
     with st.container(border=True):
         number = f"（{escape(c.doc_number)}）" if c.doc_number else ""
-        st.markdown(f"**{hit.rank}.** 《{escape(c.title)}》{number} &nbsp; {escape(location(c))}")
-        warning = validity_warning(searcher, hit)
+        st.markdown(f"{mark} 《{escape(c.title)}》{number} &nbsp; {escape(location(c))}")
+        warning = validity_warning(searcher, c)
         if warning:
             st.markdown(warning)
-        st.markdown(f"<div class='clause'>{highlight(c.text, hit.matched_terms)}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='clause'>{highlight(c.text, terms)}</div>", unsafe_allow_html=True)
         badges = " ".join(b for b in (deadline_badges(c, today()), target_badges(c)) if b)
         if badges:
             st.markdown(badges)
         if c.lead_units or c.partner_units:
             st.caption(unit_line(c))
-        st.code(citation(c, raw=st.session_state.get("raw_punct", False)), language=None, wrap_lines=True)
-        col1, col2 = st.columns([1, 3])
+        cited = citation(c, raw=st.session_state.get("raw_punct", False))
+        st.code(cited, language=None, wrap_lines=True)
+        col1, col2, col3, col4 = st.columns([1, 1, 1, 3])
+        with col2:
+            copy_button(cited)
+        with col3:
+            copy_link_button(c.clause_id)
         in_basket = c.clause_id in basket()
-        if col1.button("已加入备忘录" if in_basket else "加入备忘录", key=f"add-{c.clause_id}", disabled=in_basket):
+        if col1.button("已加入备忘录" if in_basket else "加入备忘录", key=f"{key}-{c.clause_id}", disabled=in_basket):
             save_basket([*basket(), c.clause_id])
             st.rerun()
-        with col2.expander("上下文"):
+        with col4.expander("上下文"):
             neighbours_view(searcher.index, c)
-        with col2.expander("全文（本条目）"):
+        with col4.expander("全文（本条目）"):
             full_item_view(searcher.index, c)
         page_preview(searcher, c)
 
@@ -175,7 +189,10 @@ def search_page(searcher) -> None:
     index = searcher.index
     linked = st.query_params.get("clause")
     if linked:
-        linked_clause(index, linked, raw=st.session_state.get("raw_punct", False))
+        if index.has_clause(linked):
+            show_clause(searcher, index.clause(linked), "**链接条款**", key="link-add")
+        else:
+            st.warning("链接中的条款在当前索引中不存在（文件可能已删除或更新）。")
     query = st.text_input(
         "输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query"
     )

@@ -32,9 +32,22 @@ URL_KEYS = {
     "dstatus": "d_status",
     "dunit": "d_unit",
     "lower": "a_lower",
+    "uppers": "a_uppers",
+    "astatus": "a_status",
+    "ldoc": "l_doc",
 }
 MAX_URL_VALUE = MAX_QUERY_CHARS
-LIST_KEYS = {"docs", "dstatus"}
+LIST_KEYS = {"docs", "dstatus", "uppers", "astatus"}
+# Every page's query and filters: Streamlit forgets a widget's value when its page is not drawn,
+# so each run re-saves these (its documented way to keep them), and a page switch keeps them.
+KEPT_KEYS = (
+    *("query", "top", "raw_punct", "home"),
+    *("f_scope", "f_validity", "f_docs", "f_unit", "f_issuer", "f_from", "f_to", "f_due_from", "f_due_to"),
+    "f_has_deadline",
+    *("d_after", "d_before", "d_as_of", "d_hide_expired", "d_kinds", "d_status", "d_titles", "d_unit", "only_late"),
+    *("a_lower", "a_hide_expired", "a_uppers", "a_unit", "a_status", "a_pick"),
+    *("l_doc", "l_unit", "l_status", "l_overdue", "l_met", "l_item"),
+)
 
 
 def state() -> SavedWork:
@@ -134,6 +147,26 @@ def sign_out_button() -> None:
             for key in ("user", "active_at", "basket"):
                 st.session_state.pop(key, None)
             st.rerun()
+
+
+def keep_state() -> None:
+    """Re-save every page's query and filters, so switching pages and back finds them as left."""
+    for key in KEPT_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def valid_choice(key: str, options, multi: bool = False) -> None:
+    """Drop a kept or linked value that the widget's current options no longer hold (another
+    document chosen, a document removed), before the widget is drawn."""
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    allowed = list(options)
+    if multi:
+        st.session_state[key] = [v for v in (value or []) if v in allowed]
+    elif value not in allowed:
+        del st.session_state[key]
 
 
 def restore_from_url() -> None:

@@ -1,65 +1,141 @@
 """对标对表: every commitment of the higher levels, and the lower document's answer to it.
 
-A *commitment* is a clause of an upper document with a deadline or a quantified target. Its
-counterpart is the lower document's clause most like it, scored as the cross-references are
-(half shared wording, half dense cosine; kb.compare.similarity.pair_scores). The status says whether the
-lower plan keeps up:
+A *commitment* is one task or target of an upper clause (kb.compare.commitments): "到2025年，A
+达到x，B下降y" is two. Its counterpart is the lower document's clause that best covers it:
+half how much of the commitment's wording the clause holds (bigrams weighted by how rare they
+are in the lower document, time words left out), half the dense cosine of the two clauses,
+plus ``INDICATOR_BONUS`` when the clause names the commitment's indicator. The status:
 
-- ``covered``: the same task, due the same day or earlier, target equal or stronger;
+- ``not_applicable``: the commitment binds a region or place that does not contain the lower
+  document's jurisdiction (京津冀及周边地区 for 阜新市; the coast for an inland city; kb.policy.geography),
+  or facilities the lower document never mentions (机场, 港口);
+- ``missing``: no clause scores ``MATCH_THRESHOLD`` or more (the nearest are still shown);
+- ``covered``: the same task, due the same day or earlier, target equal or stronger; or a
+  task the lower document reports as done already (its review of the last period);
+- ``weaker``: a numerically weaker target, the indicator named without a figure, or less than
+  half of the commitment's task;
 - ``later``: the lower date is later than the upper one;
-- ``weaker``: the same indicator with a numerically weaker target, no figure where the upper
-  sets one, or less than half of the upper's dated task (the words after its deadline);
-- ``missing``: no clause scores ``MATCH_THRESHOLD`` or more.
+- ``undated``: the lower clause sets no date of its own where the upper one sets an earlier
+  date than the lower plan's end ("按省要求，完成…").
 
 A lower clause with no date of its own is due when its plan's period ends (a 十四五 plan: by
-2025-12-31); with no period either, it is not judged later.
+2025-12-31).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from kb.compare.similarity import pair_scores
+from kb.compare.commitments import Commitment, commitments_of, goal_end
+from kb.compare.similarity import DENSE_FLOOR
 from kb.errors import KBError, NotFound
 from kb.model import Clause, Target
 from kb.policy.dates import TIME_WORDS_RE
-from kb.policy.scope import UNKNOWN, doc_jurisdiction
+from kb.policy.geography import out_of_scope, place_of
+from kb.policy.scope import NATIONAL, UNKNOWN, doc_jurisdiction
 from kb.policy.targets import stronger_or_equal
 from kb.policy.units import matches_unit
 from kb.search.families import Families
 from kb.store.base import Store
-from kb.text import CJK_RE, char_bigrams
+from kb.text import char_bigrams, normalize, pollutant_names
 
-# Chosen by reading Liaoning commitments against the Fuxin plan (README, "对标对表"): at 0.4 and
-# above the city clause is mostly the same task; below, mostly a shared topic at most.
+# Chosen by reading commitments against their best lower clause (README, "对标对表").
 MATCH_THRESHOLD = 0.4
+INDICATOR_BONUS = 0.15  # the lower clause names the commitment's indicator
+MIN_STEM_CHARS = 4  # an indicator shorter than this names nothing in particular (比例, 总量)
+REVIEW_WEIGHT = 0.8  # a review clause's score for a target, against the plan's own clauses
 INDICATOR_MATCH = 0.5  # Dice over character bigrams for two indicators to be the same one
-DATED_PART_COVERED = 0.5  # share of the upper's dated task's bigrams the lower clause must have
-MIN_TASK_CJK = 8  # a commitment says what is to be done ("2022—2025年按计划实施。" does not)
-MIN_DATED_BIGRAMS = 6  # a shorter dated part ("2024年底前，基本完成建设") says too little to compare
-STATUSES = ("covered", "later", "weaker", "missing")
-STATUS_NAMES = {"covered": "已覆盖", "later": "时限晚于上级", "weaker": "目标弱于上级", "missing": "未找到对应条款"}
+TASK_COVERED = 0.4  # share of the commitment's task (weighted bigrams) the lower clause must hold
+MIN_TASK_BIGRAMS = 6  # a shorter task ("基本完成建设") says too little to compare
+NEAREST = 3  # lower clauses shown for a missing commitment
+STATUSES = ("covered", "later", "undated", "weaker", "missing", "not_applicable")
+STATUS_NAMES = {
+    "covered": "已覆盖",
+    "later": "时限晚于上级",
+    "undated": "本级未写时限",
+    "weaker": "目标弱于上级",
+    "missing": "未找到对应条款",
+    "not_applicable": "不适用",
+}
+# What each status means, for the page's legend and the reports' notes.
+STATUS_HELP = {
+    "covered": "本级有同一任务，时限不晚于上级、指标不低于上级；或本级文件记载该任务已完成",
+    "later": "本级有同一任务，但完成时限晚于上级要求",
+    "undated": "本级有同一任务，但未写完成时限，而上级要求在本级规划期末之前完成",
+    "weaker": "本级有相关条款，但指标值低于上级、只提指标未写数值，或只覆盖上级任务的一部分",
+    "missing": "本级文件中没有足够相近的条款；表中列出最相近的条款供核对",
+    "not_applicable": "上级任务限定的地区、设施不含本级（如京津冀、沿海、机场），或由管理员标为不适用",
+}
+SCORE_HELP = (
+    "匹配度（0–1）：上级任务的用词在本级条款中出现的比例（按稀有程度加权）与两条语义相似度各占一半，"
+    f"本级条款写出同一指标时加 {INDICATOR_BONUS}；不低于 {MATCH_THRESHOLD} 视为同一任务。"
+)
+# Sections of a lower plan that review the last period: a task found there is done already.
+REVIEW_SECTION_RE = re.compile(r"成效|成就|回顾|进展情况|工作基础|基础与|现状")
+# Facilities a task may be for; a lower document that never names one has none to act on.
+FACILITY_RE = re.compile(r"机场|港口|码头|船舶|渔港|内河")
+STEM_SUFFIX_RE = re.compile(r"(?:率|比例|比重|占比|总量|水平|指数)$")
+INDICATOR_TRIM_RE = re.compile(r"^(?:全国|全省|全市|各地|地级及以上城市|县级及以上城市|城市|重点区域)+|比$|较$")
+BARE_NUMBER_RE = re.compile(r"[\d.]+%?")
+# A prohibition holds for the whole period: it is never "done already".
+PROHIBITION_RE = re.compile(r"不再新建|不得|禁止|严禁|不再新增|严控")
+NUMBER_UNIT_RE = re.compile(
+    r"\d+(?:\.\d+)?(?:蒸吨|万千瓦|千瓦|万吨|吨|公里|平方米|立方米|米|%|个百分点|小时|万人次|微克|亩|公顷|台|辆)"
+)
 
 
 @dataclass(frozen=True)
 class AlignRow:
-    """One upper commitment, its counterpart in the lower document (or None), and the status."""
+    """One upper commitment, its counterpart in the lower document (or None), and the status.
 
-    upper: Clause
+    Attributes:
+        commitment: the upper task or target (its clause is ``upper``).
+        lower: the counterpart, or None.
+        status: one of ``STATUSES``.
+        score: the counterpart's match score (the best one's for a missing row).
+        reason: why, in words for the reader ("适用于京津冀及周边地区，不含阜新市（辽宁）").
+        nearest: for a missing row, the closest lower clauses and their scores.
+        note: a reviewer's 备注 (kb.tracking.align_marks), "" without one.
+        judged: for a row the tool finds not applicable, the status and reason it would have
+            were it applicable (what a reviewer's 适用 restores).
+    """
+
+    commitment: Commitment
     lower: Clause | None
     status: str
     score: float
+    reason: str = ""
+    nearest: tuple[tuple[Clause, float], ...] = field(default=())
+    note: str = ""
+    judged: tuple[str, str] = ()
+
+    @property
+    def upper(self) -> Clause:
+        return self.commitment.clause
 
     def to_dict(self) -> dict[str, Any]:
+        k = self.commitment
         return {
+            "key": k.key,
+            "commitment": k.text,
+            "due": k.due.isoformat() if k.due else None,
+            "due_basis": k.due_basis,
+            "targets": [t.to_dict() for t in k.targets],
             "upper": side(self.upper),
             "lower": side(self.lower) if self.lower else None,
             "status": self.status,
+            "status_name": STATUS_NAMES[self.status],
+            "reason": self.reason,
             "score": round(self.score, 4),
+            "nearest": [dict(side(c), score=round(s, 4)) for c, s in self.nearest],
+            "note": self.note,
         }
 
 
@@ -98,37 +174,105 @@ def same_indicator(a: Target, b: Target) -> bool:
     )
 
 
-def dated_part(c: Clause) -> str:
-    """The words a clause's own deadline governs: from the deadline on (the whole clause when
-    the deadline heads its sentence or there is none)."""
-    own = [d for d in c.deadlines if not d.inherited and c.char_start <= d.char_start < c.char_end]
-    return c.text[min(d.char_start for d in own) - c.char_start :] if own else c.text
+def task_terms(text: str, words: Callable[[str], list[str]]) -> set[str]:
+    """What a text asks, as terms: its words (``words``: the index's jieba tokenizer) with time
+    words and bare numbers left out, and figures with their units (10蒸吨): two tasks due
+    2025年底前 are not alike for that."""
+    folded = pollutant_names(normalize(TIME_WORDS_RE.sub("，", text)))
+    kept = {w for w in words(folded) if len(w) > 1 and not BARE_NUMBER_RE.fullmatch(w)}
+    return kept | set(NUMBER_UNIT_RE.findall(folded))
 
 
-def _task_bigrams(text: str) -> set[str]:
-    return set(char_bigrams(TIME_WORDS_RE.sub("，", text))) - {g for g in char_bigrams(text) if not CJK_RE.match(g)}
+def indicator_core(t: Target) -> str:
+    return INDICATOR_TRIM_RE.sub("", t.indicator)
 
 
-def is_commitment(c: Clause) -> bool:
-    """A clause with a deadline or a target that says what is to be done."""
-    return bool(c.deadlines or c.targets) and len(CJK_RE.findall(TIME_WORDS_RE.sub("", c.text))) >= MIN_TASK_CJK
+def indicator_stem(t: Target) -> str:
+    """The indicator as a lower plan names it without a figure: 秸秆综合利用率 → 秸秆综合利用."""
+    return pollutant_names(normalize(STEM_SUFFIX_RE.sub("", indicator_core(t))))
 
 
-def status_of(upper: Clause, lower: Clause | None, score: float, lower_period_end: dt.date | None = None) -> str:
-    """The status of a pair (see the module's docstring)."""
+def dated_figures(k: Commitment) -> str:
+    """The commitment's words without its dates (2025年 is not a figure of the task)."""
+    return TIME_WORDS_RE.sub("，", k.text)
+
+
+def is_review(c: Clause) -> bool:
+    """Whether a clause stands in its plan's review of the last period (done, not planned)."""
+    return any(REVIEW_SECTION_RE.search(s) for s in c.section_titles[:2])
+
+
+class _Terms:
+    """Weighted term overlap of commitments with the lower clauses: weights are the terms'
+    inverse document frequency over the lower document, so 推进 and 建设 count for little."""
+
+    def __init__(self, low: list[Clause], words: Callable[[str], list[str]]):
+        self.words = words
+        self.sets = [task_terms(c.text, words) for c in low]
+        df: dict[str, int] = {}
+        for s in self.sets:
+            for g in s:
+                df[g] = df.get(g, 0) + 1
+        n = len(low)
+        self.vocab = {g: i for i, g in enumerate(df)}
+        self.idf = np.array([math.log((n + 1) / (df[g] + 0.5)) for g in df], dtype=np.float32)
+        self.unseen = math.log((n + 1) / 0.5)
+        self.matrix = np.zeros((n, max(len(self.vocab), 1)), dtype=np.float32)
+        for row, s in enumerate(self.sets):
+            self.matrix[row, [self.vocab[g] for g in s]] = 1.0
+
+    def held(self, terms: set[str]) -> np.ndarray:
+        """For each lower clause, the weighted share of ``terms`` it holds (0 for no terms)."""
+        known = [self.vocab[g] for g in terms if g in self.vocab]
+        total = float(self.idf[known].sum()) + self.unseen * (len(terms) - len(known))
+        if not total:
+            return np.zeros(self.matrix.shape[0], dtype=np.float32)
+        return self.matrix[:, known] @ self.idf[known] / total
+
+
+def status_of(
+    k: Commitment, lower: Clause | None, score: float, held: float, lower_period_end: dt.date | None = None
+) -> tuple[str, str]:
+    """The status of a commitment and its counterpart, and the reason in words.
+
+    Args:
+        k: the commitment.
+        lower: its counterpart (None: nothing scores the threshold).
+        score: the counterpart's match score.
+        held: the weighted share of the commitment's task the counterpart holds.
+        lower_period_end: the end of the lower document's period (its undated clauses' due date).
+    """
     if lower is None or score < MATCH_THRESHOLD:
-        return "missing"
-    task = _task_bigrams(dated_part(upper))
-    if len(task) >= MIN_DATED_BIGRAMS and len(task & _task_bigrams(lower.text)) / len(task) < DATED_PART_COVERED:
-        return "weaker"
-    for t in upper.targets:
+        return "missing", "本级文件中未找到足够相近的条款"
+    if is_review(lower) and not k.targets and not PROHIBITION_RE.search(k.text):
+        return "covered", "本级文件记载该任务已完成（" + "·".join(lower.section_titles[:2]) + "）"
+    for t in k.targets:
         matching = [u for u in lower.targets if same_indicator(t, u)]
-        if not matching or any(stronger_or_equal(t, u) is False for u in matching):
-            return "weaker"
-    up, low = due_of(upper), due_of(lower) or lower_period_end
-    if up and low and low > up:
-        return "later"
-    return "covered"
+        if not matching:
+            return "weaker", f"本级未写“{indicator_core(t) or t.indicator}”的目标值（上级：{t.text}）"
+        weak = [u for u in matching if stronger_or_equal(t, u) is False]
+        if weak:
+            return "weaker", f"本级目标“{weak[0].text}”弱于上级“{t.text}”"
+    figures = set(NUMBER_UNIT_RE.findall(normalize(dated_figures(k)))) - set(
+        NUMBER_UNIT_RE.findall(normalize(lower.text))
+    )
+    if not k.targets and figures:
+        return "weaker", f"本级未写上级任务中的“{'、'.join(sorted(figures))}”"
+    if (
+        not k.targets
+        and len(set(char_bigrams(TIME_WORDS_RE.sub("，", k.text)))) >= MIN_TASK_BIGRAMS
+        and held < TASK_COVERED
+    ):
+        return "weaker", "本级条款只覆盖上级任务的一部分"
+    up, own = k.due, due_of(lower)
+    if up and own and own > up:
+        return "later", f"本级时限 {own.isoformat()} 晚于上级 {up.isoformat()}"
+    if up and not own and k.due_basis == "text" and lower_period_end and lower_period_end > up:
+        return (
+            "undated",
+            f"本级未写时限（上级要求 {up.isoformat()} 前完成，本级规划期至 {lower_period_end.isoformat()}）",
+        )
+    return "covered", ""
 
 
 class Aligner:
@@ -172,6 +316,14 @@ class Aligner:
             else sorted({self.families.primary[d] for d, j in self.jurisdictions.items() if j.level < level})
         )
 
+    def nearest_higher(self, lower: str) -> list[str]:
+        """The documents of the nearest higher level that has any (a city's: its province's)."""
+        higher = self.higher(lower)
+        if not higher:
+            return []
+        level = max(self.level(d) for d in higher)
+        return [d for d in higher if self.level(d) == level]
+
     def default_uppers(self, lower: str) -> list[str]:
         """Every document of a higher level than ``lower`` (one file per family)."""
         if self.level(lower) == UNKNOWN:
@@ -190,34 +342,84 @@ class Aligner:
         uppers = [self.resolve(u) for u in uppers] if uppers else self.default_uppers(lower)
         if lower in uppers:
             raise KBError(f"{lower} cannot be aligned against itself")
-        up = [
-            c
+        commitments = [
+            k
             for d in self.index.docs
             if d in uppers
-            for c in self.index.clauses_of(d)
-            if is_commitment(c) and (not unit or matches_unit(unit, c.units))
+            for k in self._commitments(d)
+            if not unit or matches_unit(unit, k.clause.units)
         ]
-        low = self.index.clauses_of(lower)
-        if not up:
+        if not commitments:
             return []
-        if not low:
-            return [AlignRow(c, None, "missing", 0.0) for c in up]
-        scores = self._scores(up, low)
-        best = scores.argmax(axis=1)
+        low = self.index.clauses_of(lower)
+        place = place_of(self.jurisdictions[lower].place)
         end = self.index.docs[lower].period_end
         period_end = dt.date.fromisoformat(end) if end else None
+        mentions = "".join(c.text for c in low)
         rows = []
-        for i, c in enumerate(up):
-            j = int(best[i])
+        scores, held = self._scores(commitments, low) if low else (None, None)
+        for i, k in enumerate(commitments):
+            national = self.level(k.clause.doc_id) == NATIONAL
+            why = out_of_scope(k.head, place, national, k.text) or _facility_absent(k, mentions)
+            if scores is None:
+                missing = ("missing", "本级文件中没有条款")
+                rows.append(
+                    AlignRow(k, None, "not_applicable", 0.0, why, judged=missing)
+                    if why
+                    else AlignRow(k, None, *missing[:1], 0.0, missing[1])
+                )
+                continue
+            order = np.argsort(-scores[i])
+            j = int(order[0])
             score = float(scores[i, j])
             counterpart = low[j] if score >= MATCH_THRESHOLD else None
-            rows.append(AlignRow(c, counterpart, status_of(c, counterpart, score, period_end), score))
+            status, reason = status_of(k, counterpart, score, float(held[i, j]), period_end)
+            if why:
+                rows.append(AlignRow(k, counterpart, "not_applicable", score, why, judged=(status, reason)))
+                continue
+            nearest = (
+                tuple((low[int(n)], float(scores[i, int(n)])) for n in order[:NEAREST]) if status == "missing" else ()
+            )
+            rows.append(AlignRow(k, counterpart, status, score, reason, nearest))
         return rows
 
-    def _scores(self, up: list[Clause], low: list[Clause]) -> np.ndarray:
-        """Pair scores (upper × lower), as the cross-references score them."""
+    def _commitments(self, doc_id: str) -> list[Commitment]:
+        clauses = self.index.clauses_of(doc_id)
+        end = goal_end(self.index.docs[doc_id], clauses)
+        return [k for c in clauses for k in commitments_of(c, end)]
+
+    def _scores(self, ks: list[Commitment], low: list[Clause]) -> tuple[np.ndarray, np.ndarray]:
+        """Match scores (commitment × lower clause) and the weighted share of each commitment's
+        task each clause holds (see the module's docstring)."""
+        terms = _Terms(low, self.index.tokenizer.tokens)
+        held = np.stack([terms.held(task_terms(k.text, terms.words)) for k in ks])
+        clauses = list({k.clause.clause_id: k.clause for k in ks}.values())
+        row = {c.clause_id: n for n, c in enumerate(clauses)}
         vec = self.index.vectors_of
-        return pair_scores([c.text for c in up], vec(up), [c.text for c in low], vec(low))
+        cos = vec(clauses) @ vec(low).T
+        dense = np.clip((cos - DENSE_FLOOR) / (1 - DENSE_FLOOR), 0, 1)[[row[k.clause.clause_id] for k in ks]]
+        flat = [pollutant_names(normalize(c.text)) for c in low]
+        named = np.zeros_like(held)
+        for i, k in enumerate(ks):
+            stems = [s for s in (indicator_stem(t) for t in k.targets) if len(s) >= MIN_STEM_CHARS]
+            if stems:
+                named[i] = [any(s in text for s in stems) for text in flat]
+        scores = 0.5 * held + 0.5 * dense + INDICATOR_BONUS * named
+        review = np.array([is_review(c) for c in low])
+        for i, k in enumerate(ks):
+            # The review of the last period answers a task done already, never a ban (kept, not
+            # done); for a target it reports where things stood, the plan's own clause is the answer.
+            if PROHIBITION_RE.search(k.text):
+                scores[i, review] = 0.0
+            elif k.targets:
+                scores[i, review] *= REVIEW_WEIGHT
+        return scores, held
+
+
+def _facility_absent(k: Commitment, lower_text: str) -> str:
+    """Why a commitment for facilities the lower document never mentions (机场, 港口) does not bind it."""
+    m = FACILITY_RE.search(k.head)
+    return f"上级任务针对{m.group(0)}，本级文件未涉及{m.group(0)}" if m and m.group(0) not in lower_text else ""
 
 
 def summary(rows: list[AlignRow]) -> dict[str, int]:

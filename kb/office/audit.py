@@ -29,7 +29,27 @@ ACTION_NAMES = {
     "sign_in_refused": "锁定期间尝试登录",
     "token_add": "新建接口令牌",
     "token_revoke": "吊销接口令牌",
+    "align_mark": "对标复核",
 }
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+
+
+def beijing_time(stamp: str) -> str:
+    """An audit line's UTC time as an office reads it: 北京时间, to the second (2026-12-01 09:30:05)."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def summary(entry: dict) -> str:
+    """What an audit line's details say, in a line."""
+    if entry.get("action") == "align_mark":
+        return f"{entry.get('commitment', '')[:40]} → {entry.get('applicability', '')}；{entry.get('note', '')}"
+    return entry.get("title", "") or str(entry.get("changes", ""))
 
 
 def cli_user() -> str:

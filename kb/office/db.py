@@ -1,6 +1,7 @@
 """The state database beside the index (``index/state.db``, SQLite): one schema, versioned.
 
-Accounts, API tokens, each user's saved work and the commitments ledger keep their rows here.
+Accounts, API tokens, each user's saved work, the commitments ledger and the 对标对表 marks keep
+their rows here.
 The file is separate from the index generations: writing it never touches what search reads.
 A schema change is a new entry in ``MIGRATIONS``; an older database is brought up to date when
 it is opened, so what users recorded survives an upgrade of the tool.
@@ -43,6 +44,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS ledger_doc ON ledger (doc_id);
     CREATE TABLE IF NOT EXISTS ledger_history (
         item_id TEXT NOT NULL, at TEXT NOT NULL, user TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT);
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS align_marks (
+        lower_doc TEXT NOT NULL, key TEXT NOT NULL, commitment TEXT NOT NULL, applicable INTEGER,
+        note TEXT NOT NULL DEFAULT '', user TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (lower_doc, key));
     """,
 ]
 _lock = threading.Lock()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.model import Document
+from kb.policy.geography import PROVINCES
 
 NATIONAL, PROVINCE, CITY, COUNTY, UNKNOWN = 0, 1, 2, 3, 9
 LEVEL_NAMES = {NATIONAL: "国家", PROVINCE: "省", CITY: "市", COUNTY: "县区", UNKNOWN: "未知"}
@@ -46,45 +47,8 @@ PLACE_LEVEL = {
 NATIONAL_ISSUER_RE = re.compile(r"国务院|中共中央|^国家|部$|部等|部门$|委员会$|总局")
 NATIONAL_PLACE = "全国"
 NO_HOME = ("", "无", "none", "off")
-# China's provincial-level divisions by the names people use (general geography, written once): a
-# query naming one that no document speaks for is about somewhere else, where this city's and
-# province's plans do not bind, but the national ones do.
-PROVINCES = (
-    "北京",
-    "天津",
-    "上海",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "台湾",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-)
+# A query naming a province (kb.policy.geography.PROVINCES) that no document speaks for is about
+# somewhere else, where this city's and province's plans do not bind, but the national ones do.
 # A document is named by a part of its title that ends with the title (its kind: 规划, 方案, 计划,
 # 意见…), has at least MIN_TITLE_CHARS characters, at least two of them outside these generic
 # words, and belongs to one document (family) only: 碳达峰行动方案, 节能减排综合工作方案, never 规划.

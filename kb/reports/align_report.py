@@ -1,33 +1,56 @@
-"""The 对标对表 report: the alignment as an Excel sheet and a Word table, both with citations."""
+"""The 对标对表 report: one row shape for the page, the Excel sheet and the Word table.
+
+The row puts the two texts side by side first (the upper commitment, the lower clause), then
+the status and its reason, then dates, targets, the match score, the nearest lower clauses for
+a missing row and the reviewer's 备注. Both files open with the counts and a legend of the
+statuses and of 匹配度; the Word file is a 公文 (kb.reports.memo), its table landscape.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 
-from kb.compare.align import STATUS_NAMES, AlignRow, due_of, summary
+from kb.compare.align import SCORE_HELP, STATUS_HELP, STATUS_NAMES, STATUSES, AlignRow, due_of, summary
 from kb.model import Clause
 from kb.reports.cite import citation
 from kb.reports.render import append_row
 
 HEADERS = (
     "序号",
+    "上级任务",
+    "本级条款（引用）",
     "状态",
+    "原因",
     "上级条款（引用）",
     "上级期限",
-    "上级目标",
-    "本级条款（引用）",
+    "期限依据",
     "本级期限",
+    "上级目标",
     "本级目标",
     "匹配度",
+    "最相近的本级条款",
+    "备注",
+    "编号",
 )
-# Fill colours by status (Excel ARGB, Word hex): green covered, amber later, orange weaker, red missing.
-STATUS_COLOURS = {"covered": "C6EFCE", "later": "FFEB9C", "weaker": "F8CBAD", "missing": "FFC7CE"}
+NO_COUNTERPART = "（本级文件中未找到对应条款）"
+DUE_BASIS_NAMES = {"text": "上级条文写明", "period": "上级规划期末", "": ""}
+# Fill colours by status (Excel ARGB, Word hex).
+STATUS_COLOURS = {
+    "covered": "C6EFCE",
+    "later": "FFEB9C",
+    "undated": "FFF2CC",
+    "weaker": "F8CBAD",
+    "missing": "FFC7CE",
+    "not_applicable": "D9D9D9",
+}
 REPORT_TITLE = "对标对表"
+# Excel column widths (characters), in HEADERS' order.
+WIDTHS = (6, 40, 48, 12, 30, 48, 11, 12, 11, 24, 24, 8, 48, 24, 14)
 
 
-def targets_text(c: Clause | None) -> str:
-    return "；".join(t.text for t in c.targets) if c else ""
+def targets_text(targets) -> str:
+    return "；".join(t.text for t in targets)
 
 
 def due_text(c: Clause | None) -> str:
@@ -36,21 +59,28 @@ def due_text(c: Clause | None) -> str:
 
 
 def table_row(n: int, r: AlignRow) -> dict:
-    """One row as the page, the Excel sheet and the Word table all show it (``HEADERS`` → value):
-    the status in words, both citations, dates and targets."""
+    """One row as the page, the Excel sheet and the Word table all show it (``HEADERS`` → value)."""
+    k = r.commitment
+    nearest = "\n".join(f"{citation(c)}（匹配度 {s:.2f}）" for c, s in r.nearest)
     return dict(
         zip(
             HEADERS,
             [
                 n,
+                k.text,
+                citation(r.lower) if r.lower else NO_COUNTERPART,
                 STATUS_NAMES[r.status],
+                r.reason,
                 citation(r.upper),
-                due_text(r.upper),
-                targets_text(r.upper),
-                citation(r.lower) if r.lower else "（本级文件中未找到对应条款）",
+                k.due.isoformat() if k.due else "",
+                DUE_BASIS_NAMES[k.due_basis],
                 due_text(r.lower),
-                targets_text(r.lower),
+                targets_text(k.targets),
+                targets_text(r.lower.targets) if r.lower else "",
                 round(r.score, 3),
+                nearest,
+                r.note,
+                k.key,
             ],
         )
     )
@@ -60,8 +90,21 @@ def report_title(lower_title: str) -> str:
     return f"《{lower_title}》{REPORT_TITLE}"
 
 
+def counts_line(rows: list[AlignRow], as_of: dt.date) -> str:
+    counts = summary(rows)
+    return f"统计日期：{as_of.isoformat()}；共 {len(rows)} 项承诺：" + "，".join(
+        f"{STATUS_NAMES[s]} {n} 项" for s, n in counts.items()
+    )
+
+
+def legend() -> list[str]:
+    """The statuses and 匹配度 in words, one line each (both files and the page show them)."""
+    return [f"{STATUS_NAMES[s]}：{STATUS_HELP[s]}" for s in STATUSES] + [SCORE_HELP]
+
+
 def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
-    """The alignment as an .xlsx workbook (openpyxl): a title, counts, and one coloured row each."""
+    """The alignment as an .xlsx workbook (openpyxl): title, counts, legend, then one coloured,
+    wrapped row each under a frozen, filtered header."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -70,57 +113,73 @@ def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     ws.title = REPORT_TITLE
     append_row(ws, [report_title(lower_title)])
     ws["A1"].font = Font(bold=True, size=14)
-    counts = summary(rows)
-    ws.append([f"统计日期：{as_of.isoformat()}；" + "，".join(f"{STATUS_NAMES[s]} {n} 项" for s, n in counts.items())])
+    append_row(ws, [counts_line(rows, as_of)])
+    for line in legend():
+        append_row(ws, [line])
     ws.append(list(HEADERS))
-    for cell in ws[3]:
+    header = ws.max_row
+    for cell in ws[header]:
         cell.font = Font(bold=True)
     for n, r in enumerate(rows, 1):
         append_row(ws, table_row(n, r).values())
         fill = PatternFill("solid", fgColor=STATUS_COLOURS[r.status])
         for cell in ws[ws.max_row]:
-            cell.fill = fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in zip("ABCDEFGHI", (6, 14, 60, 12, 24, 60, 12, 24, 8)):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A4"
+        ws.cell(ws.max_row, HEADERS.index("状态") + 1).fill = fill
+    for i, width in enumerate(WIDTHS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = ws.cell(header + 1, 3)  # the header and the two texts stay in view
+    ws.auto_filter.ref = f"A{header}:{chr(ord('A') + len(HEADERS) - 1)}{max(ws.max_row, header)}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+# The Word table's columns: the texts side by side, the status and reason, the dates and the 备注.
+UPPER_CELL = "上级任务（引用）"
+DOCX_COLUMNS = ("序号", UPPER_CELL, "本级条款（引用）", "状态", "原因", "上级期限", "本级期限", "备注")
+
+
+def upper_cell(r: AlignRow) -> str:
+    """The upper commitment with its clause's citation (the citation alone when it is the whole clause)."""
+    whole = r.commitment.text.rstrip("。；;") == r.upper.text.strip().rstrip("。；;")
+    return citation(r.upper) if whole else f"{r.commitment.text}\n出自{citation(r.upper)}"
+
+
 def to_docx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
-    """The alignment as a landscape .docx table (python-docx), rows shaded by status."""
-    import docx
+    """The alignment as a 公文 (title, counts, legend) with a landscape table shaded by status."""
     from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
-    document = docx.Document()
-    section = document.sections[0]
+    from kb.reports.memo import body, docx_bytes, gongwen, heading
+
+    document = gongwen(report_title(lower_title), f"统计日期：{as_of.isoformat()}")
+    heading(document, "一、总体情况")
+    body(document, counts_line(rows, as_of).split("；", 1)[1] + "。")
+    heading(document, "二、状态说明")
+    for line in legend():
+        body(document, line)
+    heading(document, "三、对照表")
+    section = document.add_section()
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
-    document.add_heading(report_title(lower_title), level=1)
-    counts = summary(rows)
-    document.add_paragraph(
-        f"统计日期：{as_of.isoformat()}；" + "，".join(f"{STATUS_NAMES[s]} {n} 项" for s, n in counts.items())
-    )
-    table = document.add_table(rows=1, cols=len(HEADERS))
+    table = document.add_table(rows=1, cols=len(DOCX_COLUMNS))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, HEADERS):
+    for cell, text in zip(table.rows[0].cells, DOCX_COLUMNS):
         cell.text = text
     for n, r in enumerate(rows, 1):
+        values = {**table_row(n, r), UPPER_CELL: upper_cell(r)}
         cells = table.add_row().cells
-        for cell, value in zip(cells, table_row(n, r).values()):
-            cell.text = str(value)
+        for cell, column in zip(cells, DOCX_COLUMNS):
+            cell.text = str(values[column])
             for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.line_spacing = Pt(14)
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
-            shading = OxmlElement("w:shd")
-            shading.set(qn("w:val"), "clear")
-            shading.set(qn("w:fill"), STATUS_COLOURS[r.status])
-            cell._tc.get_or_add_tcPr().append(shading)
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:fill"), STATUS_COLOURS[r.status])
+        cells[DOCX_COLUMNS.index("状态")]._tc.get_or_add_tcPr().append(shading)
+    return docx_bytes(document)
