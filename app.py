@@ -17,6 +17,7 @@ from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
 from ui.align import align_page
 from ui.basket import basket_sidebar, print_view
+from ui.chinese import speak_chinese
 from ui.copy import HIDE_BUILTIN_COPY
 from ui.deadlines import deadlines_page
 from ui.documents import documents_page
@@ -66,6 +67,8 @@ def main() -> None:
     if "page" not in st.session_state:
         wanted = st.query_params.get("page")
         st.session_state["page"] = wanted if wanted in PAGES else "文件管理" if "doc" in st.query_params else PAGES[0]
+    with st.sidebar:
+        speak_chinese()  # first in the sidebar: drawn at the same place every run, never remounted
     page = st.sidebar.radio("功能", PAGES, key="page", label_visibility="collapsed")
     sign_out_button()
     if st.session_state.get("print_view"):

@@ -84,6 +84,16 @@ def browser():
     driver.quit()
 
 
+def office_address() -> str:
+    """This machine's address on its network (not loopback): a page there is not a secure context,
+    as on an office intranet, so ``navigator.clipboard`` is undefined."""
+    out = subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split()
+    found = [a for a in out if "." in a and not a.startswith("127.")]
+    if not found:
+        pytest.fail("this machine has no IPv4 address besides loopback (hostname -I)")
+    return found[0]
+
+
 def sign_in(browser, server, wait):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -146,3 +156,60 @@ def test_serving_the_network_without_accounts_is_refused(e5_index, tmp_path):
     )
     assert r.returncode == 1
     assert r.stderr.startswith("Error: no user accounts") and "python -m kb users add NAME --role admin" in r.stderr
+
+
+def test_copy_and_kept_filters_on_the_office_address(server, browser):
+    """Over http://<server-ip>: 复制引用 copies (已复制, the text in the page's textarea) although the
+    clipboard API is missing; the query and the 范围 survive a trip to another page; Streamlit's
+    own controls speak Chinese."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 90)
+    url = server.replace("127.0.0.1", office_address())
+    sign_in(browser, url, wait)
+    box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return document.documentElement.lang") == "zh-CN")
+    browser.find_element(By.XPATH, "//button[normalize-space()='省']").click()  # 范围 = 省
+    time.sleep(1)
+    box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    box.send_keys("危险废物", Keys.ENTER)
+    wait.until(
+        lambda d: (
+            "复制引用" in " ".join(f.get_attribute("srcdoc") or "" for f in d.find_elements(By.TAG_NAME, "iframe"))
+        )
+    )
+    time.sleep(1)
+    cited = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stCode'] code")[0].text
+    frame = next(
+        f for f in browser.find_elements(By.TAG_NAME, "iframe") if "复制引用" in (f.get_attribute("srcdoc") or "")
+    )
+    browser.switch_to.frame(frame)
+    assert browser.execute_script("return window.isSecureContext") is False
+    assert browser.execute_script("return typeof navigator.clipboard") == "undefined"
+    browser.find_element(By.ID, "b").click()
+    wait.until(lambda d: d.find_element(By.ID, "s").text == "已复制")
+    copied = browser.execute_script("return document.getElementById('t').value")
+    assert browser.execute_script("return document.getElementById('t').dataset.copied") == "1"
+    browser.switch_to.default_content()
+    assert copied.replace("\n", "") == cited.replace("\n", "")  # the citation, whole
+    browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '期限跟踪')]").click()
+    wait.until(lambda d: "参照日期" in d.find_element(By.TAG_NAME, "body").text)
+    time.sleep(1)
+    body = browser.find_element(By.TAG_NAME, "body")
+    placeholders = [
+        e.get_attribute("placeholder") for e in browser.find_elements(By.CSS_SELECTOR, "input[placeholder]")
+    ]
+    assert "请选择" in placeholders and "Choose an option" not in placeholders  # Streamlit's chrome in Chinese
+    year = browser.find_element(By.CSS_SELECTOR, "[data-testid='stDateInput'] [data-type='year']")
+    assert browser.execute_script("return getComputedStyle(arguments[0], '::after').content", year) == '"年"'
+    assert "Select all" not in body.text and "Upload" not in body.text
+    browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '条款检索')]").click()
+    box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    assert box.get_attribute("value") == "危险废物"
+    pressed = browser.find_elements(By.XPATH, "//button[normalize-space()='省'][@aria-checked='true']")
+    assert pressed, "the 范围 choice was lost"
+    assert "q=" in browser.current_url and "scope=" in browser.current_url
+    assert body is not None

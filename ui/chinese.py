@@ -1,0 +1,134 @@
+"""Streamlit's own controls in Chinese.
+
+Streamlit has no setting for its interface language: the file uploader says "Upload" and
+"50MB per file", a multiselect offers "Select all", tables have English tooltips. What its API
+lets us set, we set (labels, placeholders, date formats); the rest this module replaces in the
+page as Streamlit draws it: a script in an invisible same-origin frame watches the app's page
+and rewrites those strings (text, tooltips, placeholders), nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import streamlit as st
+
+# Streamlit 1.67's fixed English, as it appears in the page (whole text of a node, or a pattern).
+WORDS = {
+    "Upload": "上传",
+    "Browse files": "选择文件",
+    "Drag and drop files here": "将文件拖放到此处",
+    "Drag and drop file here": "将文件拖放到此处",
+    "Drag and drop a file here": "将文件拖放到此处",
+    "Select all": "全选",
+    "Clear all": "全部清除",
+    "Choose options": "请选择",
+    "Choose an option": "请选择",
+    "Select...": "请选择…",
+    "No results": "无匹配项",
+    "No options to select.": "没有可选项",
+    "Download as CSV": "下载为 CSV",
+    "Search": "搜索",
+    "Fullscreen": "全屏",
+    "Close fullscreen": "退出全屏",
+    "Show/hide columns": "显示或隐藏列",
+    "Copy to clipboard": "复制到剪贴板",
+    "Clear value": "清除",
+    "Clear selection": "清除选择",
+    "Choose date": "选择日期",
+    "Open": "打开",
+    "Close": "关闭",
+    "Running...": "运行中…",
+    "Stop": "停止",
+    "Main menu": "主菜单",
+    "Print": "打印",
+    "Rerun": "刷新",
+    "YYYY/MM/DD": "年/月/日",
+    "YYYY-MM-DD": "年-月-日",
+    "Press Enter to apply": "按回车确认",
+    "Press Enter to submit form": "按回车提交",
+}
+# "50MB per file • TXT, PDF" → "每个文件不超过 50MB · TXT, PDF"; "Drag and drop .pdf files here".
+PATTERNS = (
+    (r"^(\d+(?:\.\d+)?\s*[KMG]?B) per file(.*)$", "每个文件不超过 $1$2"),
+    (r"^Drag and drop (.+) here$", "将$1拖放到此处"),
+    (r"^Select (\d+) matches$", "选择 $1 个匹配项"),
+)
+ATTRIBUTES = ("title", "aria-label", "placeholder", "data-title")
+# An empty date field shows yyyy/mm/dd in segments its own script types into: styled, not rewritten.
+DATE_SEGMENT_NAMES = {"year": "年", "month": "月", "day": "日"}
+CHROME_CSS = (
+    "<style>"
+    + "".join(
+        f"[data-testid='stDateInput'] [data-type='{t}'][data-placeholder='true']{{font-size:0}}"
+        f"[data-testid='stDateInput'] [data-type='{t}'][data-placeholder='true']::after"
+        f"{{content:'{name}';font-size:1rem;color:#999}}"
+        for t, name in DATE_SEGMENT_NAMES.items()
+    )
+    + "</style>"
+)
+
+_SCRIPT = """
+<script>
+(() => {
+  const doc = window.parent.document;
+  // One observer per page: a frame drawn again replaces the last one's (whose script died with it).
+  if (window.parent.kbChineseObserver) window.parent.kbChineseObserver.disconnect();
+  doc.documentElement.lang = "zh-CN";
+  const words = %(words)s, patterns = %(patterns)s.map(([p, r]) => [new RegExp(p), r]);
+  const attrs = %(attrs)s;
+  const tr = (s) => {
+    const t = s.trim();
+    if (!t) return null;
+    if (Object.prototype.hasOwnProperty.call(words, t)) return s.replace(t, words[t]);
+    for (const [p, r] of patterns) if (p.test(t)) return s.replace(t, t.replace(p, r));
+    return null;
+  };
+  const fix = (root) => {
+    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const v = tr(n.nodeValue); if (v !== null && v !== n.nodeValue) n.nodeValue = v;
+    }
+    const els = root.querySelectorAll ? root.querySelectorAll(attrs.map(a => "[" + a + "]").join(",")) : [];
+    for (const el of els) for (const a of attrs) {
+      const cur = el.getAttribute(a); if (cur === null) continue;
+      const v = tr(cur); if (v !== null && v !== cur) el.setAttribute(a, v);
+    }
+  };
+  fix(doc.body);
+  const text = (n) => {
+    const v = tr(n.nodeValue);
+    if (v !== null && v !== n.nodeValue) n.nodeValue = v;
+  };
+  const observer = new MutationObserver((muts) => {
+    for (const m of muts) {
+      if (m.type === "characterData") text(m.target);
+      else if (m.type === "attributes") fix(m.target.parentNode || m.target);
+      else for (const n of m.addedNodes) if (n.nodeType === 1) fix(n); else if (n.nodeType === 3) text(n);
+    }
+  });
+  observer.observe(doc.body, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: attrs,
+  });
+  window.parent.kbChineseObserver = observer;
+})();
+</script>
+"""
+
+
+def page_script() -> str:
+    """The translating script (also what a test reads to check the words)."""
+    patterns = [[p, re.sub(r"\$(\d)", r"$\1", r)] for p, r in PATTERNS]
+    return _SCRIPT % {
+        "words": json.dumps(WORDS, ensure_ascii=False),
+        "patterns": json.dumps(patterns, ensure_ascii=False),
+        "attrs": json.dumps(list(ATTRIBUTES)),
+    }
+
+
+def speak_chinese() -> None:
+    """Draw the invisible frame that puts Streamlit's own controls into Chinese, and the styles
+    that name an empty date's parts 年/月/日."""
+    st.iframe(page_script(), height=1)
+    st.markdown(CHROME_CSS, unsafe_allow_html=True)
