@@ -73,7 +73,7 @@ lint: $(VENV)/.lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: install-milvus
+bench: install-dev browser
 	OMP_NUM_THREADS=1 $(PY) -m bench.run $(BENCH_ARGS)
 
 clean:

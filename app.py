@@ -13,7 +13,7 @@ import streamlit as st
 
 import kb  # noqa: F401  (thread settings before numpy/faiss)
 from kb.errors import KBError
-from kb.search.live import LiveIndex
+from kb.search.live import LiveIndex, shared
 from kb.store import STORE_ENV
 from ui.align import align_page
 from ui.basket import basket_sidebar, print_view
@@ -42,7 +42,7 @@ def index_path() -> str:
 
 @st.cache_resource(show_spinner="正在加载索引和模型…")
 def live_index(path: str, store: str | None) -> LiveIndex:
-    live = LiveIndex(path, store)
+    live = shared(path, store)  # loaded ahead by the server as it starts (kb.search.live.warm)
     _ = live.searcher.index.encoder  # load the model once per process, not on the first query
     return live
 

@@ -9,7 +9,8 @@ throughput · 4 query latency against encoding alone, with 1 and 2 threads, 1 an
 5 growth to 10× and 100× the clauses (flat FAISS against HNSW) · 6 OCR seconds a page, a scanned
 10-page PDF against the same pages with a text layer · 7 the Milvus store on milvus-lite beside
 the index folder (bench/store_bench.py) · 8 the HTTP API with 1, 8 and 32 clients, 1 and 2 workers
-(bench/api_bench.py). Ratios are the figures: absolute
+(bench/api_bench.py) · 9 each page of the app in headless Chromium, time to ready (bench/page_bench.py).
+Ratios are the figures: absolute
 times drift on shared machines, ratios measured in the same run hold.
 """
 
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.api_bench import bench_api, report_api
+from bench.page_bench import bench_pages, report_pages
 from bench.store_bench import bench_milvus, report_milvus
 from kb import SEARCH_THREADS
 from kb.text import char_ngrams, normalize
@@ -419,6 +421,7 @@ def report(res: dict) -> str:
         lines += report_milvus(res["store"])
     if res.get("api"):
         lines += report_api(res["api"])
+    lines += report_pages(res.get("pages") or {})
     return "\n".join(lines) + "\n"
 
 
@@ -449,6 +452,8 @@ def main() -> int:
     store = bench_milvus(full, WORK, files + corpus_files)
     print("HTTP API …", flush=True)
     api = bench_api(full, queries)
+    print("pages in the browser …", flush=True)
+    pages = bench_pages(full)
     print("OCR …", flush=True)
     ocr = bench_ocr()
     print("growth …", flush=True)
@@ -465,6 +470,7 @@ def main() -> int:
         ocr=ocr,
         store=store,
         api=api,
+        pages=pages,
         machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}",
     )

@@ -67,7 +67,9 @@ def add_uploads(
     accepted, refused, preread, unchanged = [], [], {}, []
     with tempfile.TemporaryDirectory(dir=folder, prefix=".upload-") as scratch:
         taken = set()
-        for name, data in files:
+        for n, (name, data) in enumerate(files):
+            if progress:  # a stage from the first second: which file is being checked and read
+                progress("check", n, len(files))
             try:
                 safe = safe_filename(name)
                 if safe in taken:

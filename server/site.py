@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from ingest.read import MAX_BINARY_MB
 from kb.office.sessions import FRONT_DOOR_ENV, SERVE_ADDRESS_ENV
+from kb.search.live import warm
 from kb.store import STORE_ENV
 from server.door import FrontDoor
 
@@ -64,6 +65,7 @@ def create_site(
     os.environ.update({"KB_INDEX": str(index_dir), FRONT_DOOR_ENV: "1", SERVE_ADDRESS_ENV: address})
     if store is not None:
         os.environ[STORE_ENV] = store
+    warm(index_dir, store)  # the index and the model load while the server starts, not on the first page
     routes, api_app = [], None
     if api:
         from server.api import create_app

@@ -159,7 +159,7 @@ def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):
     at = go(start(app_index), "文件")
     assert set(at.dataframe[0].value["文件名"]) == {"city_plan.txt", "province_plan.txt", "national_opinions.txt"}
     before = folder.read_manifest(app_index)
-    at.file_uploader(key="uploads").set_value(
+    at.file_uploader(key="uploads-0").set_value(
         [
             ("../../evil.pdf", b"PK\x03\x04 a word file", "application/pdf"),
             ("empty.txt", b"", "text/plain"),
@@ -176,9 +176,17 @@ def test_documents_page_lists_and_a_bad_upload_changes_nothing(app_index):
 def test_upload_and_remove_a_document(app_index):
     text = "某县生态环境保护方案\n一、总体要求\n到2026年，全县建成区消除黑臭水体。\n"
     at = go(start(app_index), "文件")
-    at.file_uploader(key="uploads").set_value(("county.txt", text.encode("gb18030"), "text/plain")).run()
+    at.file_uploader(key="uploads-0").set_value(("county.txt", text.encode("gb18030"), "text/plain")).run()
     at.button(key="do-upload").click().run()
     assert not at.error and "已导入 1 份文件" in at.success[0].value
+    assert not at.file_uploader(key="uploads-1").value  # the uploader is empty again: no second import
+    prompt = next(w.value for w in at.warning if "没有读到" in w.value)  # asked at once for what the text lacks
+    assert "发文机关" in prompt and "成文日期" in prompt
+    at.text_input[1].input("某县人民政府")
+    at.text_input[3].input("2023-05-01")
+    next(b for b in at.button if b.label == "保存并继续").click().run()
+    doc = folder.load(app_index).docs["county.txt"]
+    assert (doc.issuer, doc.date) == ("某县人民政府", "2023-05-01")
     at = go(start(app_index), "文件")  # a fresh session sees the new document
     assert "county.txt" in set(at.dataframe[0].value["文件名"])
     at.selectbox(key="rm_doc").set_value("county.txt").run()
@@ -215,7 +223,7 @@ FORMATS = ROOT.parent / "shared" / "formats"
 def test_upload_of_office_formats_with_progress(app_index):
     names = ["gov_reply_notice.ofd", "word97_notice.doc", "wps_authored.wps", "scanned_notice_p1.jpg"]
     at = go(start(app_index), "文件")
-    at.file_uploader(key="uploads").set_value(
+    at.file_uploader(key="uploads-0").set_value(
         [(n, (FORMATS / n).read_bytes(), "application/octet-stream") for n in names]
     ).run()
     at.button(key="do-upload").click().run()
@@ -262,7 +270,7 @@ def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, mon
         at = go(at, "文件")
         assert set(at.dataframe[0].value["文件名"]) == {"city_plan.txt", "province_plan.txt", "national_opinions.txt"}
         text = "某县生态环境保护方案\n一、总体要求\n到2026年，全县建成区消除黑臭水体。\n"
-        at.file_uploader(key="uploads").set_value(("county.txt", text.encode("utf-8"), "text/plain")).run()
+        at.file_uploader(key="uploads-0").set_value(("county.txt", text.encode("utf-8"), "text/plain")).run()
         at.button(key="do-upload").click().run()
         assert not at.error and "county.txt" in stores.open_store(tmp_path / "index", uri).docs  # written to Milvus
         assert "county.txt" not in folder.load(tmp_path / "index").docs  # not to the index folder

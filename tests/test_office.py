@@ -102,7 +102,7 @@ def test_a_viewer_sees_no_upload_remove_or_edit_controls(office_index):
 def test_admin_upload_and_removal_and_cli_ingest_are_audited(office_index, tmp_path):
     at = go(signed_in(office_index, "admin1", "guanli-2026"), "文件")
     text = "某县生态环境保护方案\n一、总体要求\n到2026年，全县建成区消除黑臭水体。\n"
-    at.file_uploader(key="uploads").set_value(("county.txt", text.encode("utf-8"), "text/plain")).run()
+    at.file_uploader(key="uploads-0").set_value(("county.txt", text.encode("utf-8"), "text/plain")).run()
     at.button(key="do-upload").click().run()
     assert "已导入 1 份文件，共 1 条条款" in at.success[0].value  # this file's clauses
     assert "county.txt" in set(at.dataframe[0].value["文件名"])  # visible at once

@@ -522,7 +522,7 @@ def test_the_app_asks_before_an_upload_replaces_a_document(tmp_path, fake_index)
     shutil.copytree(fake_index, index)
     at = _app(index)
     at.sidebar.radio(key="page").set_value(next(o for o in at.sidebar.radio(key="page").options if "文件" in o)).run()
-    at.file_uploader(key="uploads").set_value(
+    at.file_uploader(key="uploads-0").set_value(
         ("city_plan.txt", "某市方案\n一、任务\n做好工作。".encode(), "text/plain")
     ).run()
     assert any("已有同名文件" in w.value for w in at.warning)

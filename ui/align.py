@@ -120,10 +120,10 @@ def align_page(index, path: str, user) -> None:
     title = index.docs[lower].title
     col3, col4 = st.columns(2)
     col3.download_button(
-        "下载 Excel 对标表", to_xlsx(shown, title, today()), "对标对表.xlsx", XLSX_MIME, key="dl-align-xlsx"
+        "下载 Excel 对标表", lambda: to_xlsx(shown, title, today()), "对标对表.xlsx", XLSX_MIME, key="dl-align-xlsx"
     )
     col4.download_button(
-        "下载 Word 对标表", to_docx(shown, title, today()), "对标对表.docx", DOCX_MIME, key="dl-align-docx"
+        "下载 Word 对标表", lambda: to_docx(shown, title, today()), "对标对表.docx", DOCX_MIME, key="dl-align-docx"
     )
 
 

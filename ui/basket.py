@@ -15,7 +15,7 @@ PRINT_CSS = """<style>
 .memo{font-family:'仿宋_GB2312','FangSong','仿宋',serif;font-size:16pt;line-height:28pt;max-width:160mm;margin:auto}
 .memo h1{font-family:'方正小标宋简体','华文中宋','SimSun',serif;font-size:22pt;text-align:center;font-weight:normal}
 .memo .date{text-align:center}.memo .item{text-indent:2em}
-@media print{@page{size:A4;margin:37mm 26mm 35mm 28mm}[data-testid="stSidebar"],header{display:none}}
+@media print{@page{size:A4;margin:37mm 26mm 35mm 28mm}[data-testid="stSidebar"],header,iframe{display:none}}
 </style>"""
 
 
@@ -68,10 +68,10 @@ def basket_sidebar(index) -> None:
     clauses = [index.clause(i) for i in ids]
     day = today()
     st.sidebar.download_button(
-        "下载 Word 备忘录（公文格式）", memo_docx(clauses, day, names), "备忘录.docx", DOCX_MIME, key="dl-docx"
+        "下载 Word 备忘录（公文格式）", lambda: memo_docx(clauses, day, names), "备忘录.docx", DOCX_MIME, key="dl-docx"
     )
     st.sidebar.download_button(
-        "下载 Markdown", memo_markdown(clauses, day).encode("utf-8"), "备忘录.md", "text/markdown", key="dl-md"
+        "下载 Markdown", lambda: memo_markdown(clauses, day).encode("utf-8"), "备忘录.md", "text/markdown", key="dl-md"
     )
     st.sidebar.toggle("打印视图", key="print_view")
 
@@ -89,3 +89,13 @@ def print_view(index) -> None:
         f"{items or '<p>备忘录为空。</p>'}</div>",
         unsafe_allow_html=True,
     )
+    print_button()
+
+
+PRINT_BUTTON = """<button onclick="window.parent.print()" style="padding:.3em 1.2em;border:1px solid #bbb;
+border-radius:6px;background:#fff;cursor:pointer;font-size:15px">打印备忘录</button>"""
+
+
+def print_button() -> None:
+    """打印: the browser's print dialog for the page (the styles above print the memo alone)."""
+    st.iframe(PRINT_BUTTON, height=44)

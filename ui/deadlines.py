@@ -77,10 +77,16 @@ def deadlines_page(index) -> None:
     else:
         st.altair_chart(timeline_chart(rows, index.docs, as_of), width="stretch")
         table = deadline_table(rows)
-        st.dataframe(table, hide_index=True, width="stretch", key="deadline_table")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key="deadline_table",
+            column_config={"条款": st.column_config.TextColumn(width="large")},
+        )
         col1, col2 = st.columns(2)
-        col1.download_button("下载 CSV", deadline_report.to_csv(rows), "期限.csv", "text/csv", key="dl-csv")
-        col2.download_button("下载 Excel", deadline_report.to_xlsx(rows), "期限.xlsx", XLSX_MIME, key="dl-xlsx")
+        col1.download_button("下载 CSV", lambda: deadline_report.to_csv(rows), "期限.csv", "text/csv", key="dl-csv")
+        col2.download_button("下载 Excel", lambda: deadline_report.to_xlsx(rows), "期限.xlsx", XLSX_MIME, key="dl-xlsx")
     st.subheader("上下级文件对照")
     pairs = crossref(index, clauses=[r.clause for r in rows])
     if not pairs:
@@ -92,14 +98,14 @@ def deadlines_page(index) -> None:
             [
                 {
                     "⚠": "下级晚于上级" if p.lower_is_later else "",
-                    "相似度": round(p.similarity, 3),
-                    "上级文件": f"{short_name(index.docs[p.a.doc_id])}（{LEVEL_NAMES.get(p.a_level)}）",
-                    "上级期限": p.a_due,
                     "上级条款": p.a.text,
-                    "下级文件": f"{short_name(index.docs[p.b.doc_id])}（{LEVEL_NAMES.get(p.b_level)}）",
-                    "下级期限": p.b_due,
                     "下级条款": p.b.text,
+                    "上级期限": p.a_due,
+                    "下级期限": p.b_due,
                     "相差天数": -p.days,
+                    "上级文件": f"{short_name(index.docs[p.a.doc_id])}（{LEVEL_NAMES.get(p.a_level)}）",
+                    "下级文件": f"{short_name(index.docs[p.b.doc_id])}（{LEVEL_NAMES.get(p.b_level)}）",
+                    "相似度": round(p.similarity, 3),
                 }
                 for p in pairs
                 if p.lower_is_later or not only_late

@@ -43,29 +43,39 @@ def documents_page(index, path: str, user) -> None:
     message = st.session_state.pop("doc_message", None)
     if message:
         getattr(st, message[0])(message[1])
+    for kind, text in st.session_state.pop("upload_problems", []):
+        getattr(st, kind)(text)
+    if user.is_admin:
+        fill_missing(index, path, user)
     valid = validities(index.docs.values(), today())
     focus = st.query_params.get("doc")
     rows = [
         {
             "标题": d.title,
-            "文件名": d.doc_id,
+            "层级": LEVEL_NAMES.get(d.level, "未知"),
+            "时效": VALIDITY_NAMES[valid[d.doc_id].status],
+            "成文日期": d.date,
             "发文机关": d.issuer,
             "文号": d.doc_number,
-            "成文日期": d.date,
-            "层级": LEVEL_NAMES.get(d.level, "未知"),
             "施行期限": period_text(valid[d.doc_id]),
-            "时效": VALIDITY_NAMES[valid[d.doc_id].status],
             "替代文件": index.docs[valid[d.doc_id].successor].title if valid[d.doc_id].successor else "",
+            "条款数": d.n_clauses,
             "格式": FORMAT_NAMES.get(d.format, d.format),
             "页数": str(d.pages or ""),
-            "条款数": d.n_clauses,
+            "文件名": d.doc_id,
         }
         for d in index.docs.values()
         if not focus or d.doc_id == focus
     ]
     if focus:
         st.caption(escape(f"只显示：{focus}"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="docs_table")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        key="docs_table",
+        column_config={"标题": st.column_config.TextColumn(width="large")},
+    )
     if user.is_admin:
         upload_section(index, path, user)
         edit_section(index, path, user)
@@ -83,8 +93,9 @@ def upload_section(index, path: str, user) -> None:
         f"文本文件（txt、html）每个不超过 {MAX_TEXT_MB} MB；PDF、Word、WPS、OFD 和扫描图片每个不超过 "
         f"{MAX_BINARY_MB} MB。扫描件和图片会自动识别文字（OCR），每页约 2–3 秒。"
     )
+    round_ = st.session_state.get("upload_round", 0)  # a new key after each import: the uploader starts empty
     uploads = st.file_uploader(
-        "选择文件", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True, key="uploads"
+        "选择文件", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True, key=f"uploads-{round_}"
     )
     clashes = []
     for f in uploads or []:
@@ -100,8 +111,8 @@ def upload_section(index, path: str, user) -> None:
         replace = st.checkbox("确认替换同名文件", key="upload_replace")
     if not st.button("导入", key="do-upload", disabled=not uploads):
         return
-    bar = st.progress(0.0, text="正在导入…")
-    stages = {"read": "读取", "ocr": "文字识别（页）", "encode": "编码"}
+    bar = st.progress(0.0, text=f"正在检查 {len(uploads)} 个文件…")
+    stages = {"check": "检查文件", "read": "读取", "ocr": "文字识别（页）", "encode": "编码"}
     progress = lambda stage, done, total: bar.progress(
         min(1.0, done / max(total, 1)), text=f"{stages.get(stage, stage)} {done}/{total}"
     )
@@ -118,16 +129,48 @@ def upload_section(index, path: str, user) -> None:
         st.error(in_chinese(str(exc)))
         return
     bar.empty()
-    for name, reason in refused + (report.skipped if report else []):
-        st.error(f"跳过 {escape(os.path.basename(name))}：{in_chinese(reason)}")
+    st.session_state["upload_round"] = round_ + 1
+    problems = [
+        ("error", f"跳过 {escape(os.path.basename(name))}：{in_chinese(reason)}")
+        for name, reason in refused + (report.skipped if report else [])
+    ]
+    if report and report.unchanged:
+        problems.append(("info", escape(f"文件未变化，无需重新导入：{'、'.join(report.unchanged)}")))
+    st.session_state["upload_problems"] = problems
     if report and (report.added or report.updated):
         st.session_state["doc_message"] = (
             "success",
             f"已导入 {len(report.added) + len(report.updated)} 份文件，共 {report.new_clauses} 条条款。",
         )
-        st.rerun()  # the list shows the new document at once
-    elif report and report.unchanged:
-        st.info("文件未变化，无需重新导入。")
+        st.session_state["doc_fill"] = [str(p) for p in report.added + report.updated]
+    st.rerun()  # the list shows the new document at once, the uploader is empty again
+
+
+def missing_fields(d) -> list[str]:
+    """What an upload's own text did not say: 发文机关, 成文日期, 层级."""
+    return [
+        name
+        for name, empty in (("发文机关", not d.issuer), ("成文日期", not d.date), ("层级", d.level == UNKNOWN))
+        if empty
+    ]
+
+
+def fill_missing(index, path: str, user) -> None:
+    """Right after an upload: ask for the issuer, date and level its text did not give."""
+    added = set(st.session_state.get("doc_fill", []))
+    todo = [d for d in index.docs.values() if d.path in added and missing_fields(d)]
+    if not todo:
+        st.session_state.pop("doc_fill", None)
+        return
+    d = todo[0]
+    st.warning(
+        escape(f"《{d.title}》（{d.doc_id}）中没有读到：{'、'.join(missing_fields(d))}。请补充，以便按层级检索和对标。")
+    )
+    if metadata_form(d, path, user, key=f"fill-{d.doc_id}", submit="保存并继续"):
+        return
+    if st.button("暂不补充", key=f"skip-{d.doc_id}"):
+        st.session_state["doc_fill"] = [p for p in added if p != d.path]
+        st.rerun()
 
 
 def choose_document(index, key: str) -> str:
@@ -141,21 +184,26 @@ def choose_document(index, key: str) -> str:
 
 
 def edit_section(index, path: str, user) -> None:
-    from ingest.edit import edit_metadata
-
     st.subheader("修改文件信息")
     doc_id = choose_document(index, "edit_doc")
     if not doc_id:
         return
-    d = index.docs[doc_id]
-    with st.form("edit_form"):
+    metadata_form(index.docs[doc_id], path, user, key="edit_form", submit="保存")
+
+
+def metadata_form(d, path: str, user, key: str, submit: str) -> bool:
+    """The form that corrects one document's title, issuer, 文号, date and level; True once saved."""
+    from ingest.edit import edit_metadata
+
+    doc_id = d.doc_id
+    with st.form(key):
         title = st.text_input("标题", d.title)
         issuer = st.text_input("发文机关", d.issuer)
         number = st.text_input("文号", d.doc_number)
         date = st.text_input("成文日期（如 2023-08-08）", d.date)
         levels = [LEVEL_NAMES[k] for k in range(4)] + ([] if d.level < 4 else [UNKNOWN_LEVEL])
         level = st.selectbox("层级", levels, index=d.level if d.level < 4 else 4)  # unknown stays unknown
-        saved = st.form_submit_button("保存")
+        saved = st.form_submit_button(submit)
     if saved:
         current = {
             "title": d.title,
@@ -170,9 +218,10 @@ def edit_section(index, path: str, user) -> None:
             edit_metadata(path, doc_id, changes, user.name)
         except KBError as exc:
             st.error(escape(in_chinese(str(exc))))
-            return
+            return False
         st.session_state["doc_message"] = ("success", escape(f"已更新《{title}》的文件信息。"))
         st.rerun()
+    return False
 
 
 def remove_section(index, path: str, user) -> None:

@@ -58,7 +58,7 @@ def ledger_page(index, path: str, user) -> None:
     title = index.docs[doc].title
     col1, col2 = st.columns(2)
     col1.download_button(
-        "下载台账 Excel", ledger_report.to_xlsx(items, title), "台账.xlsx", XLSX_MIME, key="dl-ledger-xlsx"
+        "下载台账 Excel", lambda: ledger_report.to_xlsx(items, title), "台账.xlsx", XLSX_MIME, key="dl-ledger-xlsx"
     )
     if col2.button("生成实施评估报告（Word）", key="make-eval"):
         carried = successors(index, doc, items, as_of)

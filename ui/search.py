@@ -33,14 +33,32 @@ def reset_filters() -> None:
     st.session_state["f_validity"] = VALIDITY_CHOICES[0]
 
 
-def search_filters(index) -> Filters:
+def document_choices(searcher) -> dict[str, str]:
+    """One choice per document, not per file: a plan's text and PDF copies are one entry
+    (keyed by its text source), named by its title and its files' formats."""
+    index, primary = searcher.index, searcher.families.primary
+    formats: dict[str, list[str]] = {}
+    for d in index.docs.values():
+        formats.setdefault(primary.get(d.doc_id, d.doc_id), []).append(d.format)
+    return {p: f"{index.docs[p].title}（{'/'.join(sorted(set(f)))}）" for p, f in formats.items()}
+
+
+INTRO = """输入主题或问题，找到原文条款，逐字引用并注明出处（文件、文号、条目）。
+- **条款检索**：哪一条写了这件事；复制引用、加入备忘录、导出公文格式的摘录。
+- **期限跟踪**：哪些任务何时到期、是否已逾期；上下级文件的同类期限对照。
+- **对标对表**：上级文件的每项任务，本级规划有没有对应、时限和指标是否跟上。
+- **台账**：本级规划的每项任务和指标的完成情况，规划期末的实施评估报告。"""
+
+
+def search_filters(searcher) -> Filters:
+    index = searcher.index
     col_scope, col_valid = st.columns([3, 2])
     st.session_state.setdefault("f_scope", SCOPE_CHOICES[0])  # a link may have set it (ui.session)
     st.session_state.setdefault("f_validity", VALIDITY_CHOICES[0])
     scope = col_scope.segmented_control("范围", SCOPE_CHOICES, key="f_scope")
     validity = col_valid.segmented_control("时效", VALIDITY_CHOICES, key="f_validity")
     with st.expander("筛选条件", expanded=False):
-        titles = {d.doc_id: f"{d.title}（{d.format}）" for d in index.docs.values()}
+        titles = document_choices(searcher)
         valid_choice("f_docs", titles, multi=True)
         docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs", placeholder="全部文件")
         issuers = sorted({d.issuer for d in index.docs.values() if d.issuer})
@@ -56,8 +74,9 @@ def search_filters(index) -> Filters:
         valid_choice("f_unit", ["（全部）", *index.units()])
         unit = st.selectbox("牵头或参与单位", ["（全部）", *index.units()], key="f_unit")
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
+    family = searcher.families.primary
     return Filters(
-        doc_ids=tuple(docs),
+        doc_ids=tuple(d for d in index.docs if family.get(d, d) in docs),
         issuer="" if issuer == "（全部）" else issuer,
         date_from=date_from,
         date_to=date_to,
@@ -80,8 +99,8 @@ def home_choice(searcher) -> str:
     return "" if chosen == NO_HOME_LABEL else chosen
 
 
-def filter_chips(filters: Filters, scope) -> list[str]:
-    """A label for every active filter and preference."""
+def filter_chips(filters: Filters, scope, titles: dict[str, str] | None = None) -> list[str]:
+    """A label for every active filter and preference (documents by their titles, not file names)."""
     chips = list(scope.chips())
     if filters.levels:
         chips.append("范围：" + "、".join(LEVEL_NAMES[lv] for lv in filters.levels))
@@ -97,6 +116,8 @@ def filter_chips(filters: Filters, scope) -> list[str]:
     for field, label in named.items():
         value = getattr(filters, field)
         if value:
+            if field == "doc_ids" and titles:
+                value = tuple(dict.fromkeys(titles.get(d, d) for d in value))
             shown = "、".join(value) if isinstance(value, tuple) else str(value)
             chips.append(f"{label}：{shown}")
     if filters.has_deadline:
@@ -196,12 +217,13 @@ def search_page(searcher) -> None:
     query = st.text_input(
         "输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query"
     )
-    filters = search_filters(index)
+    filters = search_filters(searcher)
     col_top, col_raw = st.columns([3, 1])
     top = col_top.slider("结果数", 3, 30, 8, key="top")
     col_raw.toggle("引用保留原样标点", key="raw_punct", help="默认将中文之间的半角标点改为全角，文字不变")
     if not query.strip():
         st.caption(f"已收录 {len(index.docs)} 份文件、{sum(d.n_clauses for d in index.docs.values())} 条条款。")
+        st.markdown(INTRO)
         recent = state().recent(user().name)[:RECENT_SHOWN]
         if recent:
             st.caption("最近检索：")
@@ -214,7 +236,7 @@ def search_page(searcher) -> None:
     except KBError as exc:
         st.error(str(exc))
         return
-    chips = filter_chips(filters, results.scope)
+    chips = filter_chips(filters, results.scope, {d.doc_id: d.title for d in index.docs.values()})
     if chips:
         cols = st.columns([5, 1])
         cols[0].markdown(" ".join(f":gray-badge[{escape(c)}]" for c in chips))

@@ -14,7 +14,7 @@ import io
 from kb.compare.align import SCORE_HELP, STATUS_HELP, STATUS_NAMES, STATUSES, AlignRow, due_of, summary
 from kb.model import Clause
 from kb.reports.cite import citation
-from kb.reports.render import append_row
+from kb.reports.render import append_row, shape_sheet
 
 HEADERS = (
     "序号",
@@ -106,7 +106,7 @@ def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     """The alignment as an .xlsx workbook (openpyxl): title, counts, legend, then one coloured,
     wrapped row each under a frozen, filtered header."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     ws = wb.active
@@ -118,18 +118,11 @@ def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
         append_row(ws, [line])
     ws.append(list(HEADERS))
     header = ws.max_row
-    for cell in ws[header]:
-        cell.font = Font(bold=True)
     for n, r in enumerate(rows, 1):
         append_row(ws, table_row(n, r).values())
         fill = PatternFill("solid", fgColor=STATUS_COLOURS[r.status])
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(ws.max_row, HEADERS.index("状态") + 1).fill = fill
-    for i, width in enumerate(WIDTHS):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = ws.cell(header + 1, 3)  # the header and the two texts stay in view
-    ws.auto_filter.ref = f"A{header}:{chr(ord('A') + len(HEADERS) - 1)}{max(ws.max_row, header)}"
+    shape_sheet(ws, header, WIDTHS, freeze_columns=2)  # the number and the upper task stay in view
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -14,7 +14,7 @@ from typing import Any
 
 from kb.errors import KBError
 from kb.reports.memo import body, docx_bytes, gongwen, heading
-from kb.reports.render import append_row
+from kb.reports.render import append_row, shape_sheet
 from kb.text import normalize
 from kb.tracking.ledger import STATUSES, Item, parse_actual, status_key
 
@@ -78,8 +78,7 @@ def table_row(n: int, item: Item) -> dict[str, Any]:
 def to_xlsx(items: list[Item], title: str) -> bytes:
     """The 台账 sheet: a title row, the headers frozen with filters, wrapped cells, set widths."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -87,16 +86,9 @@ def to_xlsx(items: list[Item], title: str) -> bytes:
     append_row(ws, [f"《{title}》任务台账"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(list(HEADERS))
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
     for n, item in enumerate(items, 1):
         append_row(ws, table_row(n, item).values())
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, width in enumerate(WIDTHS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "B3"
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{ws.max_row}"
+    shape_sheet(ws, 2, WIDTHS)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

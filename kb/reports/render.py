@@ -64,3 +64,21 @@ def append_row(ws, values) -> None:
     for cell in ws[ws.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"
+
+
+def shape_sheet(ws, header_row: int, widths, freeze_columns: int = 1) -> None:
+    """What an office expects of an exported table: a bold header, wrapped top-aligned cells,
+    column ``widths`` (characters, in order), the header and the first ``freeze_columns``
+    columns frozen, and a filter on every column."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = ws.cell(header_row + 1, freeze_columns + 1)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{max(ws.max_row, header_row)}"

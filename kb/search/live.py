@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from pathlib import Path
@@ -60,3 +61,29 @@ class LiveIndex:
                     fresh._encoder = old._encoder
                 self._searcher = Searcher(fresh, home=self.home)
             return self._searcher
+
+
+_SHARED: dict[tuple[str, str | None, str | None], LiveIndex] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(path: str | Path, store: str | None = None, home: str | None = None) -> LiveIndex:
+    """The process's one LiveIndex for a folder, store and home (what ``warm`` loads ahead)."""
+    key = (str(Path(path).resolve()), store, home)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = LiveIndex(path, store, home)
+        return _SHARED[key]
+
+
+def warm(path: str | Path, store: str | None = None, home: str | None = None) -> threading.Thread:
+    """Load the index and the model in the background as a server starts, so that its first page
+    does not wait for them (a missing or damaged index is left for the page to report)."""
+
+    def load() -> None:
+        with contextlib.suppress(KBError, OSError):
+            _ = shared(path, store, home).searcher.index.encoder
+
+    thread = threading.Thread(target=load, name="kb-warm", daemon=True)
+    thread.start()
+    return thread
