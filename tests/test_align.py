@@ -189,3 +189,20 @@ def test_a_2025_12_31_point_is_drawn_within_2025(fake_index):
     assert band_2025["起"] <= point["期限"] <= band_2025["止"]
     assert all(layer["encoding"]["x"]["scale"]["type"] == "utc" for layer in chart["layer"])  # no time-zone shift
     assert point["数量"] >= 1 and len(point["文件"]) <= 18 and point["全称"]  # short name, full title in the tooltip
+
+
+@pytest.mark.cli
+def test_align_cli_marks_a_row_and_keeps_the_mark(tmp_path, fake_index):
+    import shutil
+
+    index = tmp_path / "index"
+    shutil.copytree(fake_index, index)
+    rows = json.loads(run_cli("kb", "align", "--doc", "city", "--json", "--index", str(index)).stdout)
+    key = rows[0]["key"]
+    mark = ["--mark", key, "--set", "not_applicable", "--note", "本市不涉及"]
+    r = run_cli("kb", "align", "--doc", "city", *mark, "--index", str(index))
+    assert r.returncode == 0 and r.stdout.startswith(f"marked {key}: 不适用"), r.stderr
+    again = json.loads(run_cli("kb", "align", "--doc", "city", "--json", "--index", str(index)).stdout)
+    assert next(x for x in again if x["key"] == key)["note"] == "本市不涉及"
+    bad = run_cli("kb", "align", "--doc", "city", "--mark", "K-nothing", "--index", str(index))
+    assert bad.returncode == 1 and bad.stderr.startswith("Error: no commitment 'K-nothing'")

@@ -286,6 +286,23 @@ async def _use(session) -> dict:
     )
 
 
+def test_an_admin_marks_an_align_row_and_the_listing_carries_it(server):
+    base, index, tokens = server
+    rows = json.loads(call(base, "/v1/align?lower=city", tokens["chakan"])[1])
+    assert rows and all({"commitment", "due_basis", "reason", "key", "note"} <= set(r) for r in rows)
+    mark = {"lower": "city", "key": rows[0]["key"], "applicability": "not_applicable", "note": "本市不涉及"}
+    body, json_type = json.dumps(mark).encode(), {"Content-Type": "application/json"}
+    assert call(base, "/v1/align/marks", tokens["chakan"], "POST", body, json_type)[0] == 403
+    status, got, _ = call(base, "/v1/align/marks", tokens["guanli"], "POST", body, json_type)
+    assert status == 200 and json.loads(got)["status"] == "not_applicable" and json.loads(got)["note"] == "本市不涉及"
+    again = json.loads(call(base, "/v1/align?lower=city", tokens["chakan"])[1])
+    first = next(r for r in again if r["key"] == rows[0]["key"])
+    assert (first["status"], first["note"]) == ("not_applicable", "本市不涉及")
+    bad = dict(mark, key="K-0000000000")
+    assert call(base, "/v1/align/marks", tokens["guanli"], "POST", json.dumps(bad).encode(), json_type)[0] == 404
+    assert any(e["action"] == "align_mark" and e["user"] == "guanli" for e in entries(index))
+
+
 def _check(got: dict, cli_first: str) -> None:
     assert set(got["tools"]) == TOOLS
     for t in got["tools"].values():  # Chinese and English, for an assistant to choose by
@@ -302,7 +319,7 @@ def _check(got: dict, cli_first: str) -> None:
     )
     assert got["missing"].is_error and "no clause" in got["missing"].content[0].text
     assert got["deadlines"].structured_content["items"] and "《" in got["deadlines"].content[0].text
-    assert got["aligned"].structured_content["items"] and "上级：《" in got["aligned"].content[0].text
+    assert got["aligned"].structured_content["items"] and "出自：《" in got["aligned"].content[0].text
     assert {d["doc_id"] for d in got["documents"].structured_content["items"]} >= {"city_plan.txt"}
 
 

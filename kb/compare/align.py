@@ -38,7 +38,7 @@ from kb.compare.similarity import DENSE_FLOOR
 from kb.errors import KBError, NotFound
 from kb.model import Clause, Target
 from kb.policy.dates import TIME_WORDS_RE
-from kb.policy.geography import out_of_scope, place_of
+from kb.policy.geography import ANY_PLACE_RE, out_of_scope, place_of
 from kb.policy.scope import NATIONAL, UNKNOWN, doc_jurisdiction
 from kb.policy.targets import stronger_or_equal
 from kb.policy.units import matches_unit
@@ -176,9 +176,9 @@ def same_indicator(a: Target, b: Target) -> bool:
 
 def task_terms(text: str, words: Callable[[str], list[str]]) -> set[str]:
     """What a text asks, as terms: its words (``words``: the index's jieba tokenizer) with time
-    words and bare numbers left out, and figures with their units (10蒸吨): two tasks due
-    2025年底前 are not alike for that."""
-    folded = pollutant_names(normalize(TIME_WORDS_RE.sub("，", text)))
+    words, places and bare numbers left out, and figures with their units (10蒸吨): two tasks
+    due 2025年底前, or in 沈阳 and in 阜新, are not alike for that."""
+    folded = pollutant_names(normalize(ANY_PLACE_RE.sub("，", TIME_WORDS_RE.sub("，", text))))
     kept = {w for w in words(folded) if len(w) > 1 and not BARE_NUMBER_RE.fullmatch(w)}
     return kept | set(NUMBER_UNIT_RE.findall(folded))
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from kb.model import Clause, Document, Target
 from kb.policy.dates import TIME_WORDS_RE
+from kb.policy.geography import PLACE_LIST_RE
 from kb.text import CJK_RE, normalize
 
 SENTENCE_RE = re.compile(r"[^；;。！？!?]+[；;。！？!?]*")
@@ -35,7 +36,7 @@ TASK_VERB_RE = re.compile(
     r"提高|提升|降低|控制|划定|制定|编制|出台|印发|深化|深入|优化|促进|鼓励|支持|引导|禁止|严禁|"
     r"持续|构建|打造|培育|新建|改造|整治|修复|排查|消除|关停|取缔|退出|压减|削减|减少|扩大|覆盖|"
     r"完善|规范|依法|全面|基本|逐步|大力|积极|有序|稳妥|坚决|确保|力争|争取|做好|形成|探索|试点|"
-    r"实行|执行|纳入|清理|整改|不再|原则上|下降|增长|达到|保持|稳定在|严控|限制|遏制|推进|开展|组织"
+    r"实行|执行|纳入|清理|整改|不再|原则上|下降|增长|达到|保持|稳定在|严控|限制|遏制|组织|明确|编制"
 )
 VERB_WINDOW = 10  # a piece "has its own verb" when one starts within its first characters
 # Outcome verbs: a task a reader can check at the period's end.
@@ -96,9 +97,15 @@ def _cjk(text: str) -> int:
 
 
 def _opens_task(piece: str) -> bool:
-    body = FILLER_RE.sub("", TIME_WORDS_RE.sub("", piece))
+    """A verb near the piece's start, after any places it names first (沈阳、鞍山…葫芦岛市明确…)."""
+    body = PLACE_LIST_RE.sub("", FILLER_RE.sub("", TIME_WORDS_RE.sub("", piece)), count=1)
     m = TASK_VERB_RE.search(body)
     return bool(m and m.start() <= VERB_WINDOW)
+
+
+def _says_more(piece: str) -> bool:
+    """After a target, a piece with a verb of its own is another commitment (…达到79%，重污染天气基本消除)."""
+    return _cjk(piece) >= MIN_TASK_CJK and bool(TASK_VERB_RE.search(TIME_WORDS_RE.sub("", piece)))
 
 
 def _units(c: Clause) -> list[tuple[int, int]]:
@@ -114,7 +121,8 @@ def _units(c: Clause) -> list[tuple[int, int]]:
             if _cjk(piece) < 2 or (not has_target and not _opens_task(piece) and current is None):
                 pending = start  # a bare date or a subject
                 continue
-            if current is None or has_target or _opens_task(piece):
+            after_target = current is not None and any(current[0] <= t.char_start < current[1] for t in c.targets)
+            if current is None or has_target or _opens_task(piece) or (after_target and _says_more(piece)):
                 if current is not None and current_has_target_or_task(c, current, has_target):
                     spans.append((current[0], current[1]))
                     current = [start, p.end()]

@@ -91,6 +91,7 @@ REGION_RES = tuple(
     (name, re.compile(pattern), frozenset(p.split()), national) for name, pattern, p, national in REGIONS
 )
 COASTAL_RE = re.compile(r"沿海|近岸海域|入海|海湾|海域|海洋|海岸|海水|渔港|海港|海上|滨海|岸线")
+COAST_WINDOW = 24
 # Inland waters: a task for rivers and lakes *and* bays binds an inland place for its rivers.
 INLAND_RE = re.compile(r"(?<!入海)河流|湖库|湖泊|水库|地表水|陆域")
 # A place named as a task's subject: a province (its suffix optional) or a prefecture-level city
@@ -98,6 +99,14 @@ INLAND_RE = re.compile(r"(?<!入海)河流|湖库|湖泊|水库|地表水|陆域
 _PROVINCE_NAMES = "|".join(sorted(PROVINCES, key=len, reverse=True))
 _CITY_NAMES = "|".join(sorted(PROVINCE_OF_CITY, key=len, reverse=True))
 NAMED_PLACE_RE = re.compile(rf"(?:(?P<city>{_CITY_NAMES})(?:市|地区|州|盟))|(?P<province>{_PROVINCE_NAMES})")
+# A list of cities whose suffix the last one carries: 大连、本溪、丹东、盘锦、朝阳市.
+CITY_LIST_RE = re.compile(rf"(?:(?:{_CITY_NAMES})、)+(?:{_CITY_NAMES})(?=市|地区)")
+# Places heading a task, as its subject (stripped before looking for the task's verb).
+PLACE_LIST_RE = re.compile(rf"^(?:(?:{_CITY_NAMES}|{_PROVINCE_NAMES})(?:省|市|地区)?[、和及]?)+")
+# Any province or prefecture-level city by its bare name (where a task is, not what it is).
+ANY_PLACE_RE = re.compile(rf"(?:{_CITY_NAMES}|{_PROVINCE_NAMES})(?:省|市|地区)?")
+# A head that also names everyone else binds every place: 重点区域和其他PM2.5未达标城市.
+EVERYONE_RE = re.compile(r"全国|各地|其他|其余|所有")
 
 
 @dataclass(frozen=True)
@@ -145,12 +154,17 @@ def out_of_scope(head: str, place: Place, national: bool, text: str = "") -> str
         national: whether the task is a national document's (重点区域 means the air plan's regions only there).
         text: the whole task: one about the sea (入海排污口, 近岸海域) is for the coast wherever it names it.
     """
-    if not place.province or "全国" in head or "各地" in head:
+    if not place.province or EVERYONE_RE.search(head):
         return ""
     named = [(n, provs) for n, rx, provs, nat in REGION_RES if (national or not nat) and rx.search(head)]
     cleaned = head
     for _n, rx, _p, _nat in REGION_RES:
         cleaned = rx.sub("", cleaned)
+    for m in CITY_LIST_RE.finditer(cleaned):  # the bare names of a list count as cities too
+        for city in m.group(0).split("、"):
+            same = city == place.city or (not place.city and PROVINCE_OF_CITY[city] == place.province)
+            named.append((city + "市", frozenset([place.province]) if same else frozenset()))
+    cleaned = CITY_LIST_RE.sub("", cleaned)
     for m in NAMED_PLACE_RE.finditer(cleaned):
         if m.group("city"):
             same = m.group("city") == place.city or (
@@ -161,7 +175,8 @@ def out_of_scope(head: str, place: Place, national: bool, text: str = "") -> str
             named.append((m.group(0), frozenset([m.group("province")])))
     if named and all(place.province not in provs for _n, provs in named):
         return f"适用于{'、'.join(dict.fromkeys(n for n, _ in named))}，不含{place.name}"
-    coastal = COASTAL_RE.search(head) or (COASTAL_RE.search(text) and not INLAND_RE.search(text))
+    opening = (text or head)[:COAST_WINDOW]  # the sea named first: the task is about it
+    coastal = COASTAL_RE.search(head) or (COASTAL_RE.search(opening) and not INLAND_RE.search(text))
     if not named and coastal and place.coastal is False:
         return f"适用于{COAST}，{place.name}不沿海"
     return ""
