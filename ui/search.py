@@ -43,6 +43,7 @@ def document_choices(searcher) -> dict[str, str]:
     return {p: f"{index.docs[p].title}（{'/'.join(sorted(set(f)))}）" for p, f in formats.items()}
 
 
+DEFAULT_TOP = 8
 INTRO = """输入主题或问题，找到原文条款，逐字引用并注明出处（文件、文号、条目）。
 - **条款检索**：哪一条写了这件事；复制引用、加入备忘录、导出公文格式的摘录。
 - **期限跟踪**：哪些任务何时到期、是否已逾期；上下级文件的同类期限对照。
@@ -57,7 +58,7 @@ def search_filters(searcher) -> Filters:
     st.session_state.setdefault("f_validity", VALIDITY_CHOICES[0])
     scope = col_scope.segmented_control("范围", SCOPE_CHOICES, key="f_scope")
     validity = col_valid.segmented_control("时效", VALIDITY_CHOICES, key="f_validity")
-    with st.expander("筛选条件", expanded=False):
+    with st.expander("筛选条件与显示", expanded=False):
         titles = document_choices(searcher)
         valid_choice("f_docs", titles, multi=True)
         docs = st.multiselect("文件", list(titles), format_func=titles.get, key="f_docs", placeholder="全部文件")
@@ -73,6 +74,10 @@ def search_filters(searcher) -> Filters:
         due_to = col4.date_input("期限至", value=None, key="f_due_to")
         valid_choice("f_unit", ["（全部）", *index.units()])
         unit = st.selectbox("牵头或参与单位", ["（全部）", *index.units()], key="f_unit")
+        # How results show, beside the filters: at 1024×768 the first hit then starts above the fold.
+        col_top, col_raw = st.columns([3, 1])
+        col_top.slider("结果数", 3, 30, DEFAULT_TOP, key="top")
+        col_raw.toggle("引用保留原样标点", key="raw_punct", help="默认将中文之间的半角标点改为全角，文字不变")
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
     family = searcher.families.primary
     return Filters(
@@ -218,9 +223,7 @@ def search_page(searcher) -> None:
         "输入主题或问题", placeholder="例如：城里的臭水沟什么时候治理完", max_chars=MAX_QUERY_CHARS, key="query"
     )
     filters = search_filters(searcher)
-    col_top, col_raw = st.columns([3, 1])
-    top = col_top.slider("结果数", 3, 30, 8, key="top")
-    col_raw.toggle("引用保留原样标点", key="raw_punct", help="默认将中文之间的半角标点改为全角，文字不变")
+    top = st.session_state.get("top", DEFAULT_TOP)
     if not query.strip():
         st.caption(f"已收录 {len(index.docs)} 份文件、{sum(d.n_clauses for d in index.docs.values())} 条条款。")
         st.markdown(INTRO)

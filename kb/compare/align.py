@@ -52,7 +52,7 @@ INDICATOR_BONUS = 0.15  # the lower clause names the commitment's indicator
 MIN_STEM_CHARS = 4  # an indicator shorter than this names nothing in particular (比例, 总量)
 REVIEW_WEIGHT = 0.8  # a review clause's score for a target, against the plan's own clauses
 INDICATOR_MATCH = 0.5  # Dice over character bigrams for two indicators to be the same one
-TASK_COVERED = 0.4  # share of the commitment's task (weighted bigrams) the lower clause must hold
+TASK_COVERED = 0.4  # share of the commitment's words (weighted by rarity) the lower clause must hold
 MIN_TASK_BIGRAMS = 6  # a shorter task ("基本完成建设") says too little to compare
 NEAREST = 3  # lower clauses shown for a missing commitment
 STATUSES = ("covered", "later", "undated", "weaker", "missing", "not_applicable")
@@ -192,7 +192,7 @@ def indicator_stem(t: Target) -> str:
     return pollutant_names(normalize(STEM_SUFFIX_RE.sub("", indicator_core(t))))
 
 
-def dated_figures(k: Commitment) -> str:
+def undated_words(k: Commitment) -> str:
     """The commitment's words without its dates (2025年 is not a figure of the task)."""
     return TIME_WORDS_RE.sub("，", k.text)
 
@@ -253,7 +253,7 @@ def status_of(
         weak = [u for u in matching if stronger_or_equal(t, u) is False]
         if weak:
             return "weaker", f"本级目标“{weak[0].text}”弱于上级“{t.text}”"
-    figures = set(NUMBER_UNIT_RE.findall(normalize(dated_figures(k)))) - set(
+    figures = set(NUMBER_UNIT_RE.findall(normalize(undated_words(k)))) - set(
         NUMBER_UNIT_RE.findall(normalize(lower.text))
     )
     if not k.targets and figures:

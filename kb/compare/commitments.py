@@ -121,16 +121,14 @@ def _units(c: Clause) -> list[tuple[int, int]]:
             if _cjk(piece) < 2 or (not has_target and not _opens_task(piece) and current is None):
                 pending = start  # a bare date or a subject
                 continue
-            after_target = current is not None and any(current[0] <= t.char_start < current[1] for t in c.targets)
-            if current is None or has_target or _opens_task(piece) or (after_target and _says_more(piece)):
-                if current is not None and current_has_target_or_task(c, current, has_target):
-                    spans.append((current[0], current[1]))
-                    current = [start, p.end()]
-                elif current is None:
-                    current = [start, p.end()]
-                else:
-                    current[1] = p.end()
-            else:
+            if current is None:
+                current = [start, p.end()]
+            elif (has_target or _opens_task(piece) or (_holds_target(c, current) and _says_more(piece))) and (
+                has_target or _cjk(c.text[current[0] : current[1]]) >= MIN_TASK_CJK
+            ):  # a task of its own after one that says enough: a new commitment
+                spans.append((current[0], current[1]))
+                current = [start, p.end()]
+            else:  # more of the same task
                 current[1] = p.end()
             pending = None
         if current is not None:
@@ -157,9 +155,8 @@ def _across_sentences(between: str) -> bool:
     return any(ch in "。！？!?" for ch in between)
 
 
-def current_has_target_or_task(c: Clause, span: list[int], incoming_target: bool) -> bool:
-    """Whether the open span already says something of its own (so a new task starts a new one)."""
-    return _cjk(c.text[span[0] : span[1]]) >= MIN_TASK_CJK or incoming_target
+def _holds_target(c: Clause, span: list[int]) -> bool:
+    return any(span[0] <= t.char_start < span[1] for t in c.targets)
 
 
 def _due(c: Clause, start: int, end: int) -> dt.date | None:
