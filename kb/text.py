@@ -112,6 +112,11 @@ def load_terms(path: Path) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
+def term_set(extra_terms) -> list[str]:
+    """The terms a tokenizer with ``extra_terms`` knows: the static policy terms and those."""
+    return sorted(set(load_terms(STATIC_TERMS)) | set(extra_terms))
+
+
 class Tokenizer:
     """jieba in search mode over normalised text, with a policy-term user dictionary.
 
@@ -129,7 +134,7 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.tmp_dir = tempfile.gettempdir()
         self._jieba.cache_file = cache
-        self.terms = sorted(set(load_terms(STATIC_TERMS)) | set(extra_terms))
+        self.terms = term_set(extra_terms)
         self.stopwords = frozenset(load_terms(STOPWORDS))
         with self._lock:
             self._jieba.initialize()

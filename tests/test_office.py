@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kb.errors import KBError
 from kb.office import audit
 from kb.office.accounts import Accounts
+from kb.search.searcher import Searcher
 from kb.store import folder
 
 from .conftest import DATA, ROOT, run_cli
@@ -143,6 +144,11 @@ def test_metadata_edit_writes_the_catalog_and_keeps_the_vectors(office_index, tm
     assert after.docs["national_opinions.txt"].doc_number == "中发〔2021〕40号"
     assert all(c.doc_number == "中发〔2021〕40号" for c in after.clauses if c.doc_id == "national_opinions.txt")
     assert (before.vectors() == after.vectors()).all()
+    files = after.manifest["files"]  # the search files are the last generation's, linked, not rebuilt
+    assert all((ix / files[k]).stat().st_nlink >= 2 for k in ("vectors",))
+    assert all(p.stat().st_nlink >= 2 for k in ("bm25", "chars") for p in (ix / files[k]).iterdir())
+    hits = lambda store: [h.clause.clause_id for h in Searcher(store).run("生态环境", top=5).hits]
+    assert hits(after) == hits(before)
     assert "中发〔2021〕40号" in (corpus / "catalog.tsv").read_text(encoding="utf-8")
     assert audit.entries(ix)[-1]["action"] == "edit"
     again = ingest([corpus], ix, rebuild=True, encoder_spec="fake")  # a rebuild keeps the correction

@@ -33,7 +33,7 @@ from kb.errors import KBError
 from kb.model import Clause, Document
 from kb.store.base import RETRIEVERS, Candidates, Change, Store, Where
 from kb.store.common import checkpoint, corpus_hash, package_versions, rebuild_hint
-from kb.text import Tokenizer, lexical_fields, tokenizer_for
+from kb.text import Tokenizer, lexical_fields, retrieval_text, term_set, tokenizer_for
 
 SCHEMA_VERSION = 4  # 2: character bigrams, units; 3: single characters; 4: no cover-letter sentences
 MANIFEST = "manifest.json"
@@ -223,8 +223,13 @@ def write(
     char_lists: list[list[str]],
     terms: list[str],
     encoder: EncoderInfo,
+    reuse: FolderStore | None = None,
 ) -> dict:
-    """Write a new generation and commit it by replacing the manifest. Call under ``writer_lock``."""
+    """Write a new generation and commit it by replacing the manifest. Call under ``writer_lock``.
+
+    ``reuse``: a generation whose vectors and lexical indexes are these clauses' (``apply`` checks),
+    linked instead of built.
+    """
     import bm25s
     import faiss
 
@@ -246,12 +251,18 @@ def write(
             if i == len(clauses) // 2:
                 checkpoint("clauses")
         _sync(f)
-    flat = faiss.IndexFlatIP(encoder.dim)
-    if len(vectors):
-        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(flat, str(index_dir / names["vectors"]))
+    if reuse is not None:
+        for key in ("vectors", "bm25", "chars"):
+            _link(Path(reuse.path) / reuse.manifest["files"][key], index_dir / names[key])
+    else:
+        flat = faiss.IndexFlatIP(encoder.dim)
+        if len(vectors):
+            flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        faiss.write_index(flat, str(index_dir / names["vectors"]))
     checkpoint("vectors")
     for key, lists in (("bm25", token_lists), ("chars", char_lists)):
+        if reuse is not None:
+            continue
         if clauses:
             retriever = bm25s.BM25()
             retriever.index(lists, show_progress=False)
@@ -290,8 +301,40 @@ def apply(index_dir: str | Path, old: FolderStore | None, change: Change) -> dic
     order = {d: i for i, d in enumerate(change.docs)}
     rows = sorted(range(len(clauses)), key=lambda i: order[clauses[i].doc_id])  # stable: in-document order kept
     clauses, vectors = [clauses[i] for i in rows], vectors[rows]
+    docs = list(change.docs.values())
+    if old is not None and _same_search_fields(old, clauses, change.terms):
+        # only documents' fields changed (a metadata edit): the vectors and both lexical indexes are
+        # the last generation's, linked, not rebuilt (a whole-corpus retokenisation costs seconds)
+        return write(index_dir, docs, clauses, vectors, [], [], change.terms, change.encoder, reuse=old)
     words, chars = lexical_fields(clauses, change.terms)
-    return write(index_dir, list(change.docs.values()), clauses, vectors, words, chars, change.terms, change.encoder)
+    return write(index_dir, docs, clauses, vectors, words, chars, change.terms, change.encoder)
+
+
+def _same_search_fields(old: FolderStore, clauses: list[Clause], terms: list[str]) -> bool:
+    """Whether the new generation searches exactly as ``old`` does: the same clauses in the same
+    order with the same retrieval text, and the same tokenizer terms."""
+    return (
+        len(clauses) == len(old.clauses)
+        and term_set(terms) == old.tokenizer.terms
+        and all(
+            a.clause_id == b.clause_id and retrieval_text(a) == retrieval_text(b) for a, b in zip(clauses, old.clauses)
+        )
+    )
+
+
+def _link(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link of ``src`` (a folder: of each file), copied where links are refused."""
+    if src.is_dir():
+        shutil.copytree(src, dst, copy_function=_link_file)
+    else:
+        _link_file(src, dst)
+
+
+def _link_file(src, dst) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _write_text(path: Path, text: str) -> None:
