@@ -276,3 +276,14 @@ def test_the_app_serves_search_deadlines_and_documents_from_milvus(tmp_path, mon
         assert "county.txt" not in folder.load(tmp_path / "index").docs  # not to the index folder
     finally:
         milvus.close(uri[len(stores.MILVUS) :])
+
+
+def test_a_link_brings_the_align_choices(app_index):
+    os.environ["KB_INDEX"] = str(app_index)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(
+        {"page": "对标对表", "uppers": "province_plan.txt,national_opinions.txt", "astatus": "missing"}
+    )
+    at.run()
+    assert set(at.multiselect(key="a_uppers").value) == {"province_plan.txt", "national_opinions.txt"}
+    assert at.multiselect(key="a_status").value == ["missing"]

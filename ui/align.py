@@ -67,6 +67,8 @@ def align_page(index, path: str, user) -> None:
     hide = st.checkbox("不含已失效或被替代的上级文件", key="a_hide_expired")
     offered = [d for d in higher[lower] if not (hide and valid[d].lapsed)]
     valid_choice("a_uppers", offered, multi=True)
+    if "a_lower_seen" not in st.session_state and st.session_state.get("a_uppers"):
+        st.session_state["a_lower_seen"] = lower  # uppers a link brought: kept
     if st.session_state.get("a_lower_seen") != lower:  # a new lower document: its nearest higher level
         st.session_state["a_uppers"] = [d for d in nearest[lower] if d in offered]
         st.session_state["a_lower_seen"] = lower
