@@ -49,10 +49,16 @@ def _children(pid: int) -> list[int]:
 
 
 def _serve(index_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    return start_server(["api", "--index", str(index_dir), "--workers", str(workers)], "/v1/health")
+
+
+def start_server(kb_args: list[str], health: str) -> tuple[subprocess.Popen, str]:
+    """``python -m kb KB_ARGS --port P`` on loopback, in a session of its own; (process, base URL)
+    once ``health`` answers."""
     port = _port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "api", "--index", str(index_dir), "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "kb", *kb_args, "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -62,11 +68,11 @@ def _serve(index_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
-            urllib.request.urlopen(base + "/v1/health", timeout=5)
+            urllib.request.urlopen(base + health, timeout=5)
             return proc, base
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    raise SystemExit("the API did not start")
+    raise SystemExit(f"python -m kb {kb_args[0]} did not start")
 
 
 def _search(base: str, query: str) -> tuple[float, bool]:

@@ -13,16 +13,13 @@ when its own marker is drawn (the 对标对表 counts, the 台账 sheet button�
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.api_bench import start_server
+
 GOAL_S = 3.0
 # Each page, and text that shows it has been drawn.
 PAGES = {
@@ -34,12 +31,6 @@ PAGES = {
 }
 QUERY = "城市黑臭水体什么时候消除"
 TIMEOUT_S = 120
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _driver():
@@ -75,8 +66,11 @@ def _ready(driver, marker: str, since: float) -> float:
 
 def _switch(driver, page: str) -> float:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    label = driver.find_element(By.XPATH, f"//*[@data-testid='stSidebar']//label[contains(., '{page}')]")
+    sidebar = f"//*[@data-testid='stSidebar']//label[contains(., '{page}')]"
+    label = WebDriverWait(driver, TIMEOUT_S).until(EC.element_to_be_clickable((By.XPATH, sidebar)))
     t = time.perf_counter()
     label.click()
     time.sleep(0.1)  # the click's rerun has begun
@@ -91,25 +85,9 @@ def bench_pages(index_dir: str | Path) -> dict:
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    port = _port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KB_HOME": os.environ.get("KB_HOME", "")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "serve", "--port", str(port), "--index", str(index_dir), "--no-api"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(["serve", "--index", str(index_dir), "--no-api"], "/_stcore/health")
     driver = None
     try:
-        deadline = time.time() + TIMEOUT_S
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
         driver = _driver()
         t = time.perf_counter()
         driver.get(url)
