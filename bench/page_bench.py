@@ -54,14 +54,19 @@ def _ready(driver, marker: str, since: float) -> float:
     """Seconds from ``since`` until ``marker`` is on the page and Streamlit has finished the run."""
     from selenium.webdriver.common.by import By
 
+    return _until(driver, lambda: marker in driver.find_element(By.TAG_NAME, "body").text, since, marker)
+
+
+def _until(driver, drawn, since: float, what: str) -> float:
+    """Seconds from ``since`` until ``drawn()`` holds and Streamlit's "running" indicator is gone."""
+    from selenium.webdriver.common.by import By
+
     deadline = time.time() + TIMEOUT_S
     while time.time() < deadline:
-        body = driver.find_element(By.TAG_NAME, "body").text
-        running = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
-        if marker in body and not running:
+        if drawn() and not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"):
             return time.perf_counter() - since
         time.sleep(0.05)
-    raise TimeoutError(f"not ready after {TIMEOUT_S} s: {marker}")
+    raise TimeoutError(f"not ready after {TIMEOUT_S} s: {what}")
 
 
 def _switch(driver, page: str) -> float:
@@ -98,7 +103,9 @@ def bench_pages(index_dir: str | Path) -> dict:
         box = driver.find_element(By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")
         t = time.perf_counter()
         box.send_keys(QUERY, Keys.ENTER)
-        res["search_s"] = _ready_citation(driver, t)
+        res["search_s"] = _until(
+            driver, lambda: driver.find_elements(By.CSS_SELECTOR, "[data-testid='stCode']"), t, "a citation"
+        )
         _switch(driver, "对标对表")
         status = WebDriverWait(driver, TIMEOUT_S).until(
             EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='状态']"))
@@ -114,19 +121,6 @@ def bench_pages(index_dir: str | Path) -> dict:
             driver.quit()
         proc.terminate()
         proc.wait(timeout=30)
-
-
-def _ready_citation(driver, since: float) -> float:
-    from selenium.webdriver.common.by import By
-
-    deadline = time.time() + TIMEOUT_S
-    while time.time() < deadline:
-        if driver.find_elements(By.CSS_SELECTOR, "[data-testid='stCode']") and not driver.find_elements(
-            By.CSS_SELECTOR, "[data-testid='stStatusWidget']"
-        ):
-            return time.perf_counter() - since
-        time.sleep(0.05)
-    raise TimeoutError("no citation after the search")
 
 
 def report_pages(res: dict) -> list[str]:

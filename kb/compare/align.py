@@ -258,11 +258,7 @@ def status_of(
     )
     if not k.targets and figures:
         return "weaker", f"本级未写上级任务中的“{'、'.join(sorted(figures))}”"
-    if (
-        not k.targets
-        and len(set(char_bigrams(TIME_WORDS_RE.sub("，", k.text)))) >= MIN_TASK_BIGRAMS
-        and held < TASK_COVERED
-    ):
+    if not k.targets and len(set(char_bigrams(undated_words(k)))) >= MIN_TASK_BIGRAMS and held < TASK_COVERED:
         return "weaker", "本级条款只覆盖上级任务的一部分"
     up, own = k.due, due_of(lower)
     if up and own and own > up:

@@ -120,6 +120,10 @@ class Place:
     def name(self) -> str:
         return f"{self.city}市（{self.province}）" if self.city else self.province
 
+    def holds_city(self, city: str) -> bool:
+        """Whether a prefecture-level city is this place or lies in it (a province holds its cities)."""
+        return city == self.city or (not self.city and PROVINCE_OF_CITY.get(city) == self.province)
+
     @property
     def coastal(self) -> bool | None:
         """On the sea (None: not known, e.g. a county)."""
@@ -156,24 +160,19 @@ def out_of_scope(head: str, place: Place, national: bool, text: str = "") -> str
     """
     if not place.province or EVERYONE_RE.search(head):
         return ""
-    named = [(n, provs) for n, rx, provs, nat in REGION_RES if (national or not nat) and rx.search(head)]
+    # (what the head names, whether ``place`` is in it)
+    named = [
+        (n, place.province in provs) for n, rx, provs, nat in REGION_RES if (national or not nat) and rx.search(head)
+    ]
     cleaned = head
     for _n, rx, _p, _nat in REGION_RES:
         cleaned = rx.sub("", cleaned)
     for m in CITY_LIST_RE.finditer(cleaned):  # the bare names of a list count as cities too
-        for city in m.group(0).split("、"):
-            same = city == place.city or (not place.city and PROVINCE_OF_CITY[city] == place.province)
-            named.append((city + "市", frozenset([place.province]) if same else frozenset()))
-    cleaned = CITY_LIST_RE.sub("", cleaned)
-    for m in NAMED_PLACE_RE.finditer(cleaned):
-        if m.group("city"):
-            same = m.group("city") == place.city or (
-                not place.city and PROVINCE_OF_CITY[m.group("city")] == place.province
-            )
-            named.append((m.group(0), frozenset([place.province]) if same else frozenset()))
-        else:
-            named.append((m.group(0), frozenset([m.group("province")])))
-    if named and all(place.province not in provs for _n, provs in named):
+        named += [(city + "市", place.holds_city(city)) for city in m.group(0).split("、")]
+    for m in NAMED_PLACE_RE.finditer(CITY_LIST_RE.sub("", cleaned)):
+        city, province = m.group("city"), m.group("province")
+        named.append((m.group(0), place.holds_city(city) if city else province == place.province))
+    if named and not any(inside for _n, inside in named):
         return f"适用于{'、'.join(dict.fromkeys(n for n, _ in named))}，不含{place.name}"
     opening = (text or head)[:COAST_WINDOW]  # the sea named first: the task is about it
     coastal = COASTAL_RE.search(head) or (COASTAL_RE.search(opening) and not INLAND_RE.search(text))
