@@ -80,7 +80,7 @@ def main() -> None:
         if page == PAGES[0]:
             search_page(searcher)
         elif page == PAGES[1]:
-            deadlines_page(searcher.index)
+            deadlines_page(searcher.index, path)
         elif page == PAGES[2]:
             align_page(searcher.index, path, user)
         elif page == "台账":

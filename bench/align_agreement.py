@@ -17,7 +17,11 @@ import sys
 from pathlib import Path
 
 GOLD_DIR = Path(__file__).parent / "align_gold"
-GOLDS = {"fuxin_vs_sc_air.tsv": ("fuxin", "sc_air"), "fuxin_vs_liaoning.tsv": ("fuxin", "liaoning_14th")}
+GOLDS = {
+    "fuxin_vs_sc_air.tsv": ("fuxin", "sc_air"),
+    "fuxin_vs_liaoning.tsv": ("fuxin", "liaoning_14th"),
+    "fuxin_vs_sc_carbon.tsv": ("fuxin", "sc_carbon"),
+}
 NOISE_RE = re.compile(r"[\s，,。；;：:、“”\"（）()]")
 
 

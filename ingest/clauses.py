@@ -15,6 +15,7 @@ import re
 
 from kb.model import Clause, Deadline, Target
 from kb.policy.deadlines import sentence_deadlines
+from kb.policy.roles import COMMITTING, clause_role
 from kb.policy.targets import LOWER_BETTER_RE, extract_targets, reports_past
 from kb.policy.units import clause_units
 from kb.text import fold
@@ -113,6 +114,8 @@ def make_clauses(
     for i, p in enumerate(pieces):
         page = _page(raw.page_starts, p.char_start)
         lead, partners = clause_units(p.units, p.text)
+        targets = () if reports_past(heads[p.sentence], year) else extract_targets(p.text, year)
+        role = clause_role(p.text, p.titles, bool(targets), year, heads[p.sentence])
         prose.append(
             Clause(
                 clause_id="",
@@ -126,14 +129,15 @@ def make_clauses(
                 char_end=p.char_end,
                 page=page,
                 deadlines=deadlines[i],
-                targets=() if reports_past(heads[p.sentence], year) else extract_targets(p.text, year),
+                targets=targets if role in COMMITTING else (),  # a review's figures are history
                 lead_units=lead,
                 partner_units=partners,
                 source="ocr" if page in ocr or raw.source == "ocr" else "text",
+                role=role,
                 **common,
             )
         )
-    ordered = _with_rows(prose, raw, common, ocr)
+    ordered = _with_rows(prose, raw, common, ocr, year)
     return [_with_id(c, f"{sha[:10]}-{i:04d}") for i, c in enumerate(ordered)]
 
 
@@ -143,7 +147,7 @@ def _with_id(c: Clause, clause_id: str) -> Clause:
     return dataclasses.replace(c, clause_id=clause_id)
 
 
-def _with_rows(prose: list[Clause], raw: RawDoc, common: dict, ocr: set[int]) -> list[Clause]:
+def _with_rows(prose: list[Clause], raw: RawDoc, common: dict, ocr: set[int], year: int | None) -> list[Clause]:
     """Prose and table rows in reading order: each row after the last prose clause before it
     (by page for a PDF, where rows are written after the text; by offset otherwise)."""
     if not any(not r.is_header for r in raw.table_rows):
@@ -158,6 +162,10 @@ def _with_rows(prose: list[Clause], raw: RawDoc, common: dict, ocr: set[int]) ->
             anchor = max((k for k, c in enumerate(prose) if c.char_start < row.start), default=-1)
         near = prose[anchor] if anchor >= 0 else None
         targets, deadlines = indicator_row(row)
+        titles = near.section_titles if near else ()
+        role = clause_role(" | ".join(row.cells), titles, bool(targets), year) if titles else "task"
+        if role not in COMMITTING:  # a row of the last period's table (完成值) is history
+            targets, deadlines = (), ()
         after.setdefault(anchor, []).append(
             Clause(
                 clause_id="",
@@ -175,6 +183,7 @@ def _with_rows(prose: list[Clause], raw: RawDoc, common: dict, ocr: set[int]) ->
                 source="ocr" if row.page in ocr else "text",
                 table_header=row.header,
                 table_cells=row.cells,
+                role=role,
                 **common,
             )
         )

@@ -48,6 +48,12 @@ def _parser() -> ArgumentParser:
         help="only documents of this level of government (repeatable): 国家, 省, 市, 县区",
     )
     s.add_argument("--in-force", action="store_true", help="only documents in force (see: python -m kb docs)")
+    s.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        help="only clauses of this role (repeatable): task|target|review|problem|vision|safeguard, or 任务, 目标…",
+    )
     s.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     s.add_argument(
         "--home",
@@ -176,6 +182,7 @@ def cmd_search(index, args) -> int:
         args.level,
         args.in_force,
         args.as_of,
+        args.role,
     )
     searcher = service.searcher_for(index, args.home, args.fusion)
     if args.queries:
@@ -218,7 +225,7 @@ def cmd_deadlines(index, args) -> int:
             print(f"   B 《{p.b.title}》{p.b.section}：{p.b.text}")
         return 0
     rows = service.deadline_list(
-        index, args.doc, args.after, args.before, args.kind, args.unit, args.as_of, args.status
+        index, args.doc, args.after, args.before, args.kind, args.unit, args.as_of, args.status, args.index
     )
     if args.json:
         print(service.dumps([r.to_dict() for r in rows]))
@@ -390,7 +397,7 @@ def cmd_ledger(index, args) -> int:
         )
         item = book.update(index, args.target, user, changes, actor=actor)
         print(
-            service.dumps(item.to_dict(as_of))
+            service.dumps(service.ledger_item(item, as_of))
             if args.json
             else f"updated {item.item_id}: {ledgers.STATUSES[item.status]}"
         )
@@ -438,7 +445,7 @@ def cmd_ledger(index, args) -> int:
         return 0
     rows = service.ledger_rows(items, args.unit, [args.status] if args.status else [], args.overdue, as_of)
     if args.json:
-        print(service.dumps([i.to_dict(as_of) for i in rows]))
+        print(service.dumps([service.ledger_item(i, as_of) for i in rows]))
         return 0
     for i in rows:
         due = i.due[-1].isoformat() if i.due else "—"

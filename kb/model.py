@@ -101,6 +101,8 @@ class Clause:
         source: where the text came from: ``text`` (a text file or text layer) or ``ocr``.
         table_header, table_cells: for a table row, the column headers and the row's cells
             (``text`` is the cells joined by " | "); empty for prose.
+        role: what the clause is (条款性质, kb.policy.roles): ``task``, ``target``, ``review``,
+            ``problem``, ``vision`` or ``safeguard``; "" in an index written before roles.
     """
 
     clause_id: str
@@ -125,6 +127,7 @@ class Clause:
     source: str = "text"
     table_header: tuple[str, ...] = ()
     table_cells: tuple[str, ...] = ()
+    role: str = ""
 
     @property
     def units(self) -> tuple[str, ...]:

@@ -19,12 +19,14 @@ from kb.compare.align import Aligner, AlignRow
 from kb.compare.crossref import crossref
 from kb.errors import KBError, NotFound
 from kb.office.accounts import User
+from kb.policy.roles import ROLES, role_key
 from kb.policy.scope import LEVEL_BY_NAME
 from kb.policy.validity import validities
 from kb.reports.cite import citation
-from kb.search.searcher import Filters, Fusion, Searcher
+from kb.search.searcher import Filters, Fusion, Results, Searcher
 from kb.store.base import Store
 from kb.tracking.align_marks import AlignMarks, apply_marks
+from kb.tracking.ledger import Ledger
 from kb.tracking.timeline import STATUS_NAMES, DeadlineRow, deadline_rows
 
 HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
@@ -38,8 +40,11 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def date_or_none(text: str | None, end: bool = False) -> dt.date | None:
-    """``2025``, ``2025-06`` or ``2025-06-30`` (``end``: the last day of a year or month); None when empty."""
+def date_or_none(text: str | dt.date | None, end: bool = False) -> dt.date | None:
+    """``2025``, ``2025-06`` or ``2025-06-30`` (``end``: the last day of a year or month), or a date
+    as a page's date field gives it; None when empty."""
+    if isinstance(text, dt.date):
+        return text
     return parse_date(text, end=end) if text else None
 
 
@@ -53,15 +58,19 @@ def make_filters(
     level: list[str] = (),
     in_force: bool = False,
     as_of: str | None = None,
+    role: list[str] = (),
 ) -> Filters:
     """Search filters from a user's values (see ``python -m kb search --help``).
 
     Raises:
-        KBError: a date that cannot be read, or an unknown level.
+        KBError: a date that cannot be read, an unknown level or role.
     """
     unknown = [x for x in level if x not in LEVEL_BY_NAME]
     if unknown:
         raise KBError(f"unknown level {unknown[0]!r}; use one of {', '.join(LEVEL_BY_NAME)}")
+    bad = [x for x in role if not role_key(x)]
+    if bad:
+        raise KBError(f"unknown role {bad[0]!r}; use one of {', '.join(ROLES)} (or {', '.join(ROLES.values())})")
     return Filters(
         doc_ids=tuple(doc),
         issuer=issuer or "",
@@ -72,6 +81,7 @@ def make_filters(
         levels=tuple(LEVEL_BY_NAME[x] for x in level),
         in_force=in_force,
         as_of=date_or_none(as_of),
+        roles=tuple(role_key(x) for x in role),
     )
 
 
@@ -86,9 +96,25 @@ def check_top(top: int) -> int:
     return top
 
 
+def search_results(
+    searcher: Searcher, query: str, top: int = 5, filters: Filters | None = None, home: str | None = None
+) -> Results:
+    """One search, as the page shows it and the CLI and the API print it (``search``).
+
+    Raises:
+        KBError: an empty or overlong query, or ``top`` out of range.
+    """
+    return searcher.run(query, top=check_top(top), filters=filters or Filters(), home=home)
+
+
 def search(searcher: Searcher, query: str, top: int = 5, filters: Filters | None = None) -> dict:
     """``{"query", "scope", "relevant", "hits"}`` for one query (``python -m kb search --json``)."""
-    return searcher.run(query, top=check_top(top), filters=filters or Filters()).to_dict()
+    return search_results(searcher, query, top, filters).to_dict()
+
+
+def finished_items(state_dir: str | Path) -> dict[str, tuple[str, str | None]]:
+    """What the 台账 records as finished, by clause id: (status, date done) — the deadline badges' source."""
+    return Ledger(state_dir).finished()
 
 
 def searcher_for(index: Store, home: str | None = None, fusion: str | None = None) -> Searcher:
@@ -120,8 +146,10 @@ def deadline_list(
     unit: str = "",
     as_of: str | None = None,
     statuses: list[str] = (),
+    state_dir: str | Path | None = None,
 ) -> list[DeadlineRow]:
-    """The deadline rows a user's values ask for (``python -m kb deadlines``).
+    """The deadline rows a user's values ask for (``python -m kb deadlines``), each showing what the
+    台账 of ``state_dir`` records (已完成 with its date, not 已逾期, for a finished item).
 
     Raises:
         KBError: a date that cannot be read, an unknown kind or status.
@@ -139,6 +167,7 @@ def deadline_list(
         unit=unit,
         as_of=date_or_none(as_of),
         statuses=tuple(statuses),
+        finished=finished_items(state_dir) if state_dir is not None else None,
     )
 
 
@@ -171,12 +200,22 @@ def align_rows(
     bad = [s for s in statuses if s not in ALIGN_STATUSES]
     if bad:
         raise KBError(f"unknown status {bad[0]!r}; use one of {', '.join(ALIGN_STATUSES)}")
-    aligner = Aligner(index)
-    lower_id = aligner.resolve(lower)
-    rows = aligner.align(lower_id, list(against) or None, unit=unit)
+    lower_id = Aligner(index).resolve(lower)
+    rows = aligned_rows(index, lower_id, list(against), unit)
     if state_dir is not None:
-        rows = apply_marks(rows, AlignMarks(state_dir).marks(lower_id))
+        rows = with_marks(rows, state_dir, lower_id)
     return [r for r in rows if not statuses or r.status in statuses], index.docs[lower_id].title
+
+
+def aligned_rows(index: Store, lower: str, against: list[str] = (), unit: str = "") -> list[AlignRow]:
+    """对标对表 rows before the reviewers' marks (what the page caches per index generation)."""
+    aligner = Aligner(index)
+    return aligner.align(aligner.resolve(lower), list(against) or None, unit=unit)
+
+
+def with_marks(rows: list[AlignRow], state_dir: str | Path, lower: str) -> list[AlignRow]:
+    """Rows with the reviewers' 不适用/适用 and 备注 of ``state_dir`` applied."""
+    return apply_marks(rows, AlignMarks(state_dir).marks(lower))
 
 
 def mark_align_row(
@@ -241,6 +280,11 @@ def ledger_rows(
         and (met is None or met in i.met().values())
     ]
     return sorted(rows, key=lambda i: not i.overdue(as_of))  # stable: document order within each
+
+
+def ledger_item(item, as_of: dt.date | None = None) -> dict:
+    """One 台账 item as the CLI prints it, the API answers and the sheet lists it (with its citation)."""
+    return item.to_dict(as_of, citation(item.clause) if item.clause else "")
 
 
 def ledger_changes(

@@ -181,11 +181,13 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         in_force: bool = False,
         as_of: str | None = None,
         home: str | None = None,
+        role: list[str] = Query(default=[]),
     ):
         """``python -m kb search QUERY --json``, with every filter of the command line."""
-        filters = service.make_filters(doc, issuer, date_from, date_to, has_deadline, unit, level, in_force, as_of)
-        service.check_top(top)
-        return json_body(live.searcher.run(q, top=top, filters=filters, home=home).to_dict())
+        filters = service.make_filters(
+            doc, issuer, date_from, date_to, has_deadline, unit, level, in_force, as_of, role
+        )
+        return json_body(service.search_results(live.searcher, q, top, filters, home).to_dict())
 
     @app.get("/v1/clauses/{clause_id}")
     def clause(clause_id: str, context: int = 0, raw: bool = False):
@@ -205,7 +207,15 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         """``python -m kb deadlines --json``."""
         return json_body(
             service.deadlines(
-                live.index, doc=doc, after=after, before=before, kinds=kind, unit=unit, as_of=as_of, statuses=status
+                live.index,
+                doc=doc,
+                after=after,
+                before=before,
+                kinds=kind,
+                unit=unit,
+                as_of=as_of,
+                statuses=status,
+                state_dir=index_dir,
             )
         )
 
@@ -303,7 +313,10 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         day = service.date_or_none(as_of) or dt.date.today()
         items = Ledger(index_dir).items(live.index, service.ledger_doc(live.index, doc))
         return json_body(
-            [i.to_dict(day) for i in service.ledger_rows(items, unit, [status] if status else [], overdue, day)]
+            [
+                service.ledger_item(i, day)
+                for i in service.ledger_rows(items, unit, [status] if status else [], overdue, day)
+            ]
         )
 
     @app.patch("/v1/ledger/{item_id}")
@@ -320,7 +333,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         changes = {k: v for k, v in update.model_dump().items() if v is not None}
         if not changes:
             raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
-        return json_body(book.update(live.index, item_id, user, changes).to_dict())
+        return json_body(service.ledger_item(book.update(live.index, item_id, user, changes)))
 
     return app
 

@@ -100,9 +100,9 @@ def build(live: LiveIndex) -> MCPServer:
         return result(res, "\n".join(lines))
 
     @server.tool(
-        description="列出期限承诺：哪些条款何时到期、状态（已逾期/即将到期/未到期/已开始执行）、牵头单位。"
+        description="列出期限承诺：哪些条款何时到期、状态（已逾期/即将到期/未到期/已开始执行/已完成）、牵头单位。"
         " List dated commitments sorted by due date. Filters: document, status (overdue, due_soon, open,"
-        " started), unit, before/after (YYYY, YYYY-MM or YYYY-MM-DD)."
+        " started, done), unit, before/after (YYYY, YYYY-MM or YYYY-MM-DD)."
     )
     @guarded
     def list_deadlines(
@@ -115,6 +115,7 @@ def build(live: LiveIndex) -> MCPServer:
             before=before or None,
             unit=unit,
             statuses=[status] if status else [],
+            state_dir=live.path,
         )
         lines = [f"{r.deadline.due} {DEADLINE_NAMES[r.status]}：{quoted(r.clause)}" for r in rows]
         return result([r.to_dict() for r in rows], "\n".join(lines) or "没有符合条件的期限。")

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from kb.compare.align import STATUS_HELP, STATUS_NAMES, Aligner, status_of
-from kb.compare.commitments import commitments_of
 from kb.model import Clause, Deadline
+from kb.policy.commitments import commitments_of
 from kb.policy.targets import extract_targets
 from kb.reports.align_report import to_docx, to_xlsx
 from kb.reports.cite import citation

@@ -14,6 +14,7 @@ FILES = (
     "fuxin_14th_fyp_eco_env_plan.txt",
     "sc_air_quality_continuous_improvement_action_plan_2023.txt",
     "liaoning_14th_fyp_eco_env_plan.txt",
+    "sc_carbon_peaking_action_plan_before_2030.txt",
 )
 
 
@@ -71,9 +72,39 @@ def test_a_missing_row_shows_the_nearest_lower_clauses(air):
 
 
 @pytest.mark.parametrize(
-    "gold,against,least", [("fuxin_vs_sc_air.tsv", "sc_air", 26), ("fuxin_vs_liaoning.tsv", "liaoning", 27)]
+    "gold,against,least",
+    [
+        ("fuxin_vs_sc_air.tsv", "sc_air", 26),
+        ("fuxin_vs_liaoning.tsv", "liaoning", 27),
+        ("fuxin_vs_sc_carbon.tsv", "sc_carbon", 26),
+    ],
 )
 def test_agreement_with_the_hand_read_golds(aligner, gold, against, least):
     rows = [r.to_dict() for r in aligner.align("fuxin", [against])]
     agreed, misses = agreement(rows, read_gold(GOLD_DIR / gold))
     assert agreed >= least, "\n".join(misses)
+
+
+@pytest.fixture(scope="module")
+def carbon(aligner):
+    return aligner.align("fuxin", ["sc_carbon"])
+
+
+@pytest.mark.parametrize(
+    "words,status,counterpart",
+    [
+        # a national target the city names in other words, without a figure (kb.policy.indicators)
+        ("单位国内生产总值能源消耗比2020年下降13.5%", "weaker", "能耗“双控”"),
+        ("单位国内生产总值二氧化碳排放比2020年下降18%", "weaker", "碳排放强度"),
+        # tasks only the nation can do (kb.policy.commitments.national_only)
+        ("推动能源法、节约能源法", "not_applicable", None),
+        ("修订一批能耗限额、产品设备能效强制性国家标准", "not_applicable", None),
+        ("国家铁路单位换算周转量综合能耗", "not_applicable", None),
+    ],
+)
+def test_the_carbon_plans_examples(carbon, words, status, counterpart):
+    row = _row(carbon, words)
+    assert row.status == status, row.reason
+    assert row.reason
+    if counterpart:
+        assert counterpart in row.lower.text

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from kb.compare.align import AlignRow
-from kb.compare.commitments import commitments_of, goal_end
 from kb.model import Clause, Deadline, Document
 from kb.office.accounts import User
+from kb.policy.commitments import commitments_of, goal_end
 from kb.policy.deadlines import extract_deadlines
 from kb.policy.geography import Place, out_of_scope, place_of
 from kb.policy.targets import extract_targets
@@ -148,3 +148,58 @@ def test_a_deadline_in_the_sentence_before_the_commitment_governs_it():
     c = _clause("到2025年，地级及以上城市完成排放清单编制，重点区域城市实现逐年更新。")
     assert [k.due_basis for k in commitments_of(c, None)] == ["text", "text"]
     assert isinstance(c.deadlines[0], Deadline)
+
+
+# A task without a date commits when it names a project or a rule; efforts do not (the plan's end is its date).
+@pytest.mark.parametrize(
+    "text,commits",
+    [
+        ("新建阜新市第二污水处理厂，配套建设污水管网。", True),  # a named project
+        ("建设全市生态环境监测大数据平台。", True),
+        ("钢铁企业执行大气污染物特别排放限值。", True),  # a binding rule
+        ("县级及以上城市建成区不再新建35蒸吨/小时及以下燃煤锅炉。", True),
+        ("加强重点行业挥发性有机物综合治理。", False),  # an effort
+        ("鼓励企业开展清洁生产审核。", False),
+    ],
+)
+def test_projects_and_rules_commit_efforts_do_not(text, commits):
+    assert bool(commitments_of(_clause(text), END)) is commits
+
+
+def test_a_review_a_problem_or_a_vision_never_commits():
+    text = "到2025年，城市生活污水集中收集率达到70%以上。"
+    assert commitments_of(_clause(text), END)
+    for role in ("review", "problem", "vision"):
+        assert commitments_of(dataclasses.replace(_clause(text), role=role), END) == []
+    for role in ("task", "target", "safeguard", ""):
+        assert commitments_of(dataclasses.replace(_clause(text), role=role), END)
+
+
+@pytest.mark.parametrize(
+    "text,national",
+    [
+        ("构建有利于绿色低碳发展的法律体系，推动能源法、节约能源法、电力法、煤炭法制定修订。", True),
+        ("加快节能标准更新，修订一批能耗限额、产品设备能效强制性国家标准和工程建设标准。", True),
+        ("建立健全能够体现碳汇价值的生态保护补偿机制，研究制定碳汇项目参与全国碳排放权交易相关规则。", True),
+        ("制定实施《碳排放权交易管理暂行条例》。", True),
+        ("到2025年，国内原油一次加工能力控制在10亿吨以内。", True),
+        ("到2030年，国家铁路单位换算周转量综合能耗比2020年下降10%。", True),
+        ("到2025年，全国地级及以上城市PM2.5浓度比2020年下降10%。", False),  # every city's air
+        ("到2030年，全国森林覆盖率达到25%左右。", False),
+        ("按照国家、省统一部署，积极推进重点排放行业进入全国碳排放交易市场。", False),
+        ("出台钢铁、焦化行业大气污染物超低排放地方标准。", False),
+    ],
+)
+def test_tasks_only_the_nation_can_do(text, national):
+    from kb.policy.commitments import national_only
+
+    found = [national_only(k) for k in commitments_of(_clause(text), END)] or [national_only_words(text)]
+    assert any(found) is national
+
+
+def national_only_words(text: str) -> str:
+    """``national_only`` of the whole text, for a sentence the cutter keeps no commitment of."""
+    from kb.policy.commitments import Commitment, national_only
+
+    c = _clause(text)
+    return national_only(Commitment(c, 0, len(text), c.targets, END, "period"))

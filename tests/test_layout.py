@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("kb", "ingest", "ui", "server")
 FOLDER_STORE = "kb.store.folder"
@@ -83,6 +85,16 @@ def test_the_core_never_imports_ingest_ui_or_server():
         for t in ts
         if t.split(".")[0] in ("ingest", "ui", "server")
     }
+    assert bad == set()
+
+
+# No upward imports between the layers of kb/: state does not format, comparison keeps no state.
+UPWARD = (("kb.tracking", "kb.reports"), ("kb.compare", "kb.tracking"), ("kb.policy", "kb.tracking"))
+
+
+@pytest.mark.parametrize("lower,upper", UPWARD)
+def test_no_upward_import_between_layers(lower, upper):
+    bad = {(n, t) for n, ts in graph().items() if n.startswith(lower) for t in ts if t.startswith(upper)}
     assert bad == set()
 
 

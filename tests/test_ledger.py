@@ -16,6 +16,7 @@ from ingest.pipeline import ingest
 from kb.errors import KBError
 from kb.office.accounts import Accounts, User
 from kb.office.audit import entries
+from kb.policy.commitments import commitments_of, goal_end
 from kb.policy.targets import extract_targets, target_met
 from kb.store import folder
 from kb.tracking.ledger import CHANGED, DELETED, Ledger, can_update
@@ -62,7 +63,12 @@ def test_every_commitment_is_an_item_and_an_update_is_a_version(ledger_index):
     ix, item = first_with_targets(ledger_index)
     book = Ledger(ledger_index)
     items = book.items(ix, "city_plan.txt")
-    assert len(items) == sum(bool(c.deadlines or c.targets) for c in ix.clauses_of("city_plan.txt"))
+    clauses = ix.clauses_of("city_plan.txt")
+    end = goal_end(ix.docs["city_plan.txt"], clauses)
+    assert [i.clause_id for i in items] == [c.clause_id for c in clauses if commitments_of(c, end)]
+    assert {i.clause.role for i in items} <= {"task", "target", "safeguard"}  # no review, problem or vision
+    undated = [i for i in items if not i.clause.deadlines]
+    assert undated and all(i.due_basis == "period" and i.due == (dt.date(2025, 12, 31),) for i in undated)
     indicator = item.targets[0].indicator
     changed = book.update(
         ix,
@@ -292,6 +298,7 @@ def test_the_ledger_page_browses_filters_and_updates(ledger_index):
 
 def test_unfinished_items_carry_forward_to_the_successor_plan(tmp_path):
     """Once the 十五五 plan is in, an unfinished 十四五 item shows its counterpart there."""
+    from kb.reports.cite import citation
     from kb.tracking.ledger import successors
 
     from .conftest import ROOT as root
@@ -308,6 +315,66 @@ def test_unfinished_items_carry_forward_to_the_successor_plan(tmp_path):
     items = book.items(ix, "province_14th.txt")
     black = next(i for i in items if "县级城市建成区基本消除黑臭水体" in i.text)
     carried = successors(ix, "province_14th.txt", items, AS_OF)
-    assert "黑臭水体" in carried[black.item_id] and carried[black.item_id].startswith("《辽宁省“十五五”")
+    cited = citation(carried[black.item_id])
+    assert "黑臭水体" in cited and cited.startswith("《辽宁省“十五五”")
     book.update(ix, black.item_id, ADMIN, {"status": "done"})
     assert black.item_id not in successors(ix, "province_14th.txt", book.items(ix, "province_14th.txt"), AS_OF)
+
+
+def _done_dated_item(index: Path):
+    """An item with a written date, marked 已完成 on 2025-10-20 by an admin: (index, item)."""
+    ix = folder.load(index)
+    book = Ledger(index)
+    item = next(i for i in book.items(ix, "city_plan.txt") if i.clause.deadlines)
+    book.update(ix, item.item_id, ADMIN, {"status": "done", "done_on": "2025-10-20"})
+    return ix, item
+
+
+def test_deadlines_read_the_ledger(ledger_index):
+    """期限跟踪 shows a finished item as 已完成 with its date, not 已逾期; without the 台账, as before."""
+    from kb import service
+
+    ix, item = _done_dated_item(ledger_index)
+    rows = [r for r in service.deadline_list(ix, as_of="2026-12-01", state_dir=ledger_index)]
+    mine = [r for r in rows if r.clause.clause_id == item.clause_id]
+    assert mine and all(r.status == "done" and r.to_dict()["done_on"] == "2025-10-20" for r in mine)
+    assert any(r.status == "overdue" for r in rows)  # the others are still late
+    before = [r for r in service.deadline_list(ix, as_of="2026-12-01") if r.clause.clause_id == item.clause_id]
+    assert {r.status for r in before} == {"overdue"}
+    assert [r.clause.clause_id for r in service.deadline_list(ix, statuses=["done"], state_dir=ledger_index)] == [
+        r.clause.clause_id for r in mine
+    ]
+
+
+def test_the_deadlines_page_shows_a_finished_item_as_done(ledger_index):
+    from streamlit.testing.v1 import AppTest
+
+    _, item = _done_dated_item(ledger_index)
+    os.environ["KB_INDEX"] = str(ledger_index)
+    os.environ["KB_TODAY"] = AS_OF.isoformat()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        label = next(o for o in at.sidebar.radio(key="page").options if "期限" in o)
+        at.sidebar.radio(key="page").set_value(label).run()
+        assert not at.exception, [e.value for e in at.exception]
+        table = at.dataframe[0].value
+        done = table[table["状态"] == "已完成"]
+        assert len(done) >= 1 and all(item.clause.text[:10] in t for t in done["条款"])
+        assert "已逾期" in set(table["状态"])
+    finally:
+        os.environ.pop("KB_TODAY", None)
+
+
+@pytest.mark.server
+def test_the_api_shows_a_finished_item_as_done(ledger_index):
+    from kb.office.tokens import Tokens
+
+    from .test_api import api_server, call
+
+    _, item = _done_dated_item(ledger_index)
+    Accounts(ledger_index).add_user("chakan", "chakan-2026", "viewer")
+    token = Tokens(ledger_index).make("chakan")[1]
+    with api_server(ledger_index) as base:
+        status, body, _ = call(base, "/v1/deadlines?doc=city&as_of=2026-12-01", token)
+        rows = [r for r in json.loads(body) if r["clause_id"] == item.clause_id]
+        assert status == 200 and rows and all(r["status"] == "done" and r["done_on"] == "2025-10-20" for r in rows)

@@ -211,3 +211,35 @@ def test_matched_terms_are_the_same_in_every_process(seed):
     env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.strip() == "['黑臭水体', '建成', '消除', '城市']"
+
+
+REVIEWED = "完成塔子沟河、三家子河2处黑臭水体治理"  # the city plan's review of the 十三五 period
+REQUIRED = "2025年底前,市、县建成区基本消除黑臭水体"  # its task for the 十四五 period
+
+
+def _rank(hits, words: str) -> int:
+    return next((h.rank for h in hits if words in h.clause.text), 99)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "query,first,second",
+    [
+        ("黑臭水体要在什么时候治理完", REQUIRED, REVIEWED),  # what must be done, by when: the commitment
+        ("黑臭水体治理完成了多少处", REVIEWED, REQUIRED),  # what was achieved: the review
+    ],
+)
+def test_a_question_ranks_the_role_it_asks_about_first(e5_index, query, first, second):
+    from kb.store import open_store
+
+    hits = Searcher(open_store(e5_index)).search(query, top=20)
+    assert _rank(hits, first) < _rank(hits, second) <= 20
+    by_text = {h.clause.text: h.clause.role for h in hits}
+    assert by_text[next(t for t in by_text if REVIEWED in t)] == "review"
+
+
+def test_a_role_filter_keeps_that_role(fake_index):
+    from kb.store import open_store
+
+    hits = Searcher(open_store(fake_index)).search("黑臭水体", top=10, filters=Filters(roles=("review",)))
+    assert hits and {h.clause.role for h in hits} == {"review"}

@@ -440,7 +440,7 @@ def test_the_alignment_sheet_holds_text_never_formulas(fake_index):
     from openpyxl import load_workbook
 
     from kb.compare.align import AlignRow
-    from kb.compare.commitments import Commitment
+    from kb.policy.commitments import Commitment
     from kb.reports.align_report import to_xlsx
 
     row, day = _hostile_row(fake_index)

@@ -140,3 +140,86 @@ def test_target_text_is_a_verbatim_span():
 )
 def test_stronger_or_equal(upper, lower, ok):
     assert stronger_or_equal(extract_targets(upper, 2022)[0], extract_targets(lower, 2022)[0]) is ok
+
+
+# "分别" lists from four documents: one target per listed indicator (or place), each with its own value.
+RESPECTIVE = [
+    (
+        "能源消费总量得到合理控制，化学需氧量、氨氮、氮氧化物、挥发性有机物排放总量比2020年分别下降8%、8%、10%以上、10%以上。",
+        2021,  # the energy-saving and emission-reduction work plan
+        [
+            ("化学需氧量排放总量", "down", 8, "%", 2020),
+            ("氨氮排放总量", "down", 8, "%", 2020),
+            ("氮氧化物排放总量", "down", 10, "%", 2020),
+            ("挥发性有机物排放总量", "down", 10, "%", 2020),
+        ],
+    ),
+    (
+        "到2025年，溶剂型工业涂料、油墨使用比例分别降低20个百分点、10个百分点，溶剂型胶粘剂使用量降低20%。",
+        2021,
+        [
+            ("溶剂型工业涂料使用比例", "down", 20, "个百分点", None),
+            ("油墨使用比例", "down", 10, "个百分点", None),
+        ],  # (降低20% without a base year is not read as a target, as before)
+    ),
+    (
+        "到2025年，铁路、水路货运量比2020年分别增长10%和12%左右。",
+        2023,  # the air quality action plan
+        [("铁路货运量", "up", 10, "%", 2020), ("水路货运量", "up", 12, "%", 2020)],
+    ),
+    (
+        "氮氧化物和VOCs排放总量比2020年分别下降10%以上。",
+        2023,  # one value for both
+        [("氮氧化物排放总量", "down", 10, "%", 2020), ("VOCs排放总量", "down", 10, "%", 2020)],
+    ),
+    (
+        "到2025年,城市生活污水集中收集率达到70%以上,城市、县城、重点建制镇污水处理率分别达到95%、90%、75%以上。",
+        2023,  # the Fuxin plan: places take the indicator after them
+        [
+            ("城市生活污水集中收集率", ">=", 70, "%", None),
+            ("城市污水处理率", ">=", 95, "%", None),
+            ("县城污水处理率", ">=", 90, "%", None),
+            ("重点建制镇污水处理率", ">=", 75, "%", None),
+        ],
+    ),
+    (
+        "全国秸秆综合利用率、农膜回收率分别达到86.7%、80%。",
+        2021,  # the soil, groundwater and rural plan
+        [("秸秆综合利用率", ">=", 86.7, "%", None), ("农膜回收率", ">=", 80, "%", None)],
+    ),
+    (
+        "“十四五”时期，京津冀及周边地区、长三角地区煤炭消费量分别下降10%、5%左右。",
+        2021,
+        [("京津冀及周边地区煤炭消费量", "down", 10, "%", None), ("长三角地区煤炭消费量", "down", 5, "%", None)],
+    ),
+    (
+        "单位国内生产总值能源消耗和二氧化碳排放分别降低13.5%和18%。",
+        2021,
+        [("单位国内生产总值能源消耗", "down", 13.5, "%", None), ("二氧化碳排放", "down", 18, "%", None)],
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence,year,expected", RESPECTIVE)
+def test_a_respectively_list_gives_one_target_per_indicator(sentence, year, expected):
+    got = [(t.indicator, t.comparator, t.value, t.unit, t.base_year) for t in extract_targets(sentence, year)]
+    assert got == expected
+    for t in extract_targets(sentence, year):
+        assert t.text.startswith(t.indicator) and sentence[t.char_start :].startswith(t.indicator[:2])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "与2015年相比,2020年全市化学需氧量、氨氮、二氧化硫、氮氧化物分别下降13.92%、16.04%、35.4%和32.4%,超额完成任务。",
+        "2020年，化学需氧量、氨氮排放总量较2015年累计分别下降16.5%、15.76%。",
+        "在2023年下半年和2025年底,分别对本规划执行情况开展中期评估和总结评估。",
+    ],
+)
+def test_a_respectively_list_of_the_past_or_without_values_sets_no_target(sentence):
+    assert extract_targets(sentence, 2023) == ()
+
+
+def test_a_list_of_years_is_not_a_list_of_indicators():
+    (t,) = extract_targets("2025年和2030年，全国短流程炼钢占比分别提升至15%、20%以上。", 2022)
+    assert t.indicator == "短流程炼钢占比" and t.value == 15

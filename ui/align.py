@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb import service
 from kb.compare.align import SCORE_HELP, STATUS_HELP, STATUS_NAMES, STATUSES, Aligner, summary
 from kb.errors import KBError
 from kb.policy.scope import LEVEL_NAMES
@@ -12,7 +13,7 @@ from kb.policy.validity import validities
 from kb.reports.align_report import STATUS_COLOURS, table_row, to_docx, to_xlsx
 from kb.reports.cite import citation, location, short_name
 from kb.reports.render import escape
-from kb.tracking.align_marks import APPLICABILITY, AlignMarks, apply_marks
+from kb.tracking.align_marks import APPLICABILITY, AlignMarks
 
 from .common import DOCX_MIME, XLSX_MIME, today
 from .copy import copy_button
@@ -38,7 +39,7 @@ APPLICABILITY_NAMES = {"auto": "由系统判断", "not_applicable": "不适用",
 @st.cache_data(show_spinner="正在对标…", max_entries=16)
 def aligned(_index, generation: int, lower: str, uppers: tuple[str, ...], unit: str):
     """The alignment of one choice, computed once per index generation (marks are applied after)."""
-    return Aligner(_index).align(lower, list(uppers), unit=unit)
+    return service.aligned_rows(_index, lower, list(uppers), unit)
 
 
 @st.cache_data(max_entries=4)
@@ -87,8 +88,8 @@ def align_page(index, path: str, user) -> None:
         st.info("没有上级文件可以对照：请选择本级文件和上级文件。")
         return
     rows = aligned(index, index.generation, lower, tuple(uppers), "" if unit == ALL else unit)
+    rows = service.with_marks(rows, path, lower)
     marks = AlignMarks(path).marks(lower)
-    rows = apply_marks(rows, marks)
     counts = summary(rows)
     for col, (status, n) in zip(st.columns(len(counts)), counts.items()):
         col.metric(STATUS_NAMES[status], n, help=STATUS_HELP[status])

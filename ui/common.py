@@ -6,20 +6,38 @@ import datetime as dt
 import os
 
 from kb.policy.deadlines import KIND_NAMES
+from kb.policy.roles import ROLES
 from kb.reports.render import escape
 from kb.tracking.timeline import STATUS_NAMES, deadline_status
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_BADGE = {"overdue": "red", "due_soon": "orange", "open": "green", "started": "gray"}
+STATUS_BADGE = {
+    "overdue": "red",
+    "due_soon": "orange",
+    "open": "green",
+    "started": "gray",
+    "done": "blue",
+    "not_applicable": "gray",
+}
 
 
-def deadline_badges(clause, as_of: dt.date) -> str:
+def deadline_badges(clause, as_of: dt.date, finished: dict | None = None) -> str:
+    """A badge per deadline: kind, date, status (what the 台账 records when it is finished)."""
+    status, done_on = (finished or {}).get(clause.clause_id, ("", None))
     return " ".join(
-        f":{STATUS_BADGE[s]}-badge[{KIND_NAMES[d.kind]} {d.due.isoformat()} · {STATUS_NAMES[s]}]"
+        f":{STATUS_BADGE[s]}-badge[{KIND_NAMES[d.kind]} {d.due.isoformat()} · {STATUS_NAMES[s]}"
+        f"{' ' + done_on if s == 'done' and done_on else ''}]"
         for d in clause.deadlines
-        for s in [deadline_status(d, as_of)]
+        for s in [deadline_status(d, as_of, status)]
     )
+
+
+def role_badge(clause) -> str:
+    """The clause's role (条款性质) as a small tag."""
+    if not clause.role:
+        return ""
+    return f":gray-badge[{ROLES[clause.role]}]"
 
 
 def target_badges(clause) -> str:

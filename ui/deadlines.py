@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb import service
 from kb.compare.crossref import crossref
 from kb.policy.deadlines import KIND_NAMES
 from kb.policy.scope import LEVEL_NAMES
@@ -12,7 +13,7 @@ from kb.policy.validity import validities
 from kb.reports import deadline_report
 from kb.reports.cite import short_name
 from kb.reports.timeline_chart import timeline_chart
-from kb.tracking.timeline import STATUS_NAMES, deadline_rows
+from kb.tracking.timeline import STATUS_NAMES
 
 from .common import XLSX_MIME, today
 from .session import valid_choice
@@ -20,7 +21,7 @@ from .session import valid_choice
 ALL = "（全部）"
 
 
-def deadline_filters(index):
+def deadline_filters(index, path: str):
     """The page's filters; returns the rows they keep and the reference date."""
     names = {d.doc_id: short_name(d) for d in index.docs.values()}
     col1, col2, col3 = st.columns(3)
@@ -43,14 +44,15 @@ def deadline_filters(index):
     valid = validities(index.docs.values(), as_of)
     rows = [
         r
-        for r in deadline_rows(
+        for r in service.deadline_list(
             index,
             after=after,
             before=before,
-            kinds=tuple(kinds),
+            kinds=list(kinds),
             as_of=as_of,
             unit="" if unit == ALL else unit,
-            statuses=tuple(statuses),
+            statuses=list(statuses),
+            state_dir=path,
         )
         if (not chosen or names.get(r.clause.doc_id) in chosen) and not (hide_expired and valid[r.clause.doc_id].lapsed)
     ]
@@ -63,10 +65,10 @@ def deadline_table(rows):
     return pd.DataFrame([deadline_report.table_row(r) for r in rows], columns=deadline_report.HEADERS)
 
 
-def deadlines_page(index) -> None:
+def deadlines_page(index, path: str) -> None:
     import pandas as pd
 
-    rows, as_of = deadline_filters(index)
+    rows, as_of = deadline_filters(index, path)
     counts = {s: sum(r.status == s for r in rows) for s in STATUS_NAMES}
     st.caption(
         f"共 {len(rows)} 项期限承诺（参照日期 {as_of.isoformat()}）："

@@ -132,7 +132,7 @@ def completion_charts(items) -> None:
         col.altair_chart(chart, width="stretch")
 
 
-def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict[str, str]) -> None:
+def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -> None:
     valid_choice("l_item", [i.item_id for i in items])
     pick = st.selectbox(
         "查看任务",
@@ -150,7 +150,7 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict[st
     else:
         st.code(item.text, language=None, wrap_lines=True)
     if item.item_id in carried:
-        st.info(escape(f"接续规划中的对应条款：{carried[item.item_id]}"))
+        st.info(escape(f"接续规划中的对应条款：{citation(carried[item.item_id])}"))
     with st.expander(f"修改记录（{len(item.history)}）"):
         for h in reversed(item.history):
             st.caption(

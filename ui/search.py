@@ -7,7 +7,9 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from kb import service
 from kb.errors import KBError
+from kb.policy.roles import ROLES
 from kb.policy.scope import LEVEL_BY_NAME, LEVEL_NAMES
 from kb.reports.cite import citation, location
 from kb.reports.render import escape, highlight
@@ -15,7 +17,7 @@ from kb.search.searcher import MAX_QUERY_CHARS, Filters
 
 from .basket import basket, save_basket
 from .clause_view import full_item_view, neighbours_view
-from .common import deadline_badges, target_badges, today, unit_line
+from .common import deadline_badges, role_badge, target_badges, today, unit_line
 from .copy import copy_button, copy_link_button
 from .session import state, user, valid_choice
 
@@ -68,7 +70,11 @@ def search_filters(searcher) -> Filters:
         col1, col2 = st.columns(2)
         date_from = col1.date_input("成文日期自", value=None, key="f_from")
         date_to = col2.date_input("成文日期至", value=None, key="f_to")
-        has_deadline = st.checkbox("只看有期限的条款", key="f_has_deadline")
+        col_dl, col_role = st.columns([1, 2])
+        has_deadline = col_dl.checkbox("只看有期限的条款", key="f_has_deadline")
+        roles = col_role.multiselect(
+            "条款性质", list(ROLES), format_func=ROLES.get, key="f_roles", placeholder="全部性质"
+        )
         col3, col4 = st.columns(2)
         due_from = col3.date_input("期限自", value=None, key="f_due_from")
         due_to = col4.date_input("期限至", value=None, key="f_due_to")
@@ -92,6 +98,7 @@ def search_filters(searcher) -> Filters:
         levels=levels,
         in_force=validity == VALIDITY_CHOICES[1],
         as_of=today(),
+        roles=tuple(roles),
     )
 
 
@@ -117,12 +124,15 @@ def filter_chips(filters: Filters, scope, titles: dict[str, str] | None = None) 
         "due_from": "期限自",
         "due_to": "期限至",
         "unit": "单位",
+        "roles": "条款性质",
     }
     for field, label in named.items():
         value = getattr(filters, field)
         if value:
             if field == "doc_ids" and titles:
                 value = tuple(dict.fromkeys(titles.get(d, d) for d in value))
+            if field == "roles":
+                value = tuple(ROLES.get(r, r) for r in value)
             shown = "、".join(value) if isinstance(value, tuple) else str(value)
             chips.append(f"{label}：{shown}")
     if filters.has_deadline:
@@ -157,7 +167,8 @@ def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
         if warning:
             st.markdown(warning)
         st.markdown(f"<div class='clause'>{highlight(c.text, terms)}</div>", unsafe_allow_html=True)
-        badges = " ".join(b for b in (deadline_badges(c, today()), target_badges(c)) if b)
+        finished = service.finished_items(st.session_state["index_path"])
+        badges = " ".join(b for b in (role_badge(c), deadline_badges(c, today(), finished), target_badges(c)) if b)
         if badges:
             st.markdown(badges)
         if c.lead_units or c.partner_units:
@@ -235,7 +246,7 @@ def search_page(searcher) -> None:
         return
     state().add_recent(user().name, query.strip())
     try:
-        results = searcher.run(query, top=top, filters=filters, home=home_choice(searcher))
+        results = service.search_results(searcher, query, top=top, filters=filters, home=home_choice(searcher))
     except KBError as exc:
         st.error(str(exc))
         return

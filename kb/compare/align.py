@@ -1,6 +1,6 @@
 """对标对表: every commitment of the higher levels, and the lower document's answer to it.
 
-A *commitment* is one task or target of an upper clause (kb.compare.commitments): "到2025年，A
+A *commitment* is one task or target of an upper clause (kb.policy.commitments): "到2025年，A
 达到x，B下降y" is two. Its counterpart is the lower document's clause that best covers it:
 half how much of the commitment's wording the clause holds (bigrams weighted by how rare they
 are in the lower document, time words left out), half the dense cosine of the two clauses,
@@ -8,15 +8,21 @@ plus ``INDICATOR_BONUS`` when the clause names the commitment's indicator. The s
 
 - ``not_applicable``: the commitment binds a region or place that does not contain the lower
   document's jurisdiction (京津冀及周边地区 for 阜新市; the coast for an inland city; kb.policy.geography),
-  or facilities the lower document never mentions (机场, 港口);
+  facilities the lower document never mentions (机场, 港口), or only the nation (a law, a national
+  standard, national rules: kb.policy.commitments.national_only);
 - ``missing``: no clause scores ``MATCH_THRESHOLD`` or more (the nearest are still shown);
 - ``covered``: the same task, due the same day or earlier, target equal or stronger; or a
   task the lower document reports as done already (its review of the last period);
-- ``weaker``: a numerically weaker target, the indicator named without a figure, or less than
-  half of the commitment's task;
+- ``weaker``: a numerically weaker target, the indicator named without a figure (in any of its
+  names, kb.policy.indicators: 能耗强度 for 单位国内生产总值能源消耗), or less than half of the
+  commitment's task;
 - ``later``: the lower date is later than the upper one;
 - ``undated``: the lower clause sets no date of its own where the upper one sets an earlier
   date than the lower plan's end ("按省要求，完成…").
+
+A target whose indicator the lower document names (in a clause that commits, not in its review)
+takes the best such clause as counterpart, whatever its score. A commitment of several targets
+(a compound goal) is covered when each target is met by some clause of the lower document.
 
 A lower clause with no date of its own is due when its plan's period ends (a 十四五 plan: by
 2025-12-31).
@@ -33,12 +39,14 @@ from typing import Any
 
 import numpy as np
 
-from kb.compare.commitments import Commitment, commitments_of, goal_end
 from kb.compare.similarity import DENSE_FLOOR
 from kb.errors import KBError, NotFound
 from kb.model import Clause, Target
+from kb.policy.commitments import Commitment, document_commitments, national_only
 from kb.policy.dates import TIME_WORDS_RE
 from kb.policy.geography import ANY_PLACE_RE, out_of_scope, place_of
+from kb.policy.indicators import indicator_ids
+from kb.policy.roles import COMMITTING
 from kb.policy.scope import NATIONAL, UNKNOWN, doc_jurisdiction
 from kb.policy.targets import stronger_or_equal
 from kb.policy.units import matches_unit
@@ -86,6 +94,9 @@ INDICATOR_TRIM_RE = re.compile(r"^(?:全国|全省|全市|各地|地级及以上
 BARE_NUMBER_RE = re.compile(r"[\d.]+%?")
 # A prohibition holds for the whole period: it is never "done already".
 PROHIBITION_RE = re.compile(r"不再新建|不得|禁止|严禁|不再新增|严控")
+# The kind of place a target is for: 城市污水处理率 and 县城污水处理率 are two targets.
+AREA_KIND_RE = re.compile(r"^(?:城市|县城|重点建制镇|建制镇|乡镇|农村|城镇)")
+REVIEW_HELD = TASK_COVERED  # share of a task's words a review clause must hold to report that task done
 NUMBER_UNIT_RE = re.compile(
     r"\d+(?:\.\d+)?(?:蒸吨|万千瓦|千瓦|万吨|吨|公里|平方米|立方米|米|%|个百分点|小时|万人次|微克|亩|公顷|台|辆)"
 )
@@ -166,10 +177,16 @@ def _dice(a: str, b: str) -> float:
 
 
 def same_indicator(a: Target, b: Target) -> bool:
+    """The same indicator: one name holds the other, they are names of one national indicator
+    (kb.policy.indicators), or they share most bigrams; never for two kinds of place (城市 / 县城)."""
+    kinds = (AREA_KIND_RE.match(a.indicator), AREA_KIND_RE.match(b.indicator))
+    if all(kinds) and kinds[0].group(0) != kinds[1].group(0):
+        return False
     return (
         a.indicator == b.indicator
         or a.indicator in b.indicator
         or b.indicator in a.indicator
+        or bool(indicator_ids(a.indicator) & indicator_ids(b.indicator))
         or _dice(a.indicator, b.indicator) >= INDICATOR_MATCH
     )
 
@@ -198,7 +215,10 @@ def undated_words(k: Commitment) -> str:
 
 
 def is_review(c: Clause) -> bool:
-    """Whether a clause stands in its plan's review of the last period (done, not planned)."""
+    """Whether a clause reviews the last period (done, not planned): its role (kb.policy.roles), or
+    for an index written before roles, a review section."""
+    if c.role:
+        return c.role == "review"
     return any(REVIEW_SECTION_RE.search(s) for s in c.section_titles[:2])
 
 
@@ -231,7 +251,12 @@ class _Terms:
 
 
 def status_of(
-    k: Commitment, lower: Clause | None, score: float, held: float, lower_period_end: dt.date | None = None
+    k: Commitment,
+    lower: Clause | None,
+    score: float,
+    held: float,
+    lower_period_end: dt.date | None = None,
+    elsewhere: tuple[Target, ...] = (),
 ) -> tuple[str, str]:
     """The status of a commitment and its counterpart, and the reason in words.
 
@@ -241,13 +266,15 @@ def status_of(
         score: the counterpart's match score.
         held: the weighted share of the commitment's task the counterpart holds.
         lower_period_end: the end of the lower document's period (its undated clauses' due date).
+        elsewhere: the targets the lower document's other committing clauses set (a compound
+            goal's parts may stand in several clauses).
     """
     if lower is None or score < MATCH_THRESHOLD:
         return "missing", "本级文件中未找到足够相近的条款"
     if is_review(lower) and not k.targets and not PROHIBITION_RE.search(k.text):
         return "covered", "本级文件记载该任务已完成（" + "·".join(lower.section_titles[:2]) + "）"
     for t in k.targets:
-        matching = [u for u in lower.targets if same_indicator(t, u)]
+        matching = [u for u in lower.targets if same_indicator(t, u)] or [u for u in elsewhere if same_indicator(t, u)]
         if not matching:
             return "weaker", f"本级未写“{indicator_core(t) or t.indicator}”的目标值（上级：{t.text}）"
         weak = [u for u in matching if stronger_or_equal(t, u) is False]
@@ -353,10 +380,19 @@ class Aligner:
         period_end = dt.date.fromisoformat(end) if end else None
         mentions = "".join(c.text for c in low)
         rows = []
-        scores, held = self._scores(commitments, low) if low else (None, None)
+        scores, held, naming = self._scores(commitments, low) if low else (None, None, None)
+        review = [is_review(c) for c in low]
+        elsewhere = tuple(
+            t for c, r in zip(low, review) if not r and (not c.role or c.role in COMMITTING) for t in c.targets
+        )
+        below_nation = self.level(lower) != NATIONAL
         for i, k in enumerate(commitments):
             national = self.level(k.clause.doc_id) == NATIONAL
-            why = out_of_scope(k.head, place, national, k.text) or _facility_absent(k, mentions)
+            why = (
+                out_of_scope(k.head, place, national, k.text)
+                or _facility_absent(k, mentions)
+                or (national_only(k) if below_nation else "")
+            )
             if scores is None:
                 missing = ("missing", "本级文件中没有条款")
                 rows.append(
@@ -366,10 +402,18 @@ class Aligner:
                 )
                 continue
             order = np.argsort(-scores[i])
-            j = int(order[0])
+            j = _counterpart(int(order[0]), scores[i], held[i], naming[i], review, bool(k.targets))
             score = float(scores[i, j])
-            counterpart = low[j] if score >= MATCH_THRESHOLD else None
-            status, reason = status_of(k, counterpart, score, float(held[i, j]), period_end)
+            named = bool(naming[i, j])  # the lower clause names the target's indicator: its counterpart
+            counterpart = low[j] if score >= MATCH_THRESHOLD or named else None
+            status, reason = status_of(
+                k,
+                counterpart,
+                max(score, MATCH_THRESHOLD) if named else score,
+                float(held[i, j]),
+                period_end,
+                elsewhere,
+            )
             if why:
                 rows.append(AlignRow(k, counterpart, "not_applicable", score, why, judged=(status, reason)))
                 continue
@@ -380,13 +424,12 @@ class Aligner:
         return rows
 
     def _commitments(self, doc_id: str) -> list[Commitment]:
-        clauses = self.index.clauses_of(doc_id)
-        end = goal_end(self.index.docs[doc_id], clauses)
-        return [k for c in clauses for k in commitments_of(c, end)]
+        return document_commitments(self.index.docs[doc_id], self.index.clauses_of(doc_id))
 
-    def _scores(self, ks: list[Commitment], low: list[Clause]) -> tuple[np.ndarray, np.ndarray]:
-        """Match scores (commitment × lower clause) and the weighted share of each commitment's
-        task each clause holds (see the module's docstring)."""
+    def _scores(self, ks: list[Commitment], low: list[Clause]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Match scores (commitment × lower clause), the weighted share of each commitment's task
+        each clause holds, and whether a clause that commits names a target's indicator in any of
+        its names (kb.policy.indicators; see the module's docstring)."""
         terms = _Terms(low, self.index.tokenizer.tokens)
         held = np.stack([terms.held(task_terms(k.text, terms.words)) for k in ks])
         clauses = list({k.clause.clause_id: k.clause for k in ks}.values())
@@ -400,6 +443,13 @@ class Aligner:
             stems = [s for s in (indicator_stem(t) for t in k.targets) if len(s) >= MIN_STEM_CHARS]
             if stems:
                 named[i] = [any(s in text for s in stems) for text in flat]
+        kinds = [indicator_ids(c.text) if not c.role or c.role in COMMITTING else set() for c in low]
+        naming = np.zeros(held.shape, dtype=bool)
+        for i, k in enumerate(ks):
+            wanted = {n for t in k.targets for n in indicator_ids(t.indicator)}
+            if wanted:
+                naming[i] = [bool(wanted & ids) for ids in kinds]
+        named = np.maximum(named, naming)
         scores = 0.5 * held + 0.5 * dense + INDICATOR_BONUS * named
         review = np.array([is_review(c) for c in low])
         for i, k in enumerate(ks):
@@ -409,7 +459,27 @@ class Aligner:
                 scores[i, review] = 0.0
             elif k.targets:
                 scores[i, review] *= REVIEW_WEIGHT
-        return scores, held
+        naming[:, review] = False
+        return scores, held, naming
+
+
+def _counterpart(
+    best: int, scores: np.ndarray, held: np.ndarray, naming: np.ndarray, review: list[bool], target: bool
+) -> int:
+    """The lower clause to judge a commitment against.
+
+    When the best falls short of the threshold: the best one naming its target's indicator, if any
+    does. Else the best, unless it is a review of something else (a review clause must hold
+    ``REVIEW_HELD`` of a task's words to report it done): then the best clause that is no review.
+    A review clause answering a target only shows where things stood; it is never covered.
+    """
+    if naming.any() and not naming[best] and scores[best] < MATCH_THRESHOLD:
+        named = np.flatnonzero(naming)
+        return int(named[np.argmax(scores[named])])
+    if review[best] and not target and held[best] < REVIEW_HELD:
+        others = [n for n in np.argsort(-scores).tolist() if not review[n]]
+        return others[0] if others else best
+    return best
 
 
 def _facility_absent(k: Commitment, lower_text: str) -> str:

@@ -10,8 +10,8 @@ import numpy as np
 from kb.compare.similarity import pair_scores
 from kb.model import Clause
 from kb.policy.scope import LEVEL_NAMES, UNKNOWN
+from kb.search.families import unique_clauses
 from kb.store.base import Store
-from kb.tracking.timeline import unique_clauses
 
 # Chosen by reading pairs in score bands on the shipped corpus (README, "Deadline cross-references").
 CROSSREF_THRESHOLD = 0.5

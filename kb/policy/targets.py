@@ -83,6 +83,31 @@ PAST_RE = re.compile(r"累计|已经|已|了|实现了|完成了|分别为|同�
 PAST_HEAD_RE = re.compile(r"^\s*(?:截至|截止)?((?:19|20)\d{2})年(?:末|底)?[，,]")
 PAST_BASE_GAP = 5
 FROM_YEAR_RE = re.compile(r"由((?:19|20)\d{2})年")  # 由2015年的49μg/m3下降到36: a change already made
+# "A、B和C…分别下降x、y、z": one target per listed indicator, each with its own value.
+RESPECTIVE = "分别"
+RESPECTIVE_CMP = (
+    r"达到|达(?=\d)|不低于|不少于|不高于|不超过|控制在|保持在|稳定在|提高到|提高至|提升到|提升至|降至|降低到|降低至|"
+    r"下降到|下降至|低于|高于|超过|下降|降低|减少|削减|提高|提升|增加|增长|改善"
+)
+RESPECTIVE_VALUE = rf"{NUM}(?:{UNIT})?(?:以上|以下|以内|左右)?"
+RESPECTIVE_AFTER_RE = re.compile(
+    rf"(?:累计)?(?:(?:比|较)(?P<base>\d{{4}})年(?:底|末)?)?(?P<cmp>{RESPECTIVE_CMP})"
+    rf"(?P<vals>{RESPECTIVE_VALUE}(?:[、，,和及与]{RESPECTIVE_VALUE})*)"
+)
+RESPECTIVE_VALUE_RE = re.compile(rf"(?P<val>{NUM})(?P<unit>{UNIT})?(?P<mod>以上|以下|以内|左右)?")
+BASE_TAIL_RE = re.compile(r"(?:比|较)(?P<base>\d{4})年(?:底|末)?(?:累计)?$")
+LIST_SPLIT_RE = re.compile(r"、")
+PAIR_SPLIT_RE = re.compile(r"和|及|与")  # also splits items when 、 alone gives fewer than the values
+HEAD_YEAR_RE = re.compile(r"^(?:截至|截止)?((?:19|20)\d{2})年")
+HEAD_STOP_RE = re.compile(r"[，,。；;：:！？]")
+# A listed item that names a place or kind of place, not an indicator: the indicator follows the last item.
+PLACE_ITEM_RE = re.compile(r"^(?P<place>.*?(?:地区|平原|城市|县城|建制镇|乡镇|省|市|县|区|流域|海域))(?P<rest>.+)$")
+# What an indicator measures, at its end: shared by the items before it (氮氧化物、VOCs排放总量).
+MEASURE_RE = re.compile(
+    r"(?:重点工程减排量|排放总量|排放量|平均浓度|浓度|消费总量|消费量|使用量|货运量|用水量|用量|总量|产量|"
+    r"使用比例|比例|比重|占比|比率|[\u4e00-\u9fff]{1,4}率|强度)$"
+)
+YEAR_ITEM_RE = re.compile(r"\d{4}年|十[一二三四五六七八九]五|期间|时期")
 FUTURE_YEAR_RE = re.compile(
     r"(?:到|至|于|力争)((?:19|20)\d{2})年|((?:19|20)\d{2})年(?:底|末)?前"
 )  # a change measured from a year more than five years before the document is a past result
@@ -113,8 +138,8 @@ def extract_targets(text: str, doc_year: int | None = None) -> tuple[Target, ...
     if reports_past(text, doc_year):
         return ()
     folded = fold(text)
-    found: list[Target] = []
-    taken: list[tuple[int, int]] = []
+    found: list[Target] = respective_targets(text, doc_year)
+    taken: list[tuple[int, int]] = [(t.char_start, t.char_end) for t in found]
     for pattern in (CHANGE_RE, LEVEL_RE):
         for m in pattern.finditer(folded):
             if any(m.start("val") < e and m.end("val") > s for s, e in taken):
@@ -142,6 +167,95 @@ def extract_targets(text: str, doc_year: int | None = None) -> tuple[Target, ...
             )
             taken.append((m.start("val"), m.end("val")))
     return tuple(sorted(found, key=lambda t: t.char_start))
+
+
+def respective_targets(text: str, doc_year: int | None = None) -> list[Target]:
+    """One target per indicator of a "分别" list, each with its own value, in order.
+
+    "化学需氧量、氨氮、氮氧化物、挥发性有机物排放总量比2020年分别下降8%、8%、10%以上、10%以上" gives
+    four targets, the shared measure (排放总量) added to each; "京津冀及周边地区、汾渭平原PM2.5浓度
+    分别下降20%、15%" gives the indicator per place; "A和B分别较2020年下降x和y" and "分别降低20个
+    百分点、10个百分点" likewise. A list of years or periods ("2025年和2030年…分别") is left to the
+    ordinary patterns, and so is a list whose length differs from the values'. Each target's
+    ``char_start`` is its item's offset, ``char_end`` its value's end.
+    """
+    folded = fold(text)
+    out: list[Target] = []
+    for at in (m.start() for m in re.finditer(RESPECTIVE, folded)):
+        after = RESPECTIVE_AFTER_RE.match(folded, at + len(RESPECTIVE))
+        if not after:
+            continue
+        head_start = max((m.end() for m in HEAD_STOP_RE.finditer(folded, 0, at)), default=0)
+        head = folded[head_start:at]
+        base = after.group("base")
+        tail = BASE_TAIL_RE.search(head)
+        if tail:
+            base = base or tail.group("base")
+            head = head[: tail.start()]
+        values = list(RESPECTIVE_VALUE_RE.finditer(folded, after.start("vals"), after.end("vals")))
+        items = _items(head, head_start, LIST_SPLIT_RE)
+        if len(items) < len(values) or len(items) == 1:
+            items = _items(head, head_start, re.compile(f"{LIST_SPLIT_RE.pattern}|{PAIR_SPLIT_RE.pattern}"))
+        if len(values) == 1:  # one value for every item: "A、B排放总量分别下降10%以上"
+            values = values * len(items)
+        if len(items) < 2 or len(items) != len(values) or any(YEAR_ITEM_RE.search(i) for i, _ in items):
+            continue
+        year = HEAD_YEAR_RE.match(head)
+        if doc_year and year and int(year.group(1)) < doc_year:  # "2020年全市…分别下降": a report
+            continue
+        window = folded[max(0, after.start("cmp") - 4) : after.end("vals") + 2]
+        base_year = int(base) if base else None
+        ahead = doc_year and any(int(a or b) >= doc_year for a, b in FUTURE_YEAR_RE.findall(folded))
+        if PAST_RE.search(window) or (
+            doc_year and base_year and base_year < doc_year - PAST_BASE_GAP and not ahead
+        ):  # a result already achieved
+            continue
+        units = [v.group("unit") for v in values]
+        for k, ((indicator, start), v) in enumerate(zip(_with_measure(items), values)):
+            unit = v.group("unit") or next((u for u in units[k:] if u), "")
+            cmp = _comparator(after.group("cmp"), v.group("mod"))
+            base_words = f"比{base_year}年" if base_year else ""
+            out.append(
+                Target(
+                    indicator=indicator,
+                    comparator=cmp,
+                    value=float(v.group("val")),
+                    unit=unit,
+                    text=f"{indicator}{base_words}{after.group('cmp')}{text[v.start() : v.end()]}",
+                    base_year=base_year,
+                    lower_is_better=bool(LOWER_BETTER_RE.search(indicator)) or cmp == "down",
+                    char_start=start,
+                    char_end=v.end(),
+                )
+            )
+    return out
+
+
+def _items(head: str, offset: int, split: re.Pattern) -> list[tuple[str, int]]:
+    """The listed items of a "分别" head with their offsets, leading words (到2025年, 全国) dropped."""
+    items, pos = [], 0
+    for part in split.split(head):
+        start = head.index(part, pos)
+        pos = start + len(part)
+        name = _indicator(part).strip("（(、 ")
+        if name:
+            items.append((name, offset + start + part.find(name)))
+    return items
+
+
+def _with_measure(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Each item as a whole indicator: places take the indicator that follows the last place
+    (城市、县城、重点建制镇污水处理率 → 城市污水处理率…), bare names take the measure that ends the
+    last item (氮氧化物、VOCs排放总量 → 氮氧化物排放总量)."""
+    last = items[-1][0]
+    place = PLACE_ITEM_RE.match(last)
+    if place and all(PLACE_ITEM_RE.match(i + "x") for i, _ in items[:-1]):
+        rest = place.group("rest")
+        return [(i + rest, s) for i, s in items[:-1]] + [items[-1]]
+    measure = MEASURE_RE.search(last)
+    if not measure or measure.start() == 0:
+        return items
+    return [(i if MEASURE_RE.search(i) else i + measure.group(0), s) for i, s in items[:-1]] + [items[-1]]
 
 
 def reports_past(sentence: str, doc_year: int | None) -> bool:

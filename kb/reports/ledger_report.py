@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.errors import KBError
+from kb.model import Clause
+from kb.reports.cite import citation
 from kb.reports.memo import body, docx_bytes, gongwen, heading
 from kb.reports.render import append_row, shape_sheet
 from kb.text import normalize
@@ -67,7 +69,7 @@ def table_row(n: int, item: Item) -> dict[str, Any]:
                 STATUSES[item.status],
                 evidence_text(item),
                 actuals_text(item),
-                item.to_dict()["citation"],
+                citation(item.clause) if item.clause else "",
                 item.clause_id,
                 item.item_id,
             ],
@@ -202,7 +204,9 @@ def _row_changes(item: Item, row: dict[str, Any]) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- the evaluation
-def evaluation_docx(items: list[Item], title: str, as_of: dt.date, successors: dict[str, str] | None = None) -> bytes:
+def evaluation_docx(
+    items: list[Item], title: str, as_of: dt.date, successors: dict[str, Clause] | None = None
+) -> bytes:
     """规划实施情况总结评估 as a 公文: the counts, the targets table, the tasks by status per chapter,
     and (where a successor plan is in the knowledge base) what carries forward."""
     from docx.shared import Pt
@@ -259,5 +263,5 @@ def evaluation_docx(items: list[Item], title: str, as_of: dt.date, successors: d
         heading(document, "四、接续安排")
         for i in items:
             if i.item_id in successors:
-                body(document, f"{i.text} → 接续条款：{successors[i.item_id]}")
+                body(document, f"{i.text} → 接续条款：{citation(successors[i.item_id])}")
     return docx_bytes(document)

@@ -13,7 +13,14 @@ from kb.model import Document
 from kb.reports.cite import short_name
 from kb.tracking.timeline import STATUS_NAMES, DeadlineRow
 
-STATUS_COLOURS = {"overdue": "#d62728", "due_soon": "#ff7f0e", "open": "#2ca02c", "started": "#7f7f7f"}
+STATUS_COLOURS = {
+    "overdue": "#d62728",
+    "due_soon": "#ff7f0e",
+    "open": "#2ca02c",
+    "started": "#7f7f7f",
+    "done": "#1f77b4",
+    "not_applicable": "#bcbd22",
+}
 
 
 def chart_rows(rows: list[DeadlineRow], docs: dict[str, Document]) -> list[dict]:

@@ -20,6 +20,18 @@ SOURCE_RANK = {"txt": 0, "docx": 0, "doc": 1, "wps": 1, "html": 1, "ofd": 2, "pd
 PAGE_GRAM = 8  # characters in the shingles that locate a clause on its twin's pages
 
 
+def unique_clauses(clauses: list[Clause]) -> list[Clause]:
+    """Clauses minus repeats of the same text in the same-titled document (a txt and its PDF);
+    of two copies, the one from a text file (no page) is kept over the PDF's."""
+    seen, out = set(), []
+    for c in sorted(clauses, key=lambda c: c.page is not None):  # stable: document order otherwise
+        key = (c.title, normalize(c.text))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
 def family_key(doc: Document) -> tuple[str, str, str]:
     return normalize(doc.title), normalize(doc.doc_number), normalize(doc.issuer)
 

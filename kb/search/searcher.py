@@ -22,7 +22,10 @@ import numpy as np
 
 from kb.errors import KBError
 from kb.model import Clause, Document, Hit
+from kb.policy.commitments import commits
 from kb.policy.deadlines import mentions_date
+from kb.policy.indicators import other_names
+from kb.policy.roles import asked_role
 from kb.policy.scope import Scope, ScopeResolver, short_place
 from kb.policy.units import matches_unit
 from kb.policy.validity import Validity, validities
@@ -50,6 +53,7 @@ class Filters:
         levels: levels of government of the document (0 national … 3 county).
         in_force: only documents in force on ``as_of`` (not expired, superseded or not yet in force).
         as_of: the day validity is judged on (default today).
+        roles: clause roles to keep (kb.policy.roles: ``task``, ``target``, ``review``…).
     """
 
     doc_ids: tuple[str, ...] = ()
@@ -63,6 +67,7 @@ class Filters:
     levels: tuple[int, ...] = ()
     in_force: bool = False
     as_of: dt.date | None = None
+    roles: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return any(getattr(self, f) for f in self.__dataclass_fields__ if f != "as_of")
@@ -106,6 +111,11 @@ class Fusion:
         figure_boost: added for clauses carrying the query's year or figure (到2025年…, 35%).
         target_boost: added, when the query asks for a target (要求, 目标, 多少…), for clauses whose
             target's indicator shares words with it (重污染天数 → 重度及以上污染天数比率).
+        role_boost: added for the role a question asks about (kb.policy.roles): a task or target
+            for what must be done, by when or how much (要, 什么时候, 多少, 目标); a review of the
+            last period for what was achieved (成效, 完成了, 取得).
+        dated_boost: added, when the query asks for a 期限 (什么时候, 期限, 时限), for clauses that
+            commit to a date: the dated clauses come first.
     """
 
     method: str = "weighted"
@@ -120,6 +130,8 @@ class Fusion:
     section_boost: float = 0.2
     figure_boost: float = 0.05
     target_boost: float = 0.1
+    role_boost: float = 0.06
+    dated_boost: float = 0.1
 
 
 DEFAULT_FUSION = Fusion()
@@ -239,9 +251,16 @@ class Searcher:
                     asked = query
         used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
         tokens = self.index.tokenizer.tokens(asked)
-        cands = self.index.candidates(
-            self.embed(asked), tokens, char_ngrams(asked), max(fusion.depth, top * 3), where, used
-        )
+        # An indicator named in other words (能耗强度 → 单位国内生产总值能源消耗) is looked up by all its names.
+        lexical = asked if fusion.method in PLAIN_METHODS else " ".join([asked, *other_names(asked)])
+        query_vec, words, chars = self.embed(asked), self.index.tokenizer.tokens(lexical), char_ngrams(lexical)
+        depth = max(fusion.depth, top * 3)
+        cands = self.index.candidates(query_vec, words, chars, depth, where, used)
+        if fusion.dated_boost and fusion.method not in PLAIN_METHODS and WHEN_QUESTION_RE.search(query):
+            # A question about a 期限 also hears the dated clauses, which another text's sentences
+            # on time limits in general (有效期, 工作日内) may have kept out of the candidates.
+            dated = dataclasses.replace(where or Where(), has_deadline=True)
+            cands = cands.merge(self.index.candidates(query_vec, words, chars, depth, dated, used))
         if not cands.clauses:
             return Results(query, scope, [])
         fused = _fuse(fusion, cands)
@@ -278,15 +297,22 @@ class Searcher:
         if not keep or (filters.unit and not units):
             return NOTHING
         named_files = {d for d in keep if filters.names_file(d)}
+        exclude = frozenset() if named_files else self.families.duplicates()
+        if filters.roles:  # other roles' clauses are never proposed
+            exclude = exclude | self._other_roles(filters.roles, keep)
         where = Where(
             doc_ids=None if len(keep) == len(docs) else frozenset(keep),
-            exclude=frozenset() if named_files else self.families.duplicates(),
+            exclude=exclude,
             units=units,
             has_deadline=filters.has_deadline,
             due_from=filters.due_from,
             due_to=filters.due_to,
         )
         return None if where == Where() else where
+
+    def _other_roles(self, roles: tuple[str, ...], docs: set[str]) -> frozenset[str]:
+        """The clauses of ``docs`` whose role is not among ``roles``."""
+        return frozenset(c.clause_id for d in docs for c in self.index.clauses_of(d) if c.role not in roles)
 
     def _named(self, scope: Scope, where: Where | None) -> Where | None:
         """``where`` narrowed to the documents the query names (every copy in their families); None
@@ -305,6 +331,11 @@ class Searcher:
         plain = normalize(query)
         if fusion.when_boost and WHEN_QUESTION_RE.search(query):
             out += fusion.when_boost * np.array([mentions_date(c.text) for c in clauses])
+            out += fusion.dated_boost * np.array([bool(c.deadlines) and commits(c) for c in clauses])
+        asks = asked_role(query)
+        if fusion.role_boost and asks:
+            wanted = (lambda c: c.role == "review") if asks == "review" else commits
+            out += fusion.role_boost * np.array([wanted(c) for c in clauses])
         if fusion.section_boost:
             out += fusion.section_boost * np.array(
                 [any(len(t) >= MIN_HEADING_CHARS and normalize(t) in plain for t in c.section_titles) for c in clauses]

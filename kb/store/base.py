@@ -85,6 +85,26 @@ class Candidates:
         z = np.zeros(0)
         return cls([], z, z, z, {k: [] for k in RETRIEVERS})
 
+    def merge(self, other: Candidates) -> Candidates:
+        """These candidates and those of ``other`` not already here (the same query under another
+        filter: every score is the clause's own, so the two sets compare)."""
+        have = {c.clause_id: k for k, c in enumerate(self.clauses)}
+        new = [k for k, c in enumerate(other.clauses) if c.clause_id not in have]
+        if not new:
+            return self
+        pos = {k: len(self.clauses) + n for n, k in enumerate(new)}
+        pos.update({k: have[c.clause_id] for k, c in enumerate(other.clauses) if c.clause_id in have})
+        return Candidates(
+            clauses=self.clauses + [other.clauses[k] for k in new],
+            dense=np.concatenate([self.dense, other.dense[new]]),
+            words=np.concatenate([self.words, other.words[new]]),
+            chars=np.concatenate([self.chars, other.chars[new]]),
+            ranked={
+                r: list(dict.fromkeys(self.ranked.get(r, []) + [pos[k] for k in other.ranked.get(r, [])]))
+                for r in set(self.ranked) | set(other.ranked)
+            },
+        )
+
 
 @dataclass
 class Change:

@@ -35,7 +35,7 @@ from kb.store.base import RETRIEVERS, Candidates, Change, Store, Where
 from kb.store.common import checkpoint, corpus_hash, package_versions, rebuild_hint
 from kb.text import Tokenizer, lexical_fields, retrieval_text, term_set, tokenizer_for
 
-SCHEMA_VERSION = 4  # 2: character bigrams, units; 3: single characters; 4: no cover-letter sentences
+SCHEMA_VERSION = 5  # 2: character bigrams, units; 3: single characters; 4: no cover-letter sentences; 5: roles
 MANIFEST = "manifest.json"
 
 

@@ -3,7 +3,7 @@
 The tool decides what does not apply from geography (kb.policy.geography); a reviewer who
 knows better marks a commitment 不适用 (or 适用, overruling the tool) and writes a 备注. Marks
 live in ``state.db`` keyed by the lower document and the commitment's key (its upper document
-and words, kb.compare.commitments.Commitment.key), so they survive a re-run, a re-ingest and a
+and words, kb.policy.commitments.Commitment.key), so they survive a re-run, a re-ingest and a
 restart, and every report carries them.
 """
 

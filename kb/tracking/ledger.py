@@ -1,6 +1,8 @@
 """The commitments ledger (台账): every commitment of a document, and what became of it.
 
-A commitment is a clause (or table row) with a deadline or a target. Its item records a status
+An item is a clause (or table row) that holds a commitment (kb.policy.commitments: a target, or a
+task with a date, a checkable outcome, a named project or a binding rule; never a review, a
+problem or a vision). An undated task is due at the plan period's end. Its item records a status
 (未启动 … 不再适用), the date it was done, progress in words, the actual value of each target
 (met or not, judged by ``kb.policy.targets.target_met``), base values, evidence (files by
 SHA-256, or links) and corrected lead and partner units. Every change is a version: who, when,
@@ -27,9 +29,9 @@ from kb.model import Clause, Target
 from kb.office import audit
 from kb.office.accounts import User
 from kb.office.db import StateDB, now
+from kb.policy.commitments import Commitment, document_commitments
 from kb.policy.targets import target_met
 from kb.policy.units import matches_unit
-from kb.reports.cite import citation
 from kb.store.base import Store
 from kb.text import normalize
 
@@ -72,9 +74,18 @@ def status_key(value: str) -> str:
     raise KBError(f"unknown status {value!r}; use one of {', '.join(STATUSES.values())} (or {', '.join(STATUSES)})")
 
 
+def commitments_by_clause(index: Store, doc_id: str) -> dict[str, tuple[Commitment, ...]]:
+    """A document's commitments by clause id, in document order (kb.policy.commitments)."""
+    out: dict[str, tuple[Commitment, ...]] = {}
+    for k in document_commitments(index.docs[doc_id], index.clauses_of(doc_id)):
+        out[k.clause.clause_id] = (*out.get(k.clause.clause_id, ()), k)
+    return out
+
+
 def commitments(index: Store, doc_id: str) -> list[Clause]:
-    """The commitments of a document, in order: clauses and table rows with a deadline or a target."""
-    return [c for c in index.clauses_of(doc_id) if c.deadlines or c.targets]
+    """The clauses and table rows of a document that hold a commitment, in order."""
+    held = commitments_by_clause(index, doc_id)
+    return [c for c in index.clauses_of(doc_id) if c.clause_id in held]
 
 
 def anchors(clauses: list[Clause]) -> list[str]:
@@ -104,6 +115,7 @@ class Item:
     flags: tuple[str, ...] = ()
     clause: Clause | None = None
     history: tuple[dict, ...] = field(default=())
+    commitments: tuple[Commitment, ...] = field(default=())
 
     @property
     def status(self) -> str:
@@ -125,7 +137,16 @@ class Item:
 
     @property
     def due(self) -> tuple[dt.date, ...]:
-        return tuple(sorted({d.due for d in self.clause.deadlines})) if self.clause else ()
+        """When its commitments fall due: their own dates, or the plan period's end."""
+        dates = {k.due for k in self.commitments if k.due}
+        if self.clause and not dates:
+            dates = {d.due for d in self.clause.deadlines}
+        return tuple(sorted(dates))
+
+    @property
+    def due_basis(self) -> str:
+        """``text`` when a date is written, ``period`` when the item is due at the period's end."""
+        return "text" if any(k.due_basis == "text" for k in self.commitments) or not self.commitments else "period"
 
     @property
     def section(self) -> str:
@@ -153,7 +174,9 @@ class Item:
             out[t.indicator] = None if a is None else target_met(t, float(a["value"]), _num(bases.get(t.indicator)))
         return out
 
-    def to_dict(self, as_of: dt.date | None = None) -> dict[str, Any]:
+    def to_dict(self, as_of: dt.date | None = None, citation: str = "") -> dict[str, Any]:
+        """The item as the CLI, the API and the sheet show it (``citation``: the clause's, from
+        kb.reports.cite, which state does not import)."""
         as_of = as_of or dt.date.today()
         return {
             "item_id": self.item_id,
@@ -161,10 +184,12 @@ class Item:
             "doc_id": self.doc_id,
             "section": self.section,
             "text": self.text,
-            "citation": citation(self.clause) if self.clause else "",
+            "citation": citation,
+            "role": self.clause.role if self.clause else "",
             "lead_units": list(self.lead_units),
             "partner_units": list(self.partner_units),
             "due": [d.isoformat() for d in self.due],
+            "due_basis": self.due_basis,
             "targets": [t.to_dict() for t in self.targets],
             "status": self.status,
             "status_name": STATUSES[self.status],
@@ -219,7 +244,8 @@ class Ledger(StateDB):
         if doc_id not in index.docs:
             raise NotFound(f"no document {doc_id!r}; list them with: python -m kb docs")
         self.sync(index, doc_id)
-        clauses = {c.clause_id: c for c in commitments(index, doc_id)}
+        held = commitments_by_clause(index, doc_id)
+        clauses = {c.clause_id: c for c in index.clauses_of(doc_id) if c.clause_id in held}
         with self.connect() as con:
             rows = con.execute(
                 "SELECT item_id, doc_id, anchor, clause_id, text, record, flags FROM ledger WHERE doc_id = ?", (doc_id,)
@@ -245,6 +271,7 @@ class Ledger(StateDB):
                 tuple(json.loads(r[6])),
                 clauses.get(r[3]),
                 tuple(history.get(r[0], ())),
+                held.get(r[3], ()),
             )
             for r in rows
         ]
@@ -261,6 +288,19 @@ class Ledger(StateDB):
         if row is None or row[0] not in index.docs:
             raise NotFound(f"no ledger item {item_id!r}; list them with: python -m kb ledger list --doc DOC")
         return next(i for i in self.items(index, row[0]) if i.item_id == item_id)
+
+    def finished(self) -> dict[str, tuple[str, str | None]]:
+        """Every finished item's clause: clause id → (status, date done), what 期限跟踪 shows."""
+        if not self.exists:
+            return {}
+        with self.connect() as con:
+            rows = con.execute("SELECT clause_id, record FROM ledger").fetchall()
+        out = {}
+        for clause_id, record in rows:
+            r = json.loads(record)
+            if r.get("status") in FINISHED:
+                out[clause_id] = (r["status"], r.get("done_on"))
+        return out
 
     # ------------------------------------------------------------------ keeping in step
     def sync(self, index: Store, doc_id: str) -> None:
@@ -399,9 +439,9 @@ def _date(value) -> str | None:
         raise KBError(f"cannot read the date {value!r}; write it as 2025-12-31") from None
 
 
-def successors(index: Store, doc_id: str, items: list[Item], as_of: dt.date) -> dict[str, str]:
+def successors(index: Store, doc_id: str, items: list[Item], as_of: dt.date) -> dict[str, Clause]:
     """For each unfinished item of a plan that a later one replaces (十四五 → 十五五, by validity): the
-    citation of the successor's counterpart, matched as 对标对表 matches (``MATCH_THRESHOLD``)."""
+    successor's counterpart clause, matched as 对标对表 matches (``MATCH_THRESHOLD``)."""
     from kb.compare.align import MATCH_THRESHOLD
     from kb.compare.similarity import pair_scores
     from kb.policy.validity import validities
@@ -418,8 +458,4 @@ def successors(index: Store, doc_id: str, items: list[Item], as_of: dt.date) -> 
         [c.text for c in mine], index.vectors_of(mine), [c.text for c in later], index.vectors_of(later)
     )
     best = scores.argmax(axis=1)
-    return {
-        i.item_id: citation(later[int(j)])
-        for i, j, row in zip(open_items, best, scores)
-        if row[int(j)] >= MATCH_THRESHOLD
-    }
+    return {i.item_id: later[int(j)] for i, j, row in zip(open_items, best, scores) if row[int(j)] >= MATCH_THRESHOLD}

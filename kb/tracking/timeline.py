@@ -1,4 +1,10 @@
-"""Deadlines across documents: each one's status as of a day, and the sorted, filtered list."""
+"""Deadlines across documents: each one's status as of a day, and the sorted, filtered list.
+
+The rows are the dated commitments of the one commitment model (kb.policy.commitments): a date
+in a review of the last period, a problem statement or the 2035 vision is no deadline. A row
+whose 台账 item is finished shows that (已完成, with its date; 不再适用), not 已逾期: the caller
+passes what the 台账 records (``finished``), so state does not depend on how it is stored.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,33 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kb.model import Clause, Deadline
+from kb.policy.commitments import commits
 from kb.policy.units import matches_unit
+from kb.search.families import unique_clauses
 from kb.store.base import Store
-from kb.text import normalize
 
 DUE_SOON_DAYS = 90
-STATUS_NAMES = {"overdue": "已逾期", "due_soon": "即将到期", "open": "未到期", "started": "已开始执行"}
+STATUS_NAMES = {
+    "overdue": "已逾期",
+    "due_soon": "即将到期",
+    "open": "未到期",
+    "started": "已开始执行",
+    "done": "已完成",
+    "not_applicable": "不再适用",
+}
+LEDGER_FINISHED = ("done", "not_applicable")  # 台账 statuses that end a deadline, whatever its date
+Finished = dict[str, tuple[str, str | None]]  # clause id → (台账 status, date done)
 
 
-def deadline_status(deadline: Deadline, as_of: dt.date) -> str:
+def deadline_status(deadline: Deadline, as_of: dt.date, finished: str = "") -> str:
     """``overdue`` (passed), ``due_soon`` (within ``DUE_SOON_DAYS``) or ``open``, as of a day.
 
     A ``start`` date (2022年起…) that has passed is ``started``: the rule applies, nothing is late.
+    ``finished``: the 台账 status of the clause's item when it is ``done`` or ``not_applicable``,
+    which is then the status.
     """
+    if finished in LEDGER_FINISHED:
+        return finished
     if deadline.due < as_of:
         return "started" if deadline.kind == "start" else "overdue"
     return "due_soon" if (deadline.due - as_of).days <= DUE_SOON_DAYS else "open"
@@ -31,6 +51,7 @@ class DeadlineRow:
     clause: Clause
     deadline: Deadline
     status: str = "open"
+    done_on: str | None = None  # the 台账's date done, for a ``done`` row
 
     def to_dict(self) -> dict:
         c, d = self.clause, self.deadline
@@ -42,19 +63,8 @@ class DeadlineRow:
             "status": self.status,
             "start": d.start.isoformat() if d.start else None,
             "inherited": d.inherited,
+            "done_on": self.done_on,
         }
-
-
-def unique_clauses(clauses: list[Clause]) -> list[Clause]:
-    """Clauses minus repeats of the same text in the same-titled document (a txt and its PDF);
-    of two copies, the one from a text file (no page) is kept over the PDF's."""
-    seen, out = set(), []
-    for c in sorted(clauses, key=lambda c: c.page is not None):  # stable: document order otherwise
-        key = (c.title, normalize(c.text))
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
 
 
 def deadline_rows(
@@ -66,18 +76,28 @@ def deadline_rows(
     unit: str = "",
     as_of: dt.date | None = None,
     statuses: tuple[str, ...] = (),
+    finished: Finished | None = None,
 ) -> list[DeadlineRow]:
-    """Every deadline, sorted by due date, with its status as of ``as_of`` (default today).
+    """Every deadline of a clause that commits, sorted by due date, with its status as of ``as_of``
+    (default today) and what the 台账 records (``finished``).
 
     Filtered by document (id or prefix), due range, kind, lead or partner unit and status.
     """
     as_of = as_of or dt.date.today()
+    finished = finished or {}
     rows = [
-        DeadlineRow(c, d, deadline_status(d, as_of))
+        DeadlineRow(c, d, deadline_status(d, as_of, finished.get(c.clause_id, ("", None))[0]), _done_on(c, finished))
         for c in unique_clauses(index.dated_clauses())
-        if (not doc or c.doc_id == doc or c.doc_id.startswith(doc)) and (not unit or matches_unit(unit, c.units))
+        if commits(c)
+        and (not doc or c.doc_id == doc or c.doc_id.startswith(doc))
+        and (not unit or matches_unit(unit, c.units))
         for d in c.deadlines
         if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)
     ]
     rows = [r for r in rows if not statuses or r.status in statuses]
     return sorted(rows, key=lambda r: (r.deadline.due, r.clause.doc_id))  # stable: document order within a day
+
+
+def _done_on(c: Clause, finished: Finished) -> str | None:
+    status, day = finished.get(c.clause_id, ("", None))
+    return day if status == "done" else None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kb.errors import KBError
 
-SCHEMA = 3  # 2: single characters beside the bigrams in the character field; 3: no cover-letter sentences
+SCHEMA = 4  # 2: single characters beside the bigrams in the character field; 3: no cover-letter sentences; 4: roles
 CLAUSES = "kb_clauses"
 META = "kb_meta"
 MANIFEST_KEY = "manifest"

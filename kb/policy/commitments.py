@@ -1,4 +1,7 @@
-"""The commitments of an upper document: one per target or per task with its own verb.
+"""What a clause commits to: one model for the 台账, 对标对表, 期限跟踪 and the evaluation.
+
+A commitment is one target, or one task with its own verb, of a clause whose role commits
+(kb.policy.roles: a task, a target or a safeguard; never a review, a problem or a vision).
 
 A clause such as "到2025年，A达到x，B下降y，C得到有效遏制" holds three commitments. Each is
 judged on its own (kb.compare.align) and keeps its clause's citation. A clause is cut at ；/。
@@ -9,11 +12,16 @@ its own starts a commitment, a bare date or subject ("到2025年", "重点区域
 When a commitment falls due (``due_basis``):
 
 - ``text``: a date of its own, the date heading its sentence, or one the clause inherits;
-- ``period``: no date, but an upper document with a period (a 十四五 plan, an action plan
+- ``period``: no date, but a document with a period (a 十四五 plan, an action plan
   "到2025年") asks for it within that period, so it is due at the period's end. Only a task
-  whose verb names an outcome that can be checked (完成, 建成, 淘汰, 划定, 全面推行…) or a
-  target counts; continuing efforts (加强, 推进, 鼓励) are not commitments;
+  whose verb names an outcome that can be checked (完成, 建成, 淘汰, 划定, 全面推行…), a named
+  project (新建/改造/建设 X厂/工程/项目/平台/系统), a binding rule (执行…限值, 不再新建, 严禁) or
+  a target counts; continuing efforts (加强, 推进, 鼓励) are not commitments;
 - ``""``: a target with no date in a document with no period.
+
+Who a commitment binds: a task for a national body or a national instrument (a law, a
+national standard, national rules or markets, 中央, 国家铁路) binds no province or city
+(``national_only``).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from dataclasses import dataclass
 from kb.model import Clause, Document, Target
 from kb.policy.dates import TIME_WORDS_RE
 from kb.policy.geography import PLACE_LIST_RE
+from kb.policy.roles import COMMITTING
 from kb.text import CJK_RE, normalize
 
 SENTENCE_RE = re.compile(r"[^；;。！？!?]+[；;。！？!?]*")
@@ -44,6 +53,34 @@ OUTCOME_RE = re.compile(
     r"完成|建成|实现|淘汰|划定|消除|关停|取缔|退出|覆盖|出台|印发|制定|编制|全面(?:推行|实施|推广|建立|开展|落实)|"
     r"基本(?:建立|形成|消除|淘汰)|达到|达标|清零|不再新建|全部"
 )
+# A named project: a plant, works, platform or system to build or rebuild (新建…污水处理厂, 建设…平台).
+PROJECT_RE = re.compile(
+    r"(?:新建|改建|扩建|改造|建设|建成|实施|启动|开工)[^，,。；;]{0,30}?"
+    r"(?:厂|工程|项目|平台|系统|中心|基地|设施|管网|站|场|库|示范区|园区)|"
+    r"(?:厂|工程|项目|平台|系统|中心|基地|设施|管网)(?:建设|改造|新建)"
+)
+# A binding rule: a limit to apply, a ban.
+RULE_RE = re.compile(r"执行[^，,。；;]{0,24}?(?:限值|标准|要求|制度)|不再新建|不再新增|不得|禁止|严禁|一律")
+# Tasks for a national body or a national instrument: no province or city can do them.
+NATIONAL_ONLY_RES = (
+    (re.compile(r"国家(?:强制性)?标准|强制性国家标准|国家[^，,。；;]{0,8}标准(?:体系)?"), "国家标准由国家制定修订"),
+    (
+        re.compile(
+            r"[\u4e00-\u9fff]{1,10}法[、和]|法律法规[^，,。；;]{0,4}(?:制定|修订|修改)|(?:制定|修订|修改)[^，,。；;]{0,12}法(?:律)?(?![规治人])"
+        ),
+        "法律的制定修订由国家立法机关负责",
+    ),
+    (
+        re.compile(
+            r"全国(?:统一)?[^，,。；;]{0,16}(?:市场|规则|标准|数据库|名录|目录|平台|体系)|国内[^，,。；;]{0,8}(?:能力|产能)"
+        ),
+        "全国性的市场、规则、标准或总量由国家建立和调控",
+    ),
+)
+# A national body as the subject, in the words before the verb (Commitment.head).
+NATIONAL_BODY_RE = re.compile(r"^[^，,。；;]{0,6}(?:中央(?:财政|预算|对地方)?|国家铁路|国务院|国家层面)")
+NATIONAL_VERB_RE = re.compile(r"制定|修订|修改|出台|研究|建立|建设|完善|健全|发布|编制|控制在|推动|下降")
+LAW_TITLE_RE = re.compile(r"《(?![^》]*(?:省|市|自治区|县))[^》]{2,30}(?:法|条例)》")
 FILLER_RE = re.compile(r"^[\s，,：:、“”\"（）()]*(?:力争|确保|争取|计划|其中|同时|此外|并|且)?[\s，,：:]*")
 MIN_TASK_CJK = 8  # a commitment says what is to be done ("2022—2025年按计划实施。" does not)
 MIN_OWN_TASK_CJK = 10  # a task without a target stands alone from this length
@@ -187,8 +224,22 @@ def goal_end(doc: Document, clauses: list[Clause]) -> dt.date | None:
     return years[0] if years else None
 
 
+def commits(c: Clause) -> bool:
+    """Whether the clause's role can commit (a task, a target, a safeguard; an index written
+    before roles: every clause)."""
+    return not c.role or c.role in COMMITTING
+
+
+def checkable(words: str) -> bool:
+    """Whether undated words still commit: an outcome, a named project or a binding rule."""
+    return bool(OUTCOME_RE.search(words) or PROJECT_RE.search(words) or RULE_RE.search(words))
+
+
 def commitments_of(c: Clause, period_end: dt.date | None) -> list[Commitment]:
-    """The commitments of one clause (none for a clause that only describes or exhorts)."""
+    """The commitments of one clause (none for a clause that only describes or exhorts, and none
+    for a review, a problem or a vision)."""
+    if not commits(c):
+        return []
     out = []
     for start, end in _units(c):
         words = c.text[start:end]
@@ -198,6 +249,28 @@ def commitments_of(c: Clause, period_end: dt.date | None) -> list[Commitment]:
         due = _due(c, start, end)
         if due:
             out.append(Commitment(c, start, end, targets, due, "text"))
-        elif targets or (period_end and OUTCOME_RE.search(words)):
+        elif targets or (period_end and checkable(words)):
             out.append(Commitment(c, start, end, targets, period_end, "period" if period_end else ""))
     return out
+
+
+def document_commitments(doc: Document, clauses: list[Clause]) -> list[Commitment]:
+    """Every commitment of a document, in order, undated ones due at its period's end (``goal_end``)."""
+    end = goal_end(doc, clauses)
+    return [k for c in clauses for k in commitments_of(c, end)]
+
+
+def national_only(k: Commitment) -> str:
+    """Why a commitment binds only the nation ("" when it binds others too): a national standard,
+    a law, a national market or rules, a national total, or a national body (see the module)."""
+    words = k.text
+    if not NATIONAL_VERB_RE.search(words):
+        return ""
+    if LAW_TITLE_RE.search(words) and re.search(r"制定|修订|修改|出台", words):
+        return "法律、行政法规的制定修订由国家负责"
+    for pattern, why in NATIONAL_ONLY_RES:
+        if pattern.search(words):
+            return why
+    if NATIONAL_BODY_RE.search(k.head):
+        return "由中央、国务院或国家层面承担"
+    return ""
