@@ -272,16 +272,22 @@ def test_the_api_applies_the_role_rules(ledger_index):
         assert next(i for i in listed if i["item_id"] == led.item_id)["progress"] == "推进中"
 
 
-def test_the_ledger_page_browses_filters_and_updates(ledger_index):
+def open_page(index: Path, name: str):
+    """The app on ``index`` (today = ``AS_OF``), on the page whose label holds ``name``."""
     from streamlit.testing.v1 import AppTest
 
-    os.environ["KB_INDEX"] = str(ledger_index)
+    os.environ["KB_INDEX"] = str(index)
     os.environ["KB_TODAY"] = AS_OF.isoformat()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    label = next(o for o in at.sidebar.radio(key="page").options if name in o)
+    at.sidebar.radio(key="page").set_value(label).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_ledger_page_browses_filters_and_updates(ledger_index):
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-        label = next(o for o in at.sidebar.radio(key="page").options if "台账" in o)
-        at.sidebar.radio(key="page").set_value(label).run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = open_page(ledger_index, "台账")
         at.selectbox(key="l_doc").set_value("city_plan.txt").run()
         metrics = {m.label: int(m.value) for m in at.metric}
         assert metrics["未启动"] == len(at.dataframe[0].value) and metrics["逾期未完成"] == metrics["未启动"]
@@ -347,16 +353,9 @@ def test_deadlines_read_the_ledger(ledger_index):
 
 
 def test_the_deadlines_page_shows_a_finished_item_as_done(ledger_index):
-    from streamlit.testing.v1 import AppTest
-
     _, item = _done_dated_item(ledger_index)
-    os.environ["KB_INDEX"] = str(ledger_index)
-    os.environ["KB_TODAY"] = AS_OF.isoformat()
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-        label = next(o for o in at.sidebar.radio(key="page").options if "期限" in o)
-        at.sidebar.radio(key="page").set_value(label).run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = open_page(ledger_index, "期限")
         table = at.dataframe[0].value
         done = table[table["状态"] == "已完成"]
         assert len(done) >= 1 and all(item.clause.text[:10] in t for t in done["条款"])
