@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kb.errors import ReadError
+from kb.office import limits
 from kb.text import CJK
 
 from .ocr import IMAGE_SUFFIXES, ocr_image_file
@@ -25,8 +26,6 @@ SUPPORTED = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps", ".ofd", *
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 MAX_TEXT_MB = 5  # a long plan is well under 1 MB of text
 MAX_BINARY_MB = 50
-MAX_UNZIPPED_MB = 300  # a .docx or .ofd unpacked (text, styles, images)
-MAX_ZIP_RATIO = 100  # office XML compresses about 5–20×; a zip bomb, 1000× and more
 MIN_TEXT_LAYER_CHARS = 20  # a page with less text than this in its text layer is read by OCR
 MAX_PAGES = 1000
 TEXT_ENCODINGS = ("utf-8", "gb18030")
@@ -183,21 +182,15 @@ def read_html(data: bytes) -> RawDoc:
 
 
 def check_zip(data: bytes, not_one: str) -> None:
-    """Refuse a zip package (.docx, .ofd) whose contents would unpack past ``MAX_UNZIPPED_MB`` or
-    ``MAX_ZIP_RATIO`` times its size: the check reads the directory, not the contents.
+    """``kb.office.limits.check_zip`` as a reading error (the file's reason for being skipped).
 
     Raises:
-        ReadError: not a zip package (``not_one`` says so), or one that unpacks too large (a zip bomb).
+        ReadError: not a zip package, or one that unpacks too large (a zip bomb).
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise ReadError("", f"{not_one} ({exc.__class__.__name__})") from None
-    if unpacked > MAX_UNZIPPED_MB * 1024 * 1024 or unpacked > MAX_ZIP_RATIO * max(len(data), 1):
-        raise ReadError(
-            "", f"unpacks to {unpacked / 1048576:.0f} MB from {len(data) / 1048576:.1f} MB: refused as a zip bomb"
-        )
+        limits.check_zip(data, not_one)
+    except limits.ZipBomb as exc:
+        raise ReadError("", str(exc)) from None
 
 
 def read_docx(data: bytes) -> RawDoc:

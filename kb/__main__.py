@@ -124,6 +124,13 @@ def _parser() -> ArgumentParser:
     g.add_argument("--base", action="append", default=[], metavar="INDICATOR=VALUE", help="update: 基期值")
     g.add_argument("--done-on", dest="done_on", help="update: 完成日期 (YYYY-MM-DD)")
     g.add_argument("--evidence", action="append", default=[], help="update: a file (stored by SHA-256) or a link")
+    g.add_argument(
+        "--remove-evidence",
+        type=int,
+        default=None,
+        metavar="N",
+        help="update (admins): remove evidence entry N (from 0)",
+    )
     g.add_argument("--lead", action="append", default=None, help="update: correct the lead units")
     g.add_argument("--partner", action="append", default=None, help="update: correct the partner units")
     g.add_argument("--xlsx", help="export: the 台账 sheet")
@@ -394,6 +401,7 @@ def cmd_ledger(index, args) -> int:
             ],
             args.lead,
             args.partner,
+            args.remove_evidence,
         )
         item = book.update(index, args.target, user, changes, actor=actor)
         print(

@@ -219,7 +219,14 @@ def with_marks(rows: list[AlignRow], state_dir: str | Path, lower: str) -> list[
 
 
 def mark_align_row(
-    index: Store, state_dir: str | Path, lower: str, key: str, user: User, applicability: str, note: str | None
+    index: Store,
+    state_dir: str | Path,
+    lower: str,
+    key: str,
+    user: User,
+    applicability: str,
+    note: str | None,
+    via: str = "",
 ) -> dict:
     """Mark one 对标对表 row 不适用/适用/auto with a 备注 (admins), and return the row as it now reads.
 
@@ -235,14 +242,18 @@ def mark_align_row(
             f"no commitment {key!r} against {lower_id}; the keys are in: python -m kb align --doc {lower} --json"
         )
     marks = AlignMarks(state_dir)
-    marks.set(lower_id, row, user, applicability, note)
+    marks.set(lower_id, row, user, applicability, note, via)
     return apply_marks([row], marks.marks(lower_id))[0].to_dict()
 
 
 def documents(index: Store, as_of: str | None = None) -> list[dict]:
-    """``python -m kb docs --json``: every document with its period, validity and successor."""
+    """``python -m kb docs --json``: every document with its period, validity and successor; its
+    ``path`` is the file's name, never where it lives on the ingest host."""
     valid = validities(index.docs.values(), date_or_none(as_of) or dt.date.today())
-    return [{**d.to_dict(), "validity": valid[d.doc_id].to_dict(index.docs)} for d in index.docs.values()]
+    return [
+        {**d.to_dict(), "path": Path(d.path).name, "validity": valid[d.doc_id].to_dict(index.docs)}
+        for d in index.docs.values()
+    ]
 
 
 def ledger_doc(index: Store, doc: str | None) -> str:
@@ -288,7 +299,15 @@ def ledger_item(item, as_of: dt.date | None = None) -> dict:
 
 
 def ledger_changes(
-    status=None, progress=None, actual=(), base=(), done_on=None, evidence=(), lead=None, partner=None
+    status=None,
+    progress=None,
+    actual=(),
+    base=(),
+    done_on=None,
+    evidence=(),
+    lead=None,
+    partner=None,
+    remove_evidence: int | None = None,
 ) -> dict:
     """A ledger update's changes from a user's values (``INDICATOR=VALUE@YEAR`` actuals, ``INDICATOR=VALUE`` bases).
 
@@ -314,8 +333,11 @@ def ledger_changes(
         changes["lead_units"] = lead
     if partner is not None:
         changes["partner_units"] = partner
+    if remove_evidence is not None:
+        changes["remove_evidence"] = remove_evidence
     if not changes:
         raise KBError(
-            "nothing to change; give --status, --progress, --actual, --base, --done-on, --evidence, --lead or --partner"
+            "nothing to change; give --status, --progress, --actual, --base, --done-on, --evidence, --remove-evidence, "
+            "--lead or --partner"
         )
     return changes

@@ -11,6 +11,10 @@ import sys
 from kb.cli import run
 from kb.store import STORE_ENV
 
+MAX_HEADER_BYTES = 64 * 1024  # a request's line and headers
+LIMIT_CONCURRENCY = 400  # connections and tasks: an office of 50, four tabs each, and the API beside them
+TRUSTED_PROXIES_ENV = "KB_TRUSTED_PROXIES"  # comma-separated addresses of the reverse proxies in front
+
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m server")
@@ -40,6 +44,7 @@ def main(argv=None) -> int:
         os.environ[STORE_ENV] = args.store
     # The site is one process (Streamlit's sessions live in it); the API alone may have several.
     site = args.what == "site"
+    trusted = os.environ.get(TRUSTED_PROXIES_ENV, "").strip()
     uvicorn.run(
         "server.site:site_from_env" if site else "server.api:app_from_env",
         factory=True,
@@ -49,6 +54,15 @@ def main(argv=None) -> int:
         log_level="warning",
         access_log=False,
         server_header=False,
+        # h11 keeps an incomplete request (a header line that never ends) under a bound, where
+        # httptools buffers it whole; at most LIMIT_CONCURRENCY connections and tasks at once.
+        http="h11",
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        limit_concurrency=LIMIT_CONCURRENCY,
+        # X-Forwarded-For is believed only from the proxies named (never from loopback by default):
+        # the address a lockout counts against is the real caller's.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
     return 0
 

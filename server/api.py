@@ -29,6 +29,7 @@ from ingest.read import MAX_BINARY_MB
 from ingest.uploads import add_uploads
 from kb import service
 from kb.errors import KBError, NotFound
+from kb.office import audit
 from kb.office.accounts import User
 from kb.reports.align_report import to_docx, to_xlsx
 from kb.search.live import LiveIndex
@@ -36,6 +37,7 @@ from kb.store import STORE_ENV
 from kb.tracking.ledger import Ledger, can_update
 from server import mcp_tools
 from server.gate import Gate, GateError, require_admin
+from server.limits import BodyLimit
 
 INDEX_ENV, ADDRESS_ENV = "KB_INDEX", "KB_API_ADDRESS"
 CORS_ENV = "KB_API_CORS_ORIGINS"  # comma-separated origins allowed to call from a browser page
@@ -64,8 +66,9 @@ class LedgerUpdate(BaseModel):
     progress: str | None = None
     done_on: str | None = None
     actuals: dict[str, dict] | None = None
-    bases: dict[str, float] | None = None
+    bases: dict[str, float | str] | None = None
     evidence: list[dict] | None = None
+    remove_evidence: int | None = None
     lead_units: list[str] | None = None
     partner_units: list[str] | None = None
 
@@ -114,6 +117,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         redoc_url=None,
     )
     app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
+    app.add_middleware(BodyLimit, uploads=("/v1/documents",), upload_limit=MAX_UPLOAD_BYTES)
     origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
     if origins:  # off unless configured: a browser page elsewhere cannot call the API with a user's token
         app.add_middleware(
@@ -126,6 +130,14 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     @app.middleware("http")
     async def authenticate(request: Request, call_next):
         path = request.url.path
+        if path.startswith("/mcp") and request.method == "GET":
+            # The server is stateless and answers every call in its response: it offers no event
+            # stream (the MCP spec's 405), so no stream is held open, counted or left idle.
+            return JSONResponse(
+                {"error": "no event stream at /mcp", "fix": "POST each JSON-RPC message to /mcp"},
+                405,
+                headers={"Allow": "POST"},
+            )
         if not path.startswith(PUBLIC):
             try:
                 request.state.user = gate.user(request.headers.get("authorization"))
@@ -253,9 +265,11 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         """``python -m kb align --doc LOWER --mark KEY --set … --note … --json`` (管理 only): 不适用/适用
         by hand and a 备注, kept across re-runs; answers the row as it now reads."""
         user = user_of(request)
-        require_admin(user)
+        require_admin(user, index_dir, mark.lower)
         return json_body(
-            service.mark_align_row(live.index, index_dir, mark.lower, mark.key, user, mark.applicability, mark.note)
+            service.mark_align_row(
+                live.index, index_dir, mark.lower, mark.key, user, mark.applicability, mark.note, via="api"
+            )
         )
 
     @app.get("/v1/docs")
@@ -268,7 +282,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         """Add documents (管理 only): the app's pipeline, limits, refusals and audit lines. A file named
         as a document already there is refused unless ``replace=true``."""
         user = user_of(request)
-        require_admin(user)
+        require_admin(user, index_dir, request.url.path.rsplit("/", 1)[-1])
         size = int(request.headers.get("content-length") or 0)
         if size > MAX_UPLOAD_BYTES or len(files) > MAX_FILES:
             return JSONResponse(
@@ -290,7 +304,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     def remove(request: Request, doc_id: str):
         """Remove a document (管理 only); an uploaded file goes with it, its audit lines stay."""
         user = user_of(request)
-        require_admin(user)
+        require_admin(user, index_dir, request.url.path.rsplit("/", 1)[-1])
         report = ingest([], index_dir, remove=[doc_id], user=user.name, store=store, via="api")
         return {"removed": report.removed}
 
@@ -298,7 +312,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     def edit(request: Request, doc_id: str, changes: MetadataEdit):
         """Correct a document's metadata (管理 only), as 文件管理 does: no re-encoding."""
         user = user_of(request)
-        require_admin(user)
+        require_admin(user, index_dir, request.url.path.rsplit("/", 1)[-1])
         fields = {k: v for k, v in changes.model_dump().items() if v is not None}
         if not fields:
             raise KBError("nothing to change; send any of title, issuer, doc_number, date, level")
@@ -324,7 +338,9 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         """Update an item: 管理 any, 填报 the items its units lead or take part in, 查阅 none."""
         user = user_of(request)
         book = Ledger(index_dir)
-        if not can_update(user, book.item(live.index, item_id)):
+        item = book.item(live.index, item_id)
+        if not can_update(user, item):
+            audit.append(index_dir, user.name, "write_refused", item.doc_id, item=item_id, via="api")
             raise GateError(
                 403,
                 f"{user.name} may not update {item_id}",
@@ -333,7 +349,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         changes = {k: v for k, v in update.model_dump().items() if v is not None}
         if not changes:
             raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
-        return json_body(service.ledger_item(book.update(live.index, item_id, user, changes)))
+        return json_body(service.ledger_item(book.update(live.index, item_id, user, changes, via="api")))
 
     return app
 

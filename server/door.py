@@ -14,8 +14,15 @@ sits in front of the app as ASGI middleware:
   and no larger than the upload limit, checked before the body is read.
 - A Streamlit session id alone grants nothing: resuming one over the websocket needs the cookie
   of the browser session that opened it.
-- One account has at most ``MAX_TABS`` open connections, and its reruns are paced (``RERUNS_PER_S``),
-  so one user's tabs cannot slow everyone else's searches.
+- One browser session has at most ``MAX_TABS`` open connections, and its reruns are paced
+  (``RERUNS_PER_S``): a rerun past the bucket is dropped, never queued, so a closed tab frees its
+  slot at once and one user's tabs cannot slow everyone else's searches.
+- A websocket, a sign-in, a sign-out and every other state-changing request must come from the
+  site's own origin (scheme://host:port exactly, or ``KB_PUBLIC_ORIGIN`` behind a proxy): a page
+  on another port of the same host cannot drive a signed-in browser (SameSite is per site, not
+  per port). A sign-out by a plain GET needs the browser's word that it comes from this origin.
+- Sign-in attempts are limited per address (``SIGN_IN_CONCURRENT`` at once, ``SIGN_IN_PER_MINUTE``)
+  before any password is hashed, and a user name is at most ``MAX_NAME_CHARS`` characters.
 - Every answer carries framing, sniffing, referrer and image-source headers.
 
 On loopback with no account (one person's own machine), the door stands open, as before.
@@ -23,9 +30,9 @@ On loopback with no account (one person's own machine), the door stands open, as
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -35,8 +42,11 @@ from pathlib import Path
 from anyio import to_thread
 
 from kb.errors import KBError
+from kb.office import audit
 from kb.office.accounts import SESSION_TTL, Accounts, OpenToAnyone
-from kb.office.sessions import COOKIE, Sessions, owner_matches
+from kb.office.limits import MAX_NAME_CHARS
+from kb.office.sessions import COOKIE, Sessions, owner_matches, session_hash
+from server.limits import BodyLimit
 
 UPLOAD_PREFIX = "/_stcore/upload_file/"
 STREAM = "/_stcore/stream"
@@ -44,6 +54,9 @@ HIDDEN = ("/_stcore/metrics",)
 PUBLIC = ("/_stcore/health", "/favicon.ico")
 MAX_TABS = 4
 RERUNS_PER_S, RERUN_BURST = 2.0, 6
+SIGN_IN_CONCURRENT, SIGN_IN_PER_MINUTE = 2, 20  # per address, before argon2 (64 MiB, 0.2 s a try)
+PUBLIC_ORIGIN_ENV = "KB_PUBLIC_ORIGIN"  # the origin browsers use behind a proxy (https://kb.example.gov.cn)
+CHANGES_STATE = ("POST", "PUT", "PATCH", "DELETE")
 HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"content-security-policy", b"frame-ancestors 'none'; img-src 'self' data: blob:"),
@@ -68,6 +81,11 @@ p.error{{color:#b00020}}p.note{{color:#555;font-size:.85rem}}</style></head>
 </main></body></html>"""
 
 
+LOGOUT_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>退出登录</title></head>
+<body style="font-family:sans-serif;margin:12vh auto;max-width:22rem"><form method="post" action="/logout">
+<p>确定退出登录吗？</p><button type="submit">退出登录</button></form></body></html>"""
+
+
 def cookie_of(scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"cookie":
@@ -83,6 +101,51 @@ def cookie_of(scope) -> str | None:
 
 def header(scope, name: bytes) -> str:
     return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == name), "")
+
+
+def own_origins(scope) -> set[str]:
+    """The origins this request may come from: scheme://host:port as the browser addressed this
+    server (its Host header), and the configured public origins behind a proxy."""
+    scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+    host = header(scope, b"host")
+    configured = {o.strip().rstrip("/") for o in os.environ.get(PUBLIC_ORIGIN_ENV, "").split(",") if o.strip()}
+    return ({f"{scheme}://{host}"} if host else set()) | configured
+
+
+def foreign_origin(scope) -> bool:
+    """Whether the request names an origin that is not exactly this site's (no Origin: not a
+    browser's cross-origin request, judged by the cookie alone)."""
+    origin = header(scope, b"origin")
+    return bool(origin) and origin.rstrip("/") not in own_origins(scope)
+
+
+class SignInLimiter:
+    """Sign-in attempts per address: at most ``concurrent`` at once and ``per_minute`` a minute."""
+
+    def __init__(self, concurrent: int = SIGN_IN_CONCURRENT, per_minute: int = SIGN_IN_PER_MINUTE):
+        self.concurrent, self.per_minute = concurrent, per_minute
+        self._running: dict[str, int] = {}
+        self._recent: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def enter(self, source: str) -> bool:
+        """Take a place for an attempt from ``source``; False when it has to wait (refused)."""
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._recent.get(source, []) if now - t < 60]
+            if self._running.get(source, 0) >= self.concurrent or len(recent) >= self.per_minute:
+                self._recent[source] = recent
+                return False
+            recent.append(now)
+            self._recent[source] = recent
+            self._running[source] = self._running.get(source, 0) + 1
+            if len(self._recent) > 10_000:
+                self._recent = {k: v for k, v in self._recent.items() if v and now - v[-1] < 60}
+            return True
+
+    def leave(self, source: str) -> None:
+        with self._lock:
+            self._running[source] = max(0, self._running.get(source, 0) - 1)
 
 
 def safe_next(target: str) -> str:
@@ -101,9 +164,10 @@ class FrontDoor:
         self.max_upload = max_upload_mb * 1024 * 1024
         self.sessions = Sessions(self.index_dir)
         self.open_mode = OpenToAnyone(self.index_dir, address)
-        self._tabs: dict[str, int] = {}
+        self._tabs: dict[str, int] = {}  # open websockets per browser session (its cookie's hash)
         self._pace: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
+        self.sign_ins = SignInLimiter()
 
     # ------------------------------------------------------------------ ASGI
     async def __call__(self, scope, receive, send):
@@ -114,11 +178,18 @@ class FrontDoor:
             send = self._with_headers(send)
         if path.startswith(HIDDEN):
             return await self._json(send, 404, {"error": "not found", "fix": ""})
+        if (
+            not path.startswith(self.passthrough)
+            and foreign_origin(scope)
+            and (scope["type"] == "websocket" or scope["method"] in CHANGES_STATE)
+        ):  # another site's page (another port of this host included) driving a signed-in browser
+            if scope["type"] == "websocket":
+                return await send({"type": "websocket.close", "code": 4403})
+            return await self._json(send, 403, {"error": "request from another origin", "fix": "open the app itself"})
         if scope["type"] == "http" and path == "/login":
             return await self._login(scope, receive, send)
         if scope["type"] == "http" and path == "/logout":
-            self.sessions.end(cookie_of(scope))
-            return await self._redirect(send, "/login", clear=True)
+            return await self._logout(scope, send)
         if path.startswith(PUBLIC + self.passthrough) or self.open_mode():
             return await self.app(scope, receive, send)
         value = cookie_of(scope)
@@ -129,13 +200,16 @@ class FrontDoor:
             refusal = self._upload_refusal(scope, value, user)
             if refusal:
                 return await self._json(send, *refusal)
+            # a chunked upload (no length) is cut off at the limit, never read whole first
+            return await BodyLimit(self.app, self.max_upload + 64 * 1024)(scope, receive, send)
         if scope["type"] == "websocket" and path == STREAM:
-            return await self._stream(scope, receive, send, value, user.name)
+            return await self._stream(scope, receive, send, value, session_hash(value))
         return await self.app(scope, receive, send)
 
     def _upload_refusal(self, scope, value: str, user) -> tuple[int, dict] | None:
         parts = scope["path"][len(UPLOAD_PREFIX) :].split("/")
         if not user.is_admin:
+            audit.append(self.index_dir, user.name, "write_refused", "upload")
             return 403, {"error": "uploads are for 管理 accounts", "fix": "ask an admin to add the file"}
         if not parts or not owner_matches(parts[0], value):
             return 403, {"error": "this upload belongs to another session", "fix": "reload the page"}
@@ -181,20 +255,22 @@ class FrontDoor:
                 kind = msg.WhichOneof("type")
                 if kind == "clear_cache":
                     continue
-                if kind == "rerun_script":
-                    await asyncio.sleep(self._wait(name))
+                if kind == "rerun_script" and not self._take(name):
+                    continue  # past the bucket: dropped, not queued (a queue holds the tab's slot)
                 return message
 
         return inner
 
-    def _wait(self, name: str) -> float:
-        """Seconds this user's next rerun waits: a bucket of ``RERUN_BURST`` refilled at ``RERUNS_PER_S``."""
+    def _take(self, name: str) -> bool:
+        """Whether this browser session may rerun now: a bucket of ``RERUN_BURST`` refilled at
+        ``RERUNS_PER_S``, never below empty."""
         now = time.monotonic()
         with self._lock:
             tokens, at = self._pace.get(name, (float(RERUN_BURST), now))
-            tokens = min(float(RERUN_BURST), tokens + (now - at) * RERUNS_PER_S) - 1
-            self._pace[name] = (tokens, now)
-        return max(0.0, -tokens / RERUNS_PER_S)
+            tokens = min(float(RERUN_BURST), tokens + (now - at) * RERUNS_PER_S)
+            allowed = tokens >= 1
+            self._pace[name] = (tokens - 1 if allowed else tokens, now)
+        return allowed
 
     # ------------------------------------------------------------------ pages
     async def _login(self, scope, receive, send):
@@ -213,12 +289,32 @@ class FrontDoor:
         name, password = form.get("name", [""])[0].strip(), form.get("password", [""])[0]
         target = safe_next(form.get("next", ["/"])[0])
         source = (scope.get("client") or ("", 0))[0]
+        if len(name) > MAX_NAME_CHARS:  # refused before any hashing or logging
+            return await self._page(send, 400, f"用户名最多 {MAX_NAME_CHARS} 个字符。", target)
+        if not self.sign_ins.enter(source):
+            return await self._page(send, 429, "登录尝试过于频繁，请稍后再试。", target)
         try:
             user = await to_thread.run_sync(Accounts(self.index_dir).sign_in, name, password, source)
         except KBError as exc:
             return await self._page(send, 401, str(exc), target)
+        finally:
+            self.sign_ins.leave(source)
         value = await to_thread.run_sync(self.sessions.start, user)
         return await self._redirect(send, target, cookie=value)
+
+    async def _logout(self, scope, send):
+        """Sign out (POST from this origin, or a GET the browser says comes from this origin); a GET
+        from anywhere else gets a page with the button, so no other site can sign a user out."""
+        fetch_site = header(scope, b"sec-fetch-site")
+        if scope["method"] == "GET" and fetch_site not in ("same-origin", "none"):
+            return await self._send(send, 200, LOGOUT_PAGE.encode(), b"text/html; charset=utf-8")
+        value = cookie_of(scope)
+        user = await to_thread.run_sync(self.sessions.user_of, value)
+        await to_thread.run_sync(self.sessions.end, value)
+        if user is not None:
+            source = (scope.get("client") or ("", 0))[0]
+            audit.append(self.index_dir, user.name, "sign_out", "", source=source)
+        return await self._redirect(send, "/login", clear=True)
 
     async def _refuse(self, scope, receive, send):
         if scope["type"] == "websocket":

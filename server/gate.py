@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.office.accounts import LOCAL_USER, OpenToAnyone, User
+from kb.office import audit
+from kb.office.accounts import LOCAL_USER, ROLES, OpenToAnyone, User
 from kb.office.tokens import Tokens
 
 # Per token, per worker process: a bucket of BURST requests refilled at RATE a second (KB_API_RATE,
@@ -69,15 +70,14 @@ class Gate:
             raise GateError(
                 401,
                 "authentication required",
-                "send Authorization: Bearer TOKEN; make one with: "
-                f"python -m kb users token NAME --index {self.index_dir}",
+                "send Authorization: Bearer TOKEN; make one with: python -m kb users token NAME",
             )
         user = Tokens(self.index_dir).user_of(token)
         if user is None:
             raise GateError(
                 401,
                 "unknown or revoked token",
-                f"make a new one with: python -m kb users token NAME --index {self.index_dir}",
+                "make a new one with: python -m kb users token NAME",
             )
         self.take(token)
         return user
@@ -101,9 +101,16 @@ class Gate:
             b.tokens -= 1
 
 
-def require_admin(user: User) -> None:
-    """Raises ``GateError`` 403 unless ``user`` is 管理 (admin)."""
+ROLE_WORDS = {"admin": "an admin", "reporter": "a reporter", "viewer": "a viewer"}
+
+
+def require_admin(user: User, index_dir: Path | None = None, what: str = "") -> None:
+    """Raises ``GateError`` 403 unless ``user`` is 管理 (admin); the refusal names the caller's own
+    role, and is written to ``index_dir``'s audit log (``write_refused``, via the API) when given."""
     if not user.is_admin:
+        if index_dir is not None:
+            audit.append(index_dir, user.name, "write_refused", what, via="api")
+        role = f"{ROLE_WORDS.get(user.role, user.role)} ({ROLES.get(user.role, user.role)})"
         raise GateError(
-            403, f"{user.name} is a viewer (查阅)", "ask an admin (管理) to do this, or to change your role"
+            403, f"{user.name} is {role}", "only an admin (管理) does this; ask one, or to change your role"
         )

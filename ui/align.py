@@ -15,7 +15,7 @@ from kb.reports.cite import citation, location, short_name
 from kb.reports.render import escape
 from kb.tracking.align_marks import APPLICABILITY, AlignMarks
 
-from .common import DOCX_MIME, XLSX_MIME, today
+from .common import DOCX_MIME, XLSX_MIME, show_table, text_only, today
 from .copy import copy_button
 from .session import valid_choice
 
@@ -99,8 +99,8 @@ def align_page(index, path: str, user) -> None:
         return
     table = pd.DataFrame([{k: table_row(i, r)[k] for k in PAGE_COLUMNS} for i, r in enumerate(shown, 1)])
     colour = {STATUS_NAMES[s]: f"background-color: #{STATUS_COLOURS[s]}" for s in STATUSES}
-    st.dataframe(
-        table.style.map(lambda v: colour.get(v, ""), subset=["状态"]),
+    show_table(
+        text_only(table).style.map(lambda v: colour.get(v, ""), subset=["状态"]),
         hide_index=True,
         width="stretch",
         key="align_table",

@@ -7,7 +7,7 @@ import os
 
 from kb.policy.deadlines import KIND_NAMES
 from kb.policy.roles import ROLES
-from kb.reports.render import escape
+from kb.reports.render import csv_cell, escape
 from kb.tracking.timeline import STATUS_NAMES, deadline_status
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -64,3 +64,23 @@ def today() -> dt.date:
     """Today, or the date ``KB_TODAY`` names."""
     fixed = os.environ.get(TODAY_ENV)
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def text_only(frame):
+    """A table whose string cells no spreadsheet runs as a formula: Streamlit's own 下载为 CSV offers
+    the cells as they are, so a cell opening with = + - @ is quoted with ``'`` as the exports do."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(csv_cell)
+    return out
+
+
+def show_table(frame, **options):
+    """``st.dataframe`` of ``text_only(frame)`` (a Styler's data is made text-only before it is styled)."""
+    import pandas as pd
+    import streamlit as st
+
+    return st.dataframe(text_only(frame) if isinstance(frame, pd.DataFrame) else frame, **options)

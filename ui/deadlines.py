@@ -15,7 +15,7 @@ from kb.reports.cite import short_name
 from kb.reports.timeline_chart import timeline_chart
 from kb.tracking.timeline import STATUS_NAMES
 
-from .common import XLSX_MIME, today
+from .common import XLSX_MIME, show_table, today
 from .session import valid_choice
 
 ALL = "（全部）"
@@ -79,7 +79,7 @@ def deadlines_page(index, path: str) -> None:
     else:
         st.altair_chart(timeline_chart(rows, index.docs, as_of), width="stretch")
         table = deadline_table(rows)
-        st.dataframe(
+        show_table(
             table,
             hide_index=True,
             width="stretch",
@@ -95,7 +95,7 @@ def deadlines_page(index, path: str) -> None:
         st.caption("在当前筛选范围内没有找到上下级文件中的同类任务。")
         return
     only_late = st.checkbox("只看下级期限晚于上级的", key="only_late")
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             [
                 {

@@ -9,14 +9,15 @@ import streamlit as st
 from ingest.read import MAX_BINARY_MB, MAX_TEXT_MB, SUPPORTED
 from ingest.reasons import in_chinese
 from kb.errors import KBError
-from kb.office.audit import ACTION_NAMES, beijing_time, entries
+from kb.office.audit import ACTION_NAMES, beijing_time, tail
+from kb.office.audit import count as audit_count
 from kb.office.audit import summary as audit_summary
 from kb.policy.scope import LEVEL_NAMES, UNKNOWN
 from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
 from kb.policy.validity import validities
 from kb.reports.render import escape
 
-from .common import today
+from .common import show_table, today
 
 UNKNOWN_LEVEL = LEVEL_NAMES[UNKNOWN]  # 未知: offered only for a document whose level is unknown
 FORMAT_NAMES = {
@@ -69,7 +70,7 @@ def documents_page(index, path: str, user) -> None:
     ]
     if focus:
         st.caption(escape(f"只显示：{focus}"))
-    st.dataframe(
+    show_table(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
@@ -244,26 +245,34 @@ def remove_section(index, path: str, user) -> None:
         st.rerun()
 
 
+AUDIT_PAGE = 200  # audit lines a page
+
+
 def audit_section(path: str) -> None:
     import pandas as pd
 
-    log = entries(path)
-    with st.expander(f"审计记录（{len(log)} 条）"):
-        if not log:
+    total = audit_count(path)
+    with st.expander(f"审计记录（{total} 条）"):
+        if not total:
             st.caption("还没有记录。")
             return
-        st.dataframe(
+        pages = max(1, -(-total // AUDIT_PAGE))
+        page = (
+            st.number_input(f"页（每页 {AUDIT_PAGE} 条，最新在前）", 1, pages, 1, key="audit_page") if pages > 1 else 1
+        )
+        log = tail(path, AUDIT_PAGE, (page - 1) * AUDIT_PAGE)  # read from the file's end, never the whole log
+        show_table(
             pd.DataFrame(
                 [
                     {
-                        "时间（北京时间）": beijing_time(e["time"]),
-                        "用户": e["user"],
-                        "操作": ACTION_NAMES.get(e["action"], e["action"]),
-                        "文件": e["file"],
+                        "时间（北京时间）": beijing_time(e.get("time", "")),
+                        "用户": e.get("user", ""),
+                        "操作": ACTION_NAMES.get(e.get("action", ""), e.get("action", "")),
+                        "文件": e.get("file", ""),
                         "SHA-256": e.get("sha256", "")[:16],
                         "说明": audit_summary(e),
                     }
-                    for e in reversed(log)
+                    for e in log
                 ]
             ),
             hide_index=True,

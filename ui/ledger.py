@@ -16,7 +16,7 @@ from kb.reports.cite import citation
 from kb.reports.render import escape
 from kb.tracking.ledger import FIELD_NAMES, STATUSES, Ledger, can_update, successors
 
-from .common import DOCX_MIME, XLSX_MIME, today
+from .common import DOCX_MIME, XLSX_MIME, show_table, today
 from .session import valid_choice
 
 ALL = "（全部）"
@@ -45,7 +45,7 @@ def ledger_page(index, path: str, user) -> None:
         st.info("这份文件中没有带期限或目标的任务。")
         return
     completion_charts(items)
-    st.dataframe(
+    show_table(
         ledger_table(filtered, as_of),
         hide_index=True,
         width="stretch",
@@ -67,7 +67,10 @@ def ledger_page(index, path: str, user) -> None:
         col2.download_button(
             "下载实施评估报告", st.session_state["eval_docx"], "实施评估.docx", DOCX_MIME, key="dl-ledger-docx"
         )
-    import_section(index, book, items, user)
+    if user.is_admin:  # the door takes uploads from admins only; the others are told so, not refused
+        import_section(index, book, items, user)
+    else:
+        st.caption(f"{ROLES.get(user.role, user.role)}账号在本页逐项填报；整表导入请交管理员。")
 
 
 def ledger_filters(items, as_of: dt.date):
@@ -159,8 +162,8 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
                     f"{h['old'] or '（空）'} → {h['new']}"
                 )
             )
-    for e in item.record.get("evidence", []):
-        st.caption(escape("佐证材料：" + (e.get("url") or f"{e['name']}（SHA-256 {e['sha256'][:16]}…）")))
+    for e in item.evidence:
+        st.caption(escape("佐证材料：" + (e.get("url") or f"{e.get('name', '')}（SHA-256 {e['sha256'][:16]}…）")))
     if not can_update(user, item):
         st.caption(f"{ROLES.get(user.role, user.role)}账号只能查看这项任务。")
         return
@@ -176,7 +179,7 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
         )
         actuals = {}
         for t in item.targets:
-            current = item.record.get("actuals", {}).get(t.indicator, {})
+            current = item.actuals.get(t.indicator, {})
             c1, c2 = st.columns(2)
             value = c1.text_input(f"实际值：{t.indicator}（目标 {t.text}）", str(current.get("value", "")))
             year = c2.text_input(
@@ -192,9 +195,7 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
             changes["done_on"] = done_on.isoformat()
         try:
             if actuals:
-                changes["actuals"] = {
-                    k: {"value": float(v), "year": int(y) if y.strip() else None} for k, (v, y) in actuals.items()
-                }
+                changes["actuals"] = {k: {"value": v, "year": y.strip() or None} for k, (v, y) in actuals.items()}
             if link.strip():
                 changes["evidence"] = [{"url": link.strip()}]
             book.update(index, item.item_id, user, changes)
@@ -225,7 +226,7 @@ def import_section(index, book: Ledger, items, user) -> None:
         return
     import pandas as pd
 
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             [
                 {"台账编号": i, "字段": FIELD_NAMES.get(f, f), "原值": str(o or ""), "新值": str(n)}

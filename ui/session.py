@@ -82,7 +82,7 @@ def door_user(index_path: str) -> User:
         for key in list(st.session_state):
             del st.session_state[key]
         st.warning("登录已失效，或账号已被停用或更改，请重新登录。")
-        st.link_button("重新登录", "/login")
+        st.markdown(SIGN_IN_LINK, unsafe_allow_html=True)
         st.stop()
     previous = st.session_state.get("user")
     if previous is not None and previous.name != found.name:  # another person on this tab: nothing carries over
@@ -137,13 +137,18 @@ def sign_in(index_path: str) -> User:
     st.stop()
 
 
+# Same tab (target=_self): the old tab must not keep the last user's query and results.
+SIGN_OUT_LINK = '<a href="/logout" target="_self" style="text-decoration:none">退出登录</a>'
+SIGN_IN_LINK = '<a href="/login" target="_self">重新登录</a>'
+
+
 def sign_out_button() -> None:
     current = st.session_state.get("user")
     if current and current.name != LOCAL_USER:
         role = ROLES.get(current.role, current.role)
         st.sidebar.caption(f"{current.name}（{role}）")
-        if behind_door():  # a full page load: the next person on this tab starts from nothing
-            st.sidebar.link_button("退出登录", "/logout")
+        if behind_door():  # a full page load in this tab: the next person here starts from nothing
+            st.sidebar.markdown(SIGN_OUT_LINK, unsafe_allow_html=True)
         elif st.sidebar.button("退出登录", key="sign_out"):
             for key in ("user", "active_at", "basket"):
                 st.session_state.pop(key, None)

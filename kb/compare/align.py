@@ -314,10 +314,7 @@ class Aligner:
         """
         found = sorted({self.families.primary[d] for d in self.index.docs if d == name or d.startswith(name)})
         if not found:
-            raise NotFound(
-                f"no document {name!r} in {self.index.label}; "
-                f"list them with: python -m kb docs --index {self.index.label}"
-            )
+            raise NotFound(f"no document {name!r}; list them with: python -m kb docs")
         if len(found) > 1:
             raise KBError(f"{name!r} names several documents ({', '.join(found)}); give more of the file name")
         return found[0]

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +23,42 @@ from pathlib import Path
 from kb.errors import KBError, NotFound
 from kb.office import audit
 from kb.office.db import StateDB, now
+from kb.office.limits import MAX_NAME_CHARS
 
 ROLES = {"admin": "管理", "reporter": "填报", "viewer": "查阅"}
 LOCAL_USER = "本机用户"  # the one user of an app served on loopback without accounts
 MAX_FAILURES = 5
+MAX_NAME_FAILURES = 30  # failures of one name from every address together before it is locked everywhere
 FAILURE_WINDOW = dt.timedelta(minutes=10)
 SESSION_TTL = dt.timedelta(hours=8)
+SESSION_LIFETIME = dt.timedelta(days=7)  # however busy, a session ends this long after sign-in
+# Refusals of a locked name: one audit line per name, address and window, with how many there were.
+_refusals: dict[tuple[str, str, str], list] = {}
+_refusals_lock = threading.Lock()
+
+
+def audit_name(name: str) -> str:
+    """A user name as the audit log keeps it: whole up to ``MAX_NAME_CHARS``, else a prefix and a hash
+    (a name an outsider types is never written at full length)."""
+    if len(name) <= MAX_NAME_CHARS:
+        return name
+    return f"{name[:24]}…#{hashlib.sha256(name.encode('utf-8', 'replace')).hexdigest()[:12]}"
+
+
+def refusal_count(where: str, name: str, source: str, at: dt.datetime) -> int:
+    """Count one refusal of a locked name in the state folder ``where``; the number to write to the
+    audit log now (0: none, the window's first line is written already)."""
+    key = (where, name, source)
+    with _refusals_lock:
+        if len(_refusals) > 10_000:  # an outsider cycling names: forget the old windows
+            for k in [k for k, (first, _) in _refusals.items() if at - first > FAILURE_WINDOW]:
+                del _refusals[k]
+        first, count = _refusals.get(key, (None, 0))
+        if first is None or at - first > FAILURE_WINDOW:
+            _refusals[key] = [at, 0]
+            return count + 1  # this one, and the last window's that were not written
+        _refusals[key][1] += 1
+        return 0
 
 
 @dataclass(frozen=True)
@@ -110,13 +142,20 @@ class Accounts(StateDB):
 
         at = now()
         since = (at - FAILURE_WINDOW).isoformat()
+        name = name[: MAX_NAME_CHARS * 4]  # the form caps it; the store never holds more
+        logged = audit_name(name)
         with self.connect() as con:
             failures = con.execute(
                 "SELECT COUNT(*) FROM failures WHERE name = ? AND source = ? AND at > ?", (name, source, since)
             ).fetchone()[0]
+            everywhere = con.execute(
+                "SELECT COUNT(*) FROM failures WHERE name = ? AND at > ?", (name, since)
+            ).fetchone()[0]
             row = con.execute("SELECT role, hash, units FROM users WHERE name = ?", (name,)).fetchone()
-        if failures >= MAX_FAILURES:
-            audit.append(self.path.parent, name, "sign_in_refused", "", source=source)
+        if failures >= MAX_FAILURES or everywhere >= MAX_NAME_FAILURES:
+            count = refusal_count(str(self.path), name, source, at)
+            if count:
+                audit.append(self.path.parent, logged, "sign_in_refused", "", source=source, count=count)
             raise KBError(f"登录失败次数过多，请 {FAILURE_WINDOW.seconds // 60} 分钟后再试，或请管理员解除锁定")
         try:
             PasswordHasher().verify(row[1] if row else _dummy_hash(), password)
@@ -129,10 +168,11 @@ class Accounts(StateDB):
             else:
                 con.execute("INSERT INTO failures (name, at, source) VALUES (?, ?, ?)", (name, at.isoformat(), source))
         if not ok:
-            audit.append(self.path.parent, name, "sign_in_failed", "", source=source)
-            if failures + 1 >= MAX_FAILURES:
-                audit.append(self.path.parent, name, "lockout", "", source=source)
+            audit.append(self.path.parent, logged, "sign_in_failed", "", source=source)
+            if failures + 1 >= MAX_FAILURES or everywhere + 1 >= MAX_NAME_FAILURES:
+                audit.append(self.path.parent, logged, "lockout", "", source=source)
             raise KBError("用户名或密码错误")
+        audit.append(self.path.parent, name, "sign_in", "", source=source)
         return User.from_row(name, row[0], row[2])
 
     def unlock(self, name: str, actor: str = "") -> int:

@@ -3,6 +3,10 @@
 One JSON object a line: when (UTC, ISO), who, what (add, update, remove, edit), the file name
 and its SHA-256, and details. Lines are only ever appended (and fsynced); removing a document
 never removes its lines. The app and the CLI write the same lines.
+
+The log rotates by size: past ``ROTATE_BYTES`` it becomes ``audit.jsonl.1`` (the older ones move
+up to ``audit.jsonl.5``; the oldest beyond that is dropped) and a new ``audit.jsonl`` begins.
+文件管理 reads the newest lines from the end of the file (``tail``), a page at a time.
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ import datetime as dt
 import getpass
 import json
 import os
+import threading
 from pathlib import Path
 
 from kb.office.db import private
 
 AUDIT_LOG = "audit.jsonl"
+ROTATE_BYTES = 10 * 1024 * 1024
+ROTATE_KEEP = 5
+TAIL_BLOCK = 64 * 1024
+_rotate_lock = threading.Lock()
 ACTION_NAMES = {
     "add": "添加",
     "update": "更新",
@@ -30,6 +39,10 @@ ACTION_NAMES = {
     "token_add": "新建接口令牌",
     "token_revoke": "吊销接口令牌",
     "align_mark": "对标复核",
+    "ledger_update": "更新台账",
+    "sign_in": "登录",
+    "sign_out": "退出登录",
+    "write_refused": "拒绝越权修改",
 }
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 
@@ -76,8 +89,62 @@ def append(index_dir: str | Path, user: str, action: str, file: str, sha256: str
         f.write(json.dumps(entry, ensure_ascii=False) + "\n")
         f.flush()
         os.fsync(f.fileno())
+        size = f.tell()
     private(path)
+    if size > ROTATE_BYTES:
+        rotate(path)
     return entry
+
+
+def rotate(path: Path) -> None:
+    """``audit.jsonl`` → ``audit.jsonl.1`` (``.1`` → ``.2`` … up to ``ROTATE_KEEP``), a new log begins."""
+    with _rotate_lock:
+        if not path.exists() or path.stat().st_size <= ROTATE_BYTES:
+            return  # another writer rotated it first
+        for n in range(ROTATE_KEEP - 1, 0, -1):
+            older = path.with_name(f"{path.name}.{n}")
+            if older.exists():
+                os.replace(older, path.with_name(f"{path.name}.{n + 1}"))
+        os.replace(path, path.with_name(f"{path.name}.1"))
+
+
+def tail(index_dir: str | Path, limit: int = 200, skip: int = 0) -> list[dict]:
+    """The newest lines of the current log, newest first: ``limit`` of them after the ``skip`` newest.
+    Reads from the end of the file, a block at a time, whatever the log's size."""
+    path = Path(index_dir) / AUDIT_LOG
+    if not path.exists():
+        return []
+    wanted = limit + skip
+    lines: list[bytes] = []  # newest first
+    with open(path, "rb") as f:
+        end = f.seek(0, os.SEEK_END)
+        rest = b""
+        while end > 0 and len(lines) < wanted:
+            start = max(0, end - TAIL_BLOCK)
+            f.seek(start)
+            parts = (f.read(end - start) + rest).split(b"\n")
+            rest, parts = (parts[0], parts[1:]) if start > 0 else (b"", parts)
+            lines.extend(p for p in reversed(parts) if p.strip())
+            end = start
+    newest = []
+    for raw in lines[skip:wanted]:
+        try:
+            newest.append(json.loads(raw))
+        except json.JSONDecodeError:
+            continue
+    return newest
+
+
+def count(index_dir: str | Path) -> int:
+    """How many lines the current log has (counted by bytes, not parsed)."""
+    path = Path(index_dir) / AUDIT_LOG
+    if not path.exists():
+        return 0
+    n = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            n += block.count(b"\n")
+    return n
 
 
 def entries(index_dir: str | Path) -> list[dict]:

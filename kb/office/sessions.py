@@ -1,6 +1,7 @@
 """Browser sessions of the front door: a random cookie value, stored as its SHA-256 hash.
 
-A session lasts while it is used: ``SESSION_TTL`` (8 hours) after its last request it is over.
+A session lasts while it is used: ``SESSION_TTL`` (8 hours) after its last request it is over,
+and ``SESSION_LIFETIME`` (7 days) after it began, however busy.
 The account's role is read at every request, so removing an account, changing its role or its
 password ends or narrows its sessions at their next request (``Accounts`` deletes the rows of a
 removed or re-created account). ``OWNERS`` ties each Streamlit session (whose id appears in
@@ -15,7 +16,7 @@ import hashlib
 import secrets
 import threading
 
-from kb.office.accounts import SESSION_TTL, User
+from kb.office.accounts import SESSION_LIFETIME, SESSION_TTL, User
 from kb.office.db import StateDB, now
 
 COOKIE = "kb_session"
@@ -62,14 +63,14 @@ class Sessions(StateDB):
         h, at = session_hash(value), now()
         with self.connect() as con:
             row = con.execute(
-                "SELECT s.last_seen, u.name, u.role, u.units FROM sessions s JOIN users u ON u.name = s.user "
-                "WHERE s.hash = ?",
+                "SELECT s.last_seen, u.name, u.role, u.units, s.created FROM sessions s "
+                "JOIN users u ON u.name = s.user WHERE s.hash = ?",
                 (h,),
             ).fetchone()
             if row is None:
                 return None
             seen = dt.datetime.fromisoformat(row[0])
-            if at - seen > SESSION_TTL:
+            if at - seen > SESSION_TTL or at - dt.datetime.fromisoformat(row[4]) > SESSION_LIFETIME:
                 con.execute("DELETE FROM sessions WHERE hash = ?", (h,))
                 return None
             if at - seen > TOUCH_EVERY:

@@ -14,6 +14,7 @@ from typing import Any
 
 from kb.errors import KBError
 from kb.model import Clause
+from kb.office.limits import MAX_SHEET_CELLS, MAX_SHEET_ROWS, MAX_SHEET_UNZIPPED_MB, check_zip
 from kb.reports.cite import citation
 from kb.reports.memo import body, docx_bytes, gongwen, heading
 from kb.reports.render import append_row, shape_sheet
@@ -44,14 +45,13 @@ def actuals_text(item: Item) -> str:
     """``指标=值@年份；…`` (the form the import reads back)."""
     return "；".join(
         f"{k}={v['value']:g}" + (f"@{v['year']}" if v.get("year") else "")
-        for k, v in item.record.get("actuals", {}).items()
+        for k, v in item.actuals.items()
+        if v["value"] is not None
     )
 
 
 def evidence_text(item: Item) -> str:
-    return "；".join(
-        e.get("url") or f"{e['name']}（SHA-256 {e['sha256'][:12]}…）" for e in item.record.get("evidence", [])
-    )
+    return "；".join(e.get("url") or f"{e.get('name', '')}（SHA-256 {e['sha256'][:12]}…）" for e in item.evidence)
 
 
 def table_row(n: int, item: Item) -> dict[str, Any]:
@@ -105,11 +105,20 @@ def read_xlsx(data: bytes) -> list[dict[str, Any]]:
     """
     from openpyxl import load_workbook
 
+    check_zip(data, "not an Excel .xlsx file; export the 台账 and fill that in", MAX_SHEET_UNZIPPED_MB)
     try:
         ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     except Exception as exc:  # openpyxl's own errors for a file that is not a workbook
         raise KBError(f"not an Excel .xlsx file ({exc.__class__.__name__}); export the 台账 and fill that in") from None
-    rows = list(ws.iter_rows(values_only=True))
+    rows, cells = [], 0
+    for r in ws.iter_rows(values_only=True):  # rows and cells capped while they are read
+        rows.append(r)
+        cells += len(r)
+        if len(rows) > MAX_SHEET_ROWS or cells > MAX_SHEET_CELLS:
+            raise KBError(
+                f"the sheet has more than {MAX_SHEET_ROWS} rows or {MAX_SHEET_CELLS} cells; "
+                "import the 台账 of one document at a time"
+            )
     head = next((i for i, r in enumerate(rows) if r and "任务内容" in r and "完成状态" in r), None)
     if head is None:
         raise KBError(
@@ -229,15 +238,15 @@ def evaluation_docx(
     for cell, text in zip(table.rows[0].cells, ("指标", "基期值", "目标值", "实际值", "完成情况")):
         cell.text = text
     for item, t in targets:
-        actual = item.record.get("actuals", {}).get(t.indicator)
-        base = item.record.get("bases", {}).get(t.indicator)
+        actual = item.actuals.get(t.indicator)
+        base = item.bases.get(t.indicator)
         met = item.met().get(t.indicator)
         values = (
             t.indicator,
             "" if base is None else f"{base:g}",
             t.text,
             ""
-            if actual is None
+            if actual is None or actual["value"] is None
             else f"{actual['value']:g}" + (f"（{actual['year']}年）" if actual.get("year") else ""),
             MET_NAMES[met],
         )

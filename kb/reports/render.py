@@ -7,12 +7,15 @@ import re
 from kb.text import fold
 
 # Characters HTML or Markdown would act on, written as numeric entities so they show as they are.
-ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:"}
+# ``:`` and ``@`` too, and the dot of ``www.``: a URL (https://…), www.… or an e-mail address in a
+# clause stays text, never a link (Markdown's autolinks start from exactly these).
+ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:@"}
+WWW_RE = re.compile(r"(?i)(www)\.")
 
 
 def escape(text: str) -> str:
     """``text`` with HTML and Markdown syntax neutralised: shown exactly as written."""
-    return "".join(ENTITIES.get(c, c) for c in text)
+    return WWW_RE.sub(r"\1&#46;", "".join(ENTITIES.get(c, c) for c in text))
 
 
 def highlight(text: str, terms: list[str] | tuple[str, ...], tag: str = "mark") -> str:

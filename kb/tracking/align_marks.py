@@ -49,14 +49,19 @@ class AlignMarks(StateDB):
             ).fetchall()
         return {k: Mark(None if a is None else bool(a), n, u, t) for k, a, n, u, t in found}
 
-    def set(self, lower_doc: str, row: AlignRow, user: User, applicability: str, note: str | None = None) -> Mark:
+    def set(
+        self, lower_doc: str, row: AlignRow, user: User, applicability: str, note: str | None = None, via: str = ""
+    ) -> Mark:
         """Mark a commitment (admins only). ``applicability``: auto, not_applicable or applicable;
-        ``note`` None keeps the 备注 there is.
+        ``note`` None keeps the 备注 there is; ``via``: the channel (``api``), on the audit line.
 
         Raises:
             KBError: not an admin, an unknown applicability or a note too long.
         """
         if user.role != "admin":
+            audit.append(
+                self.path.parent, user.name, "write_refused", lower_doc, key=row.commitment.key, **audit.via_field(via)
+            )
             raise KBError(f"{user.name} may not mark 对标对表 rows: ask an admin (管理)")
         if applicability not in APPLICABILITY:
             raise KBError(f"unknown applicability {applicability!r}; use one of {', '.join(APPLICABILITY)}")
@@ -87,6 +92,7 @@ class AlignMarks(StateDB):
             commitment=row.commitment.text,
             applicability=applicability,
             note=mark.note,
+            **audit.via_field(via),
         )
         return mark
 

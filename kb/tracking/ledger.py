@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +30,9 @@ from kb.errors import KBError, NotFound
 from kb.model import Clause, Target
 from kb.office import audit
 from kb.office.accounts import User
+from kb.office.audit import via_field
 from kb.office.db import StateDB, now
+from kb.office.limits import MAX_EVIDENCE, MAX_UNITS, capped
 from kb.policy.commitments import Commitment, document_commitments
 from kb.policy.targets import target_met
 from kb.policy.units import matches_unit
@@ -55,6 +59,7 @@ FIELD_NAMES = {
     "evidence": "佐证材料",
     "lead_units": "牵头单位",
     "partner_units": "配合单位",
+    "remove_evidence": "删除佐证材料",
     "text": "原文",
 }
 
@@ -132,6 +137,20 @@ class Item:
         return tuple(units) if units is not None else (self.clause.partner_units if self.clause else ())
 
     @property
+    def actuals(self) -> dict[str, dict]:
+        """Actual values ``{indicator: {value, year}}``; an old row's bad value reads as None."""
+        return _clean_actuals(self.record.get("actuals", {}))
+
+    @property
+    def bases(self) -> dict[str, float | None]:
+        return {k: _num(v) for k, v in _dict(self.record.get("bases")).items()}
+
+    @property
+    def evidence(self) -> list[dict]:
+        """Evidence entries that are a link or a stored file (an old row's malformed entry is left out)."""
+        return [e for e in self.record.get("evidence", []) if isinstance(e, dict) and (e.get("url") or e.get("sha256"))]
+
+    @property
     def targets(self) -> tuple[Target, ...]:
         return self.clause.targets if self.clause else ()
 
@@ -167,11 +186,11 @@ class Item:
 
     def met(self) -> dict[str, bool | None]:
         """Each target's judgment from the recorded actual value (and base value)."""
-        actuals, bases = self.record.get("actuals", {}), self.record.get("bases", {})
+        actuals, bases = self.actuals, self.bases
         out = {}
         for t in self.targets:
-            a = actuals.get(t.indicator)
-            out[t.indicator] = None if a is None else target_met(t, float(a["value"]), _num(bases.get(t.indicator)))
+            value = actuals.get(t.indicator, {}).get("value")  # an old bad row reads as not judged
+            out[t.indicator] = None if value is None else target_met(t, value, bases.get(t.indicator))
         return out
 
     def to_dict(self, as_of: dt.date | None = None, citation: str = "") -> dict[str, Any]:
@@ -195,18 +214,37 @@ class Item:
             "status_name": STATUSES[self.status],
             "progress": self.record.get("progress", ""),
             "done_on": self.record.get("done_on"),
-            "actuals": self.record.get("actuals", {}),
-            "bases": self.record.get("bases", {}),
+            "actuals": self.actuals,
+            "bases": self.bases,
             "met": self.met(),
-            "evidence": self.record.get("evidence", []),
+            "evidence": self.evidence,
             "overdue": self.overdue(as_of),
             "flags": list(self.flags),
             "history": list(self.history),
         }
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _clean_actuals(actuals) -> dict:
+    """Actual values as JSON can carry them: an old row's text or NaN reads as null (never invalid JSON)."""
+    return {
+        k: {"value": _num(v.get("value")), "year": v.get("year")}
+        if isinstance(v, dict)
+        else {"value": None, "year": None}
+        for k, v in _dict(actuals).items()
+    }
+
+
 def _num(value) -> float | None:
-    return None if value in (None, "") else float(value)
+    """A finite number, or None (empty, text, NaN or infinity stored before values were checked)."""
+    try:
+        number = None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def parse_actual(text: str) -> tuple[str, float, int | None]:
@@ -354,15 +392,23 @@ class Ledger(StateDB):
                 )
 
     # ------------------------------------------------------------------ writing
-    def update(self, index: Store, item_id: str, user: User, changes: dict[str, Any], actor: str = "") -> Item:
+    def update(
+        self, index: Store, item_id: str, user: User, changes: dict[str, Any], actor: str = "", via: str = ""
+    ) -> Item:
         """Apply ``changes`` (status, progress, done_on, actuals {indicator: {value, year}}, bases
-        {indicator: value}, evidence [..] appended, lead_units, partner_units) as one new version.
+        {indicator: value}, evidence [..] appended, remove_evidence (an index, admins), lead_units,
+        partner_units) as one new version. Every value is checked here, the one place the page, the
+        sheet and the API pass: finite numbers, evidence as a link or a stored file, capped texts.
+        ``via``: the channel (``api``), written to the audit line.
 
         Raises:
             NotFound: no such item. KBError: the user may not update it, or a value cannot be read.
         """
         item = self.item(index, item_id)
         if not can_update(user, item):
+            audit.append(
+                self.path.parent, actor or user.name, "write_refused", item.doc_id, item=item_id, **via_field(via)
+            )
             raise KBError(
                 f"{user.name} may not update {item_id}: a reporter updates the items its units "
                 "lead or take part in; ask an admin (管理)"
@@ -375,15 +421,27 @@ class Ledger(StateDB):
             elif key == "done_on":
                 new["done_on"] = _date(value)
             elif key == "progress":
-                new["progress"] = str(value)
-            elif key in ("actuals", "bases"):
-                new[key] = {**record.get(key, {}), **value}
+                new["progress"] = capped(value, "progress")
+            elif key == "actuals":
+                new[key] = {**record.get(key, {}), **_actuals(value)}
+            elif key == "bases":
+                new[key] = {**record.get(key, {}), **_bases(value)}
             elif key == "evidence":
-                new["evidence"] = [*record.get("evidence", []), *value]
+                new["evidence"] = [*record.get("evidence", []), *_evidence(value)]
+                if len(new["evidence"]) > MAX_EVIDENCE:
+                    raise KBError(f"at most {MAX_EVIDENCE} evidence entries an item")
+            elif key == "remove_evidence":
+                if not user.is_admin:
+                    raise KBError("only an admin (管理) removes evidence; ask one")
+                new["evidence"] = _without(record.get("evidence", []), value)
             elif key in ("lead_units", "partner_units"):
-                new[key] = [u.strip() for u in value if u.strip()]
+                new[key] = _units(value)
             else:
                 raise KBError(f"cannot change {key!r}; change one of {', '.join(FIELD_NAMES)}")
+        if not user.is_admin and (
+            new.get("lead_units") != record.get("lead_units") or new.get("partner_units") != record.get("partner_units")
+        ):
+            _check_reporter_units(user, item, new)
         diffs = [(k, record.get(k), new.get(k)) for k in sorted(set(new) | set(record)) if record.get(k) != new.get(k)]
         if not diffs:
             return item
@@ -409,6 +467,7 @@ class Ledger(StateDB):
             item.doc_id,
             item=item_id,
             changes={k: {"old": old, "new": val} for k, old, val in diffs},
+            **via_field(via),
         )
         return self.item(index, item_id)
 
@@ -426,6 +485,95 @@ class Ledger(StateDB):
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _finite(value, what: str) -> float:
+    """A finite number from a number or its text ("82.5", "82.5%").
+
+    Raises:
+        KBError: anything else (text, NaN, infinity, a list).
+    """
+    if isinstance(value, bool):
+        raise KBError(f"{what} must be a number")
+    try:
+        number = float(str(value).strip().rstrip("%")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise KBError(f"{what} must be a number, e.g. 82.5 (got {str(value)[:40]!r})") from None
+    if not math.isfinite(number):
+        raise KBError(f"{what} must be a finite number")
+    return number
+
+
+def _actuals(value) -> dict:
+    """``{indicator: {"value": finite number, "year": int | None}}``."""
+    if not isinstance(value, dict):
+        raise KBError("actuals must be {indicator: {value, year}}")
+    out = {}
+    for name, v in value.items():
+        name = capped(str(name).strip(), "indicator")
+        if not isinstance(v, dict) or "value" not in v:
+            raise KBError(f"the actual value of {name} must be {{value, year}}")
+        year = v.get("year")
+        if year not in (None, ""):
+            if isinstance(year, bool) or not str(year).isdigit() or not 1900 <= int(year) <= 2100:
+                raise KBError(f"the year of {name} must be a year such as 2025")
+            year = int(year)
+        out[name] = {"value": _finite(v["value"], f"the actual value of {name}"), "year": year or None}
+    return out
+
+
+def _bases(value) -> dict:
+    if not isinstance(value, dict):
+        raise KBError("bases must be {indicator: value}")
+    return {capped(str(k).strip(), "indicator"): _finite(v, f"the base value of {k}") for k, v in value.items()}
+
+
+def _evidence(value) -> list[dict]:
+    """Evidence entries: ``{"url": http(s)…}`` or ``{"name", "sha256"}`` of a stored file."""
+    if not isinstance(value, list):
+        raise KBError("evidence must be a list of {url} or {name, sha256}")
+    out = []
+    for e in value:
+        if isinstance(e, dict) and set(e) == {"url"} and str(e["url"]).startswith(("http://", "https://")):
+            out.append({"url": capped(e["url"], "url")})
+        elif isinstance(e, dict) and set(e) == {"name", "sha256"} and SHA256_RE.match(str(e["sha256"])):
+            out.append({"name": capped(e["name"], "name"), "sha256": e["sha256"]})
+        else:
+            raise KBError("each evidence entry is {url: http(s)://…} or a stored file {name, sha256}")
+    return out
+
+
+def _without(evidence: list, position) -> list:
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(evidence):
+        raise KBError(f"no evidence entry {position!r}; entries are numbered from 0")
+    return [e for k, e in enumerate(evidence) if k != position]
+
+
+def _units(value) -> list[str]:
+    if not isinstance(value, list | tuple) or len(value) > MAX_UNITS:
+        raise KBError(f"units are a list of at most {MAX_UNITS} names")
+    return [capped(str(u).strip(), "unit") for u in value if str(u).strip()]
+
+
+def _check_reporter_units(user: User, item: Item, new: dict) -> None:
+    """A reporter changes the units only of items its units lead, and never drops its own lead.
+
+    Raises:
+        KBError: it only takes part in the item, or the new lead units leave its unit out.
+    """
+    if not any(matches_unit(u, item.lead_units) for u in user.units):
+        raise KBError(
+            f"{user.name} takes part in {item.item_id} but does not lead it: "
+            "only its lead unit or an admin changes its units"
+        )
+    lead = new.get("lead_units", list(item.lead_units))
+    if not any(matches_unit(u, tuple(lead)) for u in user.units):
+        raise KBError(
+            f"{user.name} cannot hand {item.item_id} to another unit: keep your own unit as lead, or ask an admin"
+        )
 
 
 def _date(value) -> str | None:
