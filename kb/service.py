@@ -26,7 +26,7 @@ from kb.reports.cite import citation
 from kb.search.searcher import Filters, Fusion, Results, Searcher
 from kb.store.base import Store
 from kb.tracking.align_marks import AlignMarks, apply_marks
-from kb.tracking.ledger import Ledger
+from kb.tracking.ledger import Ledger, can_update
 from kb.tracking.timeline import STATUS_NAMES, DeadlineRow, deadline_rows
 
 HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
@@ -112,6 +112,63 @@ def search(searcher: Searcher, query: str, top: int = 5, filters: Filters | None
     return search_results(searcher, query, top, filters).to_dict()
 
 
+def known_units(index: Store, state_dir: str | Path | None = None) -> list[str]:
+    """Every unit a clause names or the 台账 assigns: what unit pickers offer."""
+    from_ledger = {u for units in Ledger(state_dir).units_by_clause().values() for u in units} if state_dir else set()
+    return sorted(set(index.units()) | from_ledger)
+
+
+def assign_units(
+    index: Store, state_dir: str | Path, item_ids: list[str], lead: list[str], partner: list[str] | None, user: User
+) -> int:
+    """Set the lead (and partner) units of several 台账 items at once, e.g. a whole chapter (admins);
+    each item is one audited version. Returns how many items changed.
+
+    Raises:
+        KBError: not an admin, no item chosen, or a unit name too long.
+    """
+    if not user.is_admin:
+        raise KBError("只有管理员可以批量分配牵头和配合单位；请联系管理员")
+    if not item_ids:
+        raise KBError("请先选择要分配单位的任务")
+    book, changed = Ledger(state_dir), 0
+    changes = {"lead_units": list(lead)} | ({"partner_units": list(partner)} if partner is not None else {})
+    for item_id in item_ids:
+        before = book.item(index, item_id)
+        after = book.update(index, item_id, user, changes)
+        changed += after.record != before.record
+    return changed
+
+
+def attach_evidence(index: Store, state_dir: str | Path, item_id: str, name: str, data: bytes, user: User, via=""):
+    """Store an evidence file (a 验收报告) and list it on the item, for whoever may update the item.
+
+    Raises:
+        NotFound: no such item. KBError: the user may not update it, or the file is refused.
+    """
+    book = Ledger(state_dir)
+    item = book.item(index, item_id)
+    if not can_update(user, item):
+        raise KBError(f"{user.name} 不能为 {item_id} 上传佐证材料：只有牵头或配合单位的填报账号和管理员可以")
+    return book.update(index, item_id, user, {"evidence": [book.add_evidence(name, data)]}, via=via)
+
+
+def import_indicator_table(index: Store, state_dir: str | Path, doc: str, data: bytes | str, user: User) -> list[str]:
+    """Import a plan's indicator table (XLSX bytes or a pasted table) as its targets; the reasons
+    rows were refused (a review period's figures), in Chinese.
+
+    Raises:
+        KBError: not an admin, no header, no usable row. NotFound: no such document.
+    """
+    from kb.tracking.indicator_table import IndicatorTables, read_table
+
+    doc_id = ledger_doc(index, doc)
+    d = index.docs[doc_id]
+    start = d.period_start or d.date
+    first_year = int(start[:4]) if start[:4].isdigit() else None
+    return IndicatorTables(state_dir).replace(doc_id, read_table(data), user, first_year)
+
+
 def finished_items(state_dir: str | Path) -> dict[str, tuple[str, str | None]]:
     """What the 台账 records as finished, by clause id: (status, date done) — the deadline badges' source."""
     return Ledger(state_dir).finished()
@@ -168,6 +225,7 @@ def deadline_list(
         as_of=date_or_none(as_of),
         statuses=tuple(statuses),
         finished=finished_items(state_dir) if state_dir is not None else None,
+        ledger_units=Ledger(state_dir).units_by_clause() if state_dir is not None else None,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import urllib.parse
 from pathlib import Path
 
 from fastapi import File, Query, Request, UploadFile
@@ -117,7 +118,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         redoc_url=None,
     )
     app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
-    app.add_middleware(BodyLimit, uploads=("/v1/documents",), upload_limit=MAX_UPLOAD_BYTES)
+    app.add_middleware(BodyLimit, uploads=("/v1/documents", "/v1/ledger/evidence/"), upload_limit=MAX_UPLOAD_BYTES)
     origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
     if origins:  # off unless configured: a browser page elsewhere cannot call the API with a user's token
         app.add_middleware(
@@ -130,6 +131,12 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     @app.middleware("http")
     async def authenticate(request: Request, call_next):
         path = request.url.path
+        if not path.startswith(PUBLIC):
+            try:
+                request.state.user = gate.user(request.headers.get("authorization"))
+            except GateError as exc:
+                headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {"Retry-After": "1"}
+                return JSONResponse({"error": exc.error, "fix": exc.fix}, exc.status, headers=headers)
         if path.startswith("/mcp") and request.method == "GET":
             # The server is stateless and answers every call in its response: it offers no event
             # stream (the MCP spec's 405), so no stream is held open, counted or left idle.
@@ -138,12 +145,6 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
                 405,
                 headers={"Allow": "POST"},
             )
-        if not path.startswith(PUBLIC):
-            try:
-                request.state.user = gate.user(request.headers.get("authorization"))
-            except GateError as exc:
-                headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {"Retry-After": "1"}
-                return JSONResponse({"error": exc.error, "fix": exc.fix}, exc.status, headers=headers)
         return await call_next(request)
 
     @app.exception_handler(GateError)
@@ -350,6 +351,26 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         if not changes:
             raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
         return json_body(service.ledger_item(book.update(live.index, item_id, user, changes, via="api")))
+
+    @app.post("/v1/ledger/evidence/{item_id}")
+    async def evidence_add(request: Request, item_id: str, file: UploadFile = File(...)):
+        """Attach an evidence file (验收报告: PDF, Word, OFD, a picture) to an item: 管理 any, 填报 its units' items."""
+        user = user_of(request)
+        data = await file.read()
+        item = service.attach_evidence(live.index, index_dir, item_id, file.filename or "", data, user, via="api")
+        return json_body(service.ledger_item(item))
+
+    @app.get("/v1/ledger/evidence/{item_id}/{sha256}")
+    def evidence_get(item_id: str, sha256: str):
+        """An item's evidence file, to anyone who may read the 台账."""
+        book = Ledger(index_dir)
+        name, data = book.evidence_file(book.item(live.index, item_id), sha256)
+        quoted = urllib.parse.quote(name)
+        return Response(
+            data,
+            media_type="application/octet-stream",
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quoted}"},
+        )
 
     return app
 

@@ -10,8 +10,9 @@ sits in front of the app as ASGI middleware:
 - Without a session, a page is redirected to ``/login``, a websocket is refused and anything
   else answers 401. ``/_stcore/metrics`` answers 404 to everyone; a ``clear_cache`` message on
   the websocket is dropped (the index reloads itself when a new generation is committed).
-- Uploads: an admin's session only, into a Streamlit session that this browser session opened,
-  and no larger than the upload limit, checked before the body is read.
+- Uploads: an admin's or a reporter's session only (a reporter's filled 台账 and evidence; what an
+  upload may do is the page's, by role), into a Streamlit session that this browser session
+  opened, and no larger than the upload limit, checked before the body is read.
 - A Streamlit session id alone grants nothing: resuming one over the websocket needs the cookie
   of the browser session that opened it.
 - One browser session has at most ``MAX_TABS`` open connections, and its reruns are paced
@@ -57,6 +58,7 @@ RERUNS_PER_S, RERUN_BURST = 2.0, 6
 SIGN_IN_CONCURRENT, SIGN_IN_PER_MINUTE = 2, 20  # per address, before argon2 (64 MiB, 0.2 s a try)
 PUBLIC_ORIGIN_ENV = "KB_PUBLIC_ORIGIN"  # the origin browsers use behind a proxy (https://kb.example.gov.cn)
 CHANGES_STATE = ("POST", "PUT", "PATCH", "DELETE")
+UPLOADERS = ("admin", "reporter")  # roles whose browsers may upload (documents: admins, the page decides)
 HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"content-security-policy", b"frame-ancestors 'none'; img-src 'self' data: blob:"),
@@ -208,9 +210,9 @@ class FrontDoor:
 
     def _upload_refusal(self, scope, value: str, user) -> tuple[int, dict] | None:
         parts = scope["path"][len(UPLOAD_PREFIX) :].split("/")
-        if not user.is_admin:
+        if user.role not in UPLOADERS:  # a reporter uploads its filled 台账 and evidence; the page decides the rest
             audit.append(self.index_dir, user.name, "write_refused", "upload")
-            return 403, {"error": "uploads are for 管理 accounts", "fix": "ask an admin to add the file"}
+            return 403, {"error": f"{user.name} 是查阅账号，不能上传文件", "fix": "请管理员或填报账号上传"}
         if not parts or not owner_matches(parts[0], value):
             return 403, {"error": "this upload belongs to another session", "fix": "reload the page"}
         size = int(header(scope, b"content-length") or 0)

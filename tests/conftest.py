@@ -48,6 +48,16 @@ def corpus_copy(tmp_path) -> Path:
     return dst
 
 
+@pytest.fixture
+def ledger_index(tmp_path, corpus_copy) -> Path:
+    """A private index of a copy of tests/data (a test rewords the city plan and ingests it again)."""
+    from ingest.pipeline import ingest
+
+    index = tmp_path / "index"
+    ingest([corpus_copy], index, encoder_spec="fake")
+    return index
+
+
 @pytest.fixture(scope="session")
 def fake_index(tmp_path_factory) -> Path:
     """tests/data ingested with the deterministic fake encoder (do not modify: shared)."""

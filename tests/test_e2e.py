@@ -1,6 +1,7 @@
 """End to end: the app served on the office network (0.0.0.0, accounts required), driven by
 Debian's headless Chromium over loopback: a viewer signs in, searches, and a screenshot is saved."""
 
+import io
 import os
 import shutil
 import socket
@@ -213,3 +214,115 @@ def test_copy_and_kept_filters_on_the_office_address(server, browser):
     assert pressed, "the 范围 choice was lost"
     assert "q=" in browser.current_url and "scope=" in browser.current_url
     assert body is not None
+
+
+REPORTER, REPORTER_PASSWORD = "tianbao", "tianbao-2026"
+
+
+@pytest.fixture
+def office(e5_index, tmp_path):
+    """``kb serve`` on every interface with a reporter of 市生态环境局; two items assigned, one to
+    that unit and one to another; the reporter's filled sheet (rows of both units) and a PDF."""
+    from kb import service
+    from kb.office.accounts import Accounts, User
+    from kb.reports import ledger_report
+    from kb.store import folder
+    from kb.tracking.ledger import Ledger
+
+    index = tmp_path / "index"
+    shutil.copytree(e5_index, index)
+    Accounts(index).add_user(REPORTER, REPORTER_PASSWORD, "reporter", units=("市生态环境局",))
+    ix, admin = folder.load(index), User("guanli", "admin")
+    ours, theirs = Ledger(index).items(ix, "city_plan.txt")[:2]
+    service.assign_units(ix, index, [ours.item_id], ["市生态环境局"], [], admin)
+    service.assign_units(ix, index, [theirs.item_id], ["市住房和城乡建设局"], [], admin)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(ledger_report.to_xlsx(Ledger(index).items(ix, "city_plan.txt"), "阜新")))
+    ws = wb["台账"]
+    col = {c.value: c.column for c in ws[2]}
+    for r in range(3, ws.max_row + 1):
+        if ws.cell(r, col["台账编号"]).value in (ours.item_id, theirs.item_id):
+            ws.cell(r, col["进展情况"]).value = "已完成管网建设"
+            ws.cell(r, col["完成状态"]).value = "推进中"
+    sheet, pdf = tmp_path / "台账填报.xlsx", tmp_path / "验收报告.pdf"
+    wb.save(sheet)
+    pdf.write_bytes(b"%PDF-1.4\n% acceptance report\n")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--port", str(port), "--index", str(index)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the server did not start: " + (tmp_path / "serve.log").read_text())
+    yield url, index, ours, theirs, sheet, pdf
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _uploader(browser, label: str):
+    from selenium.webdriver.common.by import By
+
+    box = browser.find_element(
+        By.XPATH, f"//*[@data-testid='stFileUploader'][.//*[contains(normalize-space(), '{label}')]]"
+    )
+    return box.find_element(By.CSS_SELECTOR, "input[type='file']")
+
+
+def test_a_reporter_imports_its_rows_and_attaches_evidence_on_the_office_address(office, browser, tmp_path):
+    """A reporter of 市生态环境局 uploads a sheet with rows of two units: its row applies, the other is
+    refused with the reason; then it attaches a 验收报告 to its item and downloads it back."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from kb.store import folder
+    from kb.tracking.ledger import Ledger
+
+    base, index, ours, theirs, sheet, pdf = office
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    wait = WebDriverWait(browser, 90)
+    url = base.replace("127.0.0.1", office_address())
+    browser.get(url)
+    wait.until(EC.element_to_be_clickable((By.ID, "name"))).send_keys(REPORTER)
+    browser.find_element(By.ID, "password").send_keys(REPORTER_PASSWORD, Keys.ENTER)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '台账')]").click()
+    wait.until(lambda d: "导入各单位填报的台账" in d.find_element(By.TAG_NAME, "body").text)
+    _uploader(browser, "选择填好的台账 Excel").send_keys(str(sheet))
+    wait.until(lambda d: "确认导入 1 项" in d.find_element(By.TAG_NAME, "body").text)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "未导入" in body and "市住房和城乡建设局" in body and "不是本单位" in body  # the other unit's row, with why
+    browser.find_element(By.XPATH, "//button[contains(., '确认导入 1 项')]").click()
+    wait.until(lambda d: "已导入 1 项" in d.find_element(By.TAG_NAME, "body").text)
+    ix = folder.load(index)
+    book = Ledger(index)
+    assert book.item(ix, ours.item_id).record["progress"] == "已完成管网建设"
+    assert "progress" not in book.item(ix, theirs.item_id).record
+    _uploader(browser, "上传佐证材料").send_keys(str(pdf))
+    time.sleep(2)
+    browser.find_element(By.XPATH, "//button[normalize-space()='保存']").click()
+    button = wait.until(EC.element_to_be_clickable((By.XPATH, "//button[contains(., '下载佐证材料：验收报告.pdf')]")))
+    assert book.item(folder.load(index), ours.item_id).evidence[0]["name"] == "验收报告.pdf"
+    button.click()
+    deadline = time.time() + 30
+    while time.time() < deadline and not list(downloads.glob("*.pdf")):
+        time.sleep(0.5)
+    (got,) = list(downloads.glob("*.pdf"))
+    assert got.read_bytes() == pdf.read_bytes()

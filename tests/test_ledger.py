@@ -27,14 +27,6 @@ ADMIN = User("guanli", "admin")
 AS_OF = dt.date(2026, 12, 1)
 
 
-@pytest.fixture
-def ledger_index(tmp_path, corpus_copy) -> Path:
-    """A private index of a copy of tests/data (a test rewords the city plan and ingests it again)."""
-    index = tmp_path / "index"
-    ingest([corpus_copy], index, encoder_spec="fake")
-    return index
-
-
 def first_with_targets(index: Path):
     ix = folder.load(index)
     return ix, next(i for i in Ledger(index).items(ix, "city_plan.txt") if i.targets)
@@ -222,7 +214,7 @@ def test_cli_update_and_its_errors(ledger_index):
     assert got["status"] == "done" and got["met"] == {indicator: True} and got["done_on"] == "2025-11-30"
     assert got["evidence"] == [{"url": "https://oa.example.gov/doc/1"}]
     for args, message in (
-        (["--actual", "七十二"], "cannot read"),
+        (["--actual", "七十二"], "无法读取实际值"),
         (["--status", "差不多"], "unknown status"),
         ([], "nothing to change"),
     ):
@@ -241,13 +233,20 @@ def test_the_evaluation_report_is_a_gongwen_with_the_targets_table(ledger_index)
     book = Ledger(ledger_index)
     indicator = item.targets[0].indicator
     book.update(ix, item.item_id, ADMIN, {"status": "done", "actuals": {indicator: {"value": 72, "year": 2025}}})
-    document = docx.Document(io.BytesIO(evaluation_docx(book.items(ix, "city_plan.txt"), "某规划", AS_OF)))
+    doc = evaluation_docx(book.items(ix, "city_plan.txt"), "某规划", AS_OF, signer="阜新市生态环境局")
+    document = docx.Document(io.BytesIO(doc))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "《某规划》实施情况总结评估" in text and "一、总体情况" in text and "三、重点任务进展" in text
+    assert "《某规划》实施情况总结评估" in text
+    parts = ["一、总体进展", "二、主要成效", "三、存在问题", "四、下一步工作及“十五五”衔接"]
+    positions = [next(k for k, p in enumerate(document.paragraphs) if p.text == part) for part in parts]
+    assert positions == sorted(positions)  # the four parts, in order, then the table and the 落款
+    assert "【指标达标】" in text and "【已完成】" in text  # what was achieved is shown
+    assert document.paragraphs[-2].text == "阜新市生态环境局" and document.paragraphs[-1].text == "2026年12月1日"
+    assert any(p.text.startswith("六、“三水统筹”") and "：共" in p.text for p in document.paragraphs)  # chapter names
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["指标", "基期值", "目标值", "实际值", "完成情况"]
     assert any(r.cells[0].text == indicator and r.cells[4].text == "已达标" for r in table.rows)
-    heading = next(p for p in document.paragraphs if p.text == "一、总体情况")
+    heading = next(p for p in document.paragraphs if p.text == "一、总体进展")
     assert heading.style.name == "Normal" and heading.runs[0].font.name == "黑体"  # not Word's blue heading
 
 

@@ -11,10 +11,13 @@ from kb import service
 from kb.compare.align import Aligner
 from kb.errors import KBError
 from kb.office.accounts import ROLES
+from kb.office.audit import beijing_time
+from kb.policy.indicators import missing_indicator_table
+from kb.policy.units import matches_unit
 from kb.reports import ledger_report
 from kb.reports.cite import citation
 from kb.reports.render import escape
-from kb.tracking.ledger import FIELD_NAMES, STATUSES, Ledger, can_update, successors
+from kb.tracking.ledger import EVIDENCE_SUFFIXES, FIELD_NAMES, STATUSES, Ledger, can_update, successors
 
 from .common import DOCX_MIME, XLSX_MIME, show_table, today
 from .session import valid_choice
@@ -35,7 +38,17 @@ def ledger_page(index, path: str, user) -> None:
         st.error(escape(str(exc)))
         return
     as_of = today()
-    filtered = ledger_filters(items, as_of)
+    missing = missing_indicator_table(index.clauses_of(doc))
+    if missing and not any(i.from_table for i in items):
+        st.info(
+            escape(f"文件写明“{missing[:60]}”，但知识库中没有这张指标表（原文中可能是图片）。")
+            + (
+                "管理员可在下方“导入规划指标表”中导入，导入后逐项评判。"
+                if user.is_admin
+                else "请管理员导入规划指标表。"
+            )
+        )
+    filtered = ledger_filters(items, as_of, user)
     counts = {s: sum(i.status == s for i in items) for s in STATUSES}
     cols = st.columns(len(STATUSES) + 1)
     for col, (status, n) in zip(cols, counts.items()):
@@ -67,16 +80,21 @@ def ledger_page(index, path: str, user) -> None:
         col2.download_button(
             "下载实施评估报告", st.session_state["eval_docx"], "实施评估.docx", DOCX_MIME, key="dl-ledger-docx"
         )
-    if user.is_admin:  # the door takes uploads from admins only; the others are told so, not refused
+    if user.is_admin or user.role == "reporter":  # the door takes uploads from these two roles
         import_section(index, book, items, user)
-    else:
-        st.caption(f"{ROLES.get(user.role, user.role)}账号在本页逐项填报；整表导入请交管理员。")
+    if user.is_admin:
+        units_section(index, path, items, user)
+        indicator_section(index, path, doc, user)
 
 
-def ledger_filters(items, as_of: dt.date):
+def ledger_filters(items, as_of: dt.date, user=None):
     units = sorted({u for i in items for u in (*i.lead_units, *i.partner_units)})
     col1, col2, col3, col4 = st.columns(4)
     valid_choice("l_unit", [ALL, *units])
+    if user is not None and user.role == "reporter" and "l_unit" not in st.session_state:
+        own = [u for u in units if matches_unit(u, user.units) or any(matches_unit(r, (u,)) for r in user.units)]
+        if own:  # a reporter's 台账 opens on its unit's items
+            st.session_state["l_unit"] = own[0]
     unit = col1.selectbox("牵头或配合单位", [ALL, *units], key="l_unit")
     statuses = col2.multiselect(
         "完成状态", list(STATUSES), format_func=STATUSES.get, key="l_status", placeholder="全部状态"
@@ -158,12 +176,20 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
         for h in reversed(item.history):
             st.caption(
                 escape(
-                    f"{h['at']} {h['user']}：{FIELD_NAMES.get(h['field'], h['field'])} "
-                    f"{h['old'] or '（空）'} → {h['new']}"
+                    f"{beijing_time(h['at'])}（北京时间） {h['user']}：{FIELD_NAMES.get(h['field'], h['field'])} "
+                    f"{shown_value(h['old']) or '（空）'} → {shown_value(h['new'])}"
                 )
             )
-    for e in item.evidence:
-        st.caption(escape("佐证材料：" + (e.get("url") or f"{e.get('name', '')}（SHA-256 {e['sha256'][:16]}…）")))
+    for k, e in enumerate(item.evidence):
+        if e.get("url"):
+            st.caption(escape(f"佐证材料：{e['url']}"))
+            continue
+        try:
+            name, data = book.evidence_file(item, e["sha256"])
+        except KBError:
+            st.caption(escape(f"佐证材料：{e.get('name', '')}（文件已不在）"))
+            continue
+        st.download_button(f"下载佐证材料：{name}", data, name, key=f"ev-{item.item_id}-{k}")
     if not can_update(user, item):
         st.caption(f"{ROLES.get(user.role, user.role)}账号只能查看这项任务。")
         return
@@ -188,6 +214,11 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
             if value.strip():
                 actuals[t.indicator] = (value, year)
         link = st.text_input("佐证材料链接（可选）")
+        evidence = st.file_uploader(
+            "上传佐证材料（验收报告等，可选）",
+            type=[s.lstrip(".") for s in EVIDENCE_SUFFIXES],
+            key=f"ev-up-{item.item_id}",
+        )
         saved = st.form_submit_button("保存")
     if saved:
         changes = {"status": status, "progress": progress}
@@ -198,6 +229,11 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
                 changes["actuals"] = {k: {"value": v, "year": y.strip() or None} for k, (v, y) in actuals.items()}
             if link.strip():
                 changes["evidence"] = [{"url": link.strip()}]
+            if evidence is not None:
+                changes["evidence"] = [
+                    *changes.get("evidence", []),
+                    book.add_evidence(evidence.name, evidence.getvalue()),
+                ]
             book.update(index, item.item_id, user, changes)
         except (KBError, ValueError) as exc:
             st.error(escape(f"未保存：{exc}"))
@@ -205,9 +241,32 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
         st.rerun()
 
 
+def shown_value(value) -> str:
+    """A recorded value as an office reads it: status names, 指标=值@年份, units joined by 、."""
+    if isinstance(value, str):
+        return STATUSES.get(value, value)
+    if isinstance(value, list):
+        return "、".join(shown_value(v) for v in value)
+    if isinstance(value, dict):
+        if "value" in value:
+            return f"{value['value']}" + (f"（{value['year']}年）" if value.get("year") else "")
+        if "url" in value or "sha256" in value:
+            return value.get("url") or value.get("name", "")
+        return "；".join(f"{k}={shown_value(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
 def import_section(index, book: Ledger, items, user) -> None:
     st.subheader("导入各单位填报的台账")
-    uploaded = st.file_uploader("选择填好的台账 Excel", type=["xlsx"], key="l_import")
+    if st.session_state.get("l_imported"):
+        st.success(st.session_state.pop("l_imported"))
+    st.caption(
+        "先“下载台账 Excel”，按其中“填写说明”填写后上传；先预览，确认后导入。"
+        + ("" if user.is_admin else "只会导入本单位的任务。")
+    )
+    uploaded = st.file_uploader(
+        "选择填好的台账 Excel", type=["xlsx"], key=f"l_import_{st.session_state.get('l_import_round', 0)}"
+    )
     if not uploaded:
         return
     try:
@@ -218,7 +277,7 @@ def import_section(index, book: Ledger, items, user) -> None:
         st.error(escape(str(exc)))
         return
     for row, text in plan.unmatched:
-        st.warning(escape(f"第 {row} 行没有对应的任务：{text}"))
+        st.warning(escape(f"第 {row} 行没有对应的任务（请勿改动台账编号和任务内容）：{text}"))
     for row, reason in plan.refused:
         st.error(escape(f"第 {row} 行未导入：{reason}"))
     if not plan.changes:
@@ -229,7 +288,7 @@ def import_section(index, book: Ledger, items, user) -> None:
     show_table(
         pd.DataFrame(
             [
-                {"台账编号": i, "字段": FIELD_NAMES.get(f, f), "原值": str(o or ""), "新值": str(n)}
+                {"台账编号": i, "字段": FIELD_NAMES.get(f, f), "原值": shown_value(o), "新值": shown_value(n)}
                 for i, f, o, n in plan.shown
             ]
         ),
@@ -238,6 +297,73 @@ def import_section(index, book: Ledger, items, user) -> None:
         key="l_preview",
     )
     if st.button(f"确认导入 {len(plan.changes)} 项", key="l_apply", type="primary"):
+        failed = []
         for item_id, changes in plan.changes.items():
-            book.update(index, item_id, user, changes)
-        st.success(f"已导入 {len(plan.changes)} 项。")
+            try:
+                book.update(index, item_id, user, changes)
+            except KBError as exc:
+                failed.append(f"{item_id}：{exc}")
+        applied = len(plan.changes) - len(failed)
+        st.session_state["l_imported"] = f"已导入 {applied} 项。" + ("未导入：" + "；".join(failed) if failed else "")
+        st.session_state["l_import_round"] = st.session_state.get("l_import_round", 0) + 1  # an empty uploader
+        st.rerun()  # the table above shows the new values at once
+
+
+def units_section(index, path: str, items, user) -> None:
+    """An admin sets 牵头/配合单位 of one item, several, or a whole chapter at once."""
+    with st.expander("分配牵头单位和配合单位"):
+        chapters = sorted(
+            {ledger_report.chapter_name(i) for i in items},
+            key=lambda c: [i.chapter for i in items if ledger_report.chapter_name(i) == c][0],
+        )
+        chapter = st.selectbox("按章节选择", ["（逐项选择）", *chapters], key="u_chapter")
+        if chapter == "（逐项选择）":
+            chosen = st.multiselect(
+                "任务",
+                [i.item_id for i in items],
+                key="u_items",
+                format_func=lambda k: next(f"{i.item_id} · {i.text[:30]}" for i in items if i.item_id == k),
+                placeholder="选择一项或多项任务",
+            )
+        else:
+            chosen = [i.item_id for i in items if ledger_report.chapter_name(i) == chapter]
+            st.caption(f"将分配本章全部 {len(chosen)} 项任务。")
+        known = service.known_units(index, path)
+        lead = st.multiselect("牵头单位", known, key="u_lead", placeholder="从已有单位中选择")
+        new_lead = st.text_input("或输入新的牵头单位（多个用顿号分隔）", key="u_lead_new")
+        partner = st.multiselect("配合单位", known, key="u_partner", placeholder="从已有单位中选择")
+        new_partner = st.text_input("或输入新的配合单位（多个用顿号分隔）", key="u_partner_new")
+        if st.button("保存单位", key="u_save"):
+            split = lambda text: [
+                u.strip() for u in text.replace(",", "、").replace("，", "、").split("、") if u.strip()
+            ]
+            try:
+                n = service.assign_units(
+                    index, path, chosen, [*lead, *split(new_lead)], [*partner, *split(new_partner)], user
+                )
+            except KBError as exc:
+                st.error(escape(str(exc)))
+                return
+            st.session_state["l_imported"] = f"已为 {n} 项任务分配单位。"
+            st.rerun()
+
+
+def indicator_section(index, path: str, doc: str, user) -> None:
+    """An admin imports the plan's indicator table (XLSX or pasted) as its targets."""
+    with st.expander("导入规划指标表"):
+        st.caption(
+            "表头：指标、单位、基期值、目标值、属性（约束性/预期性）、年份。可上传 Excel，或从 Word 复制表格粘贴。"
+        )
+        sheet = st.file_uploader("指标表 Excel", type=["xlsx"], key="i_sheet")
+        pasted = st.text_area("或粘贴表格（每行一项，单元格之间用制表符或 | 分隔）", key="i_paste")
+        if st.button("导入指标表", key="i_import"):
+            data = sheet.getvalue() if sheet is not None else pasted
+            try:
+                refused = service.import_indicator_table(index, path, doc, data, user)
+            except KBError as exc:
+                st.error(escape(str(exc)))
+                return
+            for reason in refused:
+                st.warning(escape(reason))
+            st.session_state["l_imported"] = "已导入规划指标表。"
+            st.rerun()

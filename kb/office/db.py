@@ -50,6 +50,11 @@ MIGRATIONS: list[str] = [
         lower_doc TEXT NOT NULL, key TEXT NOT NULL, commitment TEXT NOT NULL, applicable INTEGER,
         note TEXT NOT NULL DEFAULT '', user TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (lower_doc, key));
     """,
+    """
+    CREATE TABLE IF NOT EXISTS plan_indicators (
+        doc_id TEXT NOT NULL, pos INTEGER NOT NULL, indicator TEXT NOT NULL, unit TEXT NOT NULL,
+        base TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL, year INTEGER, PRIMARY KEY (doc_id, pos));
+    """,
 ]
 _lock = threading.Lock()
 

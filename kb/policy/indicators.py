@@ -115,3 +115,19 @@ def other_names(text: str) -> list[str]:
     flat = _form(text)
     named = {i for name, i in _names() if MEASURE_RE.search(name) and name in flat}
     return [n for i in sorted(named) for n in names_of(i) if MEASURE_RE.search(_form(n)) and _form(n) not in flat]
+
+
+# A plan announcing an indicator table: "具体指标:包括…四大类20项指标", "主要指标见表1", "规划指标体系".
+TABLE_ANNOUNCED_RE = re.compile(
+    r"(?:\d+|[一二三四五六七八九十]+)项(?:主要|规划)?指标|指标(?:见|如)(?:下)?表|规划指标体系|主要指标表"
+)
+
+
+def missing_indicator_table(clauses) -> str:
+    """The sentence in which a plan announces its indicator table, when the index holds no row of it
+    (a web copy carries the table as an image); "" when it holds one or announces none."""
+    if any(c.table_header and c.targets for c in clauses):
+        return ""
+    return next(
+        (c.text for c in clauses if c.role in ("target", "vision", "") and TABLE_ANNOUNCED_RE.search(c.text)), ""
+    )

@@ -320,3 +320,47 @@ def target_met(target: Target, actual: float, base: float | None = None) -> bool
     if target.comparator == "=":
         return actual <= v if target.lower_is_better else actual >= v
     return None
+
+
+# A target as an indicator table's cell writes it: "≤34", "35", "96左右", "不低于35", "90以上".
+CELL_TARGET_RE = re.compile(
+    r"^(?P<cmp>≤|≥|<|>|＜|＞|不低于|不高于|不超过|不少于)?\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>%|％)?\s*"
+    r"(?P<mod>以上|以下|以内|左右)?$"
+)
+CELL_COMPARATORS = {
+    "≤": "<=",
+    "≥": ">=",
+    "<": "<",
+    ">": ">",
+    "＜": "<",
+    "＞": ">",
+    "不低于": ">=",
+    "不少于": ">=",
+    "不高于": "<=",
+    "不超过": "<=",
+    "以上": ">=",
+    "以下": "<=",
+    "以内": "<=",
+    "左右": "=",
+}
+
+
+def cell_target(indicator: str, cell: str, unit: str = "", base_year: int | None = None) -> Target | None:
+    """The target an indicator table's cell sets (None for text such as 有效保障, 稳中向好)."""
+    m = CELL_TARGET_RE.match(fold(str(cell)).strip())
+    if not m or not indicator.strip():
+        return None
+    lower = bool(LOWER_BETTER_RE.search(indicator))
+    cmp = CELL_COMPARATORS.get(m.group("cmp") or m.group("mod") or "", "<=" if lower else ">=")
+    text = f"{indicator}{cell}{unit if unit and unit not in str(cell) else ''}"
+    return Target(
+        indicator=indicator.strip(),
+        comparator=cmp,
+        value=float(m.group("val")),
+        unit=(unit or (m.group("unit") or "")).replace("％", "%"),
+        text=text,
+        base_year=base_year,
+        lower_is_better=lower,
+        char_start=0,
+        char_end=len(text),
+    )

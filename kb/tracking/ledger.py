@@ -21,7 +21,6 @@ import hashlib
 import json
 import math
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,13 +30,13 @@ from kb.model import Clause, Target
 from kb.office import audit
 from kb.office.accounts import User
 from kb.office.audit import via_field
-from kb.office.db import StateDB, now
+from kb.office.db import StateDB, now, private
 from kb.office.limits import MAX_EVIDENCE, MAX_UNITS, capped
 from kb.policy.commitments import Commitment, document_commitments
 from kb.policy.targets import target_met
 from kb.policy.units import matches_unit
 from kb.store.base import Store
-from kb.text import normalize
+from kb.text import fold, normalize
 
 STATUSES = {
     "not_started": "未启动",
@@ -49,7 +48,10 @@ STATUSES = {
 }
 FINISHED = ("done", "not_applicable")
 CHANGED, DELETED = "原文已变更，请核对", "原文已删除"
+TABLE_ANCHOR = "指标表"  # the section of an imported indicator row's anchor (kb.tracking.indicator_table)
 EVIDENCE = "evidence"  # uploaded evidence files, beside the index (index/evidence/<sha256><suffix>)
+EVIDENCE_SUFFIXES = (".pdf", ".docx", ".doc", ".wps", ".ofd", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".xlsx")
+MAX_EVIDENCE_MB = 50
 FIELD_NAMES = {
     "status": "完成状态",
     "progress": "进展情况",
@@ -76,7 +78,10 @@ def status_key(value: str) -> str:
     by_name = {v: k for k, v in STATUSES.items()}
     if value in by_name:
         return by_name[value]
-    raise KBError(f"unknown status {value!r}; use one of {', '.join(STATUSES.values())} (or {', '.join(STATUSES)})")
+    raise KBError(
+        f"无法识别的完成状态“{value[:20]}”（unknown status）；请填写 {'、'.join(STATUSES.values())} 之一"
+        f"（or {', '.join(STATUSES)}）"
+    )
 
 
 def commitments_by_clause(index: Store, doc_id: str) -> dict[str, tuple[Commitment, ...]]:
@@ -121,6 +126,8 @@ class Item:
     clause: Clause | None = None
     history: tuple[dict, ...] = field(default=())
     commitments: tuple[Commitment, ...] = field(default=())
+    own_targets: tuple[Target, ...] = field(default=())  # a row of the plan's imported indicator table
+    own_due: tuple[dt.date, ...] = field(default=())
 
     @property
     def status(self) -> str:
@@ -152,12 +159,17 @@ class Item:
 
     @property
     def targets(self) -> tuple[Target, ...]:
-        return self.clause.targets if self.clause else ()
+        return self.clause.targets if self.clause else self.own_targets
+
+    @property
+    def from_table(self) -> bool:
+        """Whether the item is a row of the plan's indicator table, imported by hand."""
+        return f"|{TABLE_ANCHOR}|" in self.anchor
 
     @property
     def due(self) -> tuple[dt.date, ...]:
         """When its commitments fall due: their own dates, or the plan period's end."""
-        dates = {k.due for k in self.commitments if k.due}
+        dates = {k.due for k in self.commitments if k.due} | set(self.own_due)
         if self.clause and not dates:
             dates = {d.due for d in self.clause.deadlines}
         return tuple(sorted(dates))
@@ -247,20 +259,52 @@ def _num(value) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def parse_actual(text: str) -> tuple[str, float, int | None]:
-    """``指标=40@2025`` (or ``指标=40``) → (indicator, value, year).
+# What offices write in 实际值: "指标=40@2025", "指标：40", "82.5%", "36.2（2025年）", full-width digits.
+ACTUAL_RE = re.compile(
+    r"^\s*(?:(?P<name>[^=:：@]+?)\s*[=:：]\s*)?(?P<value>[-+]?\d+(?:\.\d+)?)\s*(?:%|％|[^\d\s（(@]{0,8})?\s*"
+    r"(?:@\s*(?P<year>\d{4})|[（(]\s*(?P<year2>\d{4})\s*年?\s*[）)]|(?P<year3>\d{4})\s*年)?\s*$"
+)
+
+
+def parse_actual(text: str, indicators: tuple[str, ...] = ()) -> tuple[str, float, int | None]:
+    """An actual value as offices write it → (indicator, value, year).
+
+    ``指标=40@2025``, ``指标：40``, ``指标=40（2025年）``; with the item's ``indicators`` known and
+    only one, a bare ``82.5%``, ``82.5`` or ``36.2（2025年）`` is that indicator's. Full-width digits
+    and signs count as ASCII.
 
     Raises:
-        KBError: not in that form.
+        KBError: not readable, in Chinese, naming the form to use.
     """
-    name, sep, rest = text.partition("=")
-    value, _, year = rest.partition("@")
+    folded = fold(str(text)).strip()
+    m = ACTUAL_RE.match(folded)
+    name = (m.group("name") or "").strip() if m else ""
+    if not name and m and len(indicators) == 1:
+        name = indicators[0]
+    if not m or not name:
+        example = f"{indicators[0]}=40@2025" if indicators else "农村生活污水治理率=40@2025"
+        raise KBError(f"无法读取实际值“{str(text)[:40]}”；请写成 指标=值@年份，例如 {example}")
+    year = m.group("year") or m.group("year2") or m.group("year3")
+    return name, float(m.group("value")), int(year) if year else None
+
+
+DATE_TEXT_RE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def read_date(value) -> str | None:
+    """A date as offices write it (2025-10-20, 2025.10.20, 2025年10月20日, full width) → ISO; None when empty.
+
+    Raises:
+        KBError: not a date, in Chinese, with the form to use.
+    """
+    text = fold(str(value or "")).strip()
+    if not text:
+        return None
+    m = DATE_TEXT_RE.match(text)
     try:
-        if not sep or not name.strip():
-            raise ValueError
-        return name.strip(), float(value.strip().rstrip("%")), int(year) if year.strip() else None
+        return dt.date(*map(int, m.groups())).isoformat() if m else dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise KBError(f"cannot read {text!r}; write it as 指标=值@年份, e.g. 农村生活污水治理率=40@2025") from None
+        raise KBError(f"无法读取日期“{text[:20]}”；请写成 2025-10-20 或 2025年10月20日") from None
 
 
 def can_update(user: User, item: Item) -> bool:
@@ -282,6 +326,7 @@ class Ledger(StateDB):
         if doc_id not in index.docs:
             raise NotFound(f"no document {doc_id!r}; list them with: python -m kb docs")
         self.sync(index, doc_id)
+        table = self._sync_table(index, doc_id)
         held = commitments_by_clause(index, doc_id)
         clauses = {c.clause_id: c for c in index.clauses_of(doc_id) if c.clause_id in held}
         with self.connect() as con:
@@ -310,10 +355,19 @@ class Ledger(StateDB):
                 clauses.get(r[3]),
                 tuple(history.get(r[0], ())),
                 held.get(r[3], ()),
+                *table.get(r[2], ((), ())),
             )
             for r in rows
         ]
-        return sorted(items, key=lambda i: (i.clause is None, order.get(i.clause_id, 0), i.anchor))
+        return sorted(
+            items,
+            key=lambda i: (
+                not i.from_table and i.clause is None,
+                not i.from_table,
+                order.get(i.clause_id, 0),
+                i.anchor,
+            ),
+        )
 
     def item(self, index: Store, item_id: str) -> Item:
         """One item by its id (any document).
@@ -326,6 +380,20 @@ class Ledger(StateDB):
         if row is None or row[0] not in index.docs:
             raise NotFound(f"no ledger item {item_id!r}; list them with: python -m kb ledger list --doc DOC")
         return next(i for i in self.items(index, row[0]) if i.item_id == item_id)
+
+    def units_by_clause(self) -> dict[str, tuple[str, ...]]:
+        """The lead and partner units the 台账 records, by clause id (what 期限跟踪 filters by too)."""
+        if not self.exists:
+            return {}
+        with self.connect() as con:
+            rows = con.execute("SELECT clause_id, record FROM ledger").fetchall()
+        out = {}
+        for clause_id, record in rows:
+            r = json.loads(record)
+            units = tuple(u for key in ("lead_units", "partner_units") for u in r.get(key) or () if isinstance(u, str))
+            if units:
+                out[clause_id] = units
+        return out
 
     def finished(self) -> dict[str, tuple[str, str | None]]:
         """Every finished item's clause: clause id → (status, date done), what 期限跟踪 shows."""
@@ -341,6 +409,41 @@ class Ledger(StateDB):
         return out
 
     # ------------------------------------------------------------------ keeping in step
+    def _sync_table(self, index: Store, doc_id: str) -> dict[str, tuple[tuple[Target, ...], tuple[dt.date, ...]]]:
+        """Items for the rows of the plan's imported indicator table (kb.tracking.indicator_table): one
+        per row, kept by its position; a row gone from a new table is flagged 原文已删除. Returns each
+        row item's targets and due date by anchor."""
+        from kb.tracking.indicator_table import IndicatorTables
+
+        rows = IndicatorTables(self.path.parent).rows(doc_id)
+        doc = index.docs[doc_id]
+        end = dt.date.fromisoformat(doc.period_end) if doc.period_end else None
+        out, at = {}, now().isoformat(timespec="seconds")
+        with self.connect() as con:
+            stored = dict(
+                con.execute(
+                    "SELECT anchor, item_id FROM ledger WHERE doc_id = ? AND anchor LIKE ?",
+                    (doc_id, f"%|{TABLE_ANCHOR}|%"),
+                ).fetchall()
+            )
+            for pos, row in enumerate(rows):
+                anchor = f"{doc_id}|{TABLE_ANCHOR}|{pos + 1}"
+                if anchor in stored:
+                    con.execute(
+                        "UPDATE ledger SET text = ?, flags = '[]' WHERE item_id = ?", (row.text, stored.pop(anchor))
+                    )
+                else:
+                    con.execute(
+                        "INSERT INTO ledger VALUES (?, ?, ?, ?, ?, '{}', '[]', ?)",
+                        (item_id_of(anchor), doc_id, anchor, f"{doc_id}#{TABLE_ANCHOR}{pos + 1}", row.text, at),
+                    )
+                target = row.as_target()
+                due = dt.date(row.year, 12, 31) if row.year else end
+                out[anchor] = ((target,) if target else (), (due,) if due else ())
+            for item_id in stored.values():
+                con.execute("UPDATE ledger SET flags = ? WHERE item_id = ?", (_json([DELETED]), item_id))
+        return out
+
     def sync(self, index: Store, doc_id: str) -> None:
         """Create items for new commitments; follow moved, reworded and removed ones (history kept)."""
         current = commitments(index, doc_id)
@@ -351,7 +454,8 @@ class Ledger(StateDB):
         at = now().isoformat(timespec="seconds")
         with self.connect() as con:
             stored = con.execute(
-                "SELECT item_id, anchor, clause_id, text, flags FROM ledger WHERE doc_id = ?", (doc_id,)
+                "SELECT item_id, anchor, clause_id, text, flags FROM ledger WHERE doc_id = ? AND anchor NOT LIKE ?",
+                (doc_id, f"%|{TABLE_ANCHOR}|%"),
             ).fetchall()
             pending = []
             for item_id, anchor, _clause_id, text, flags in stored:  # the same words, wherever they moved
@@ -476,11 +580,41 @@ class Ledger(StateDB):
         src = Path(path)
         if not src.is_file():
             raise KBError(f"no file {path}; give a file or a link (https://…)")
-        sha = hashlib.sha256(src.read_bytes()).hexdigest()
+        return self.add_evidence(src.name, src.read_bytes())
+
+    def add_evidence(self, name: str, data: bytes) -> dict[str, str]:
+        """Store an evidence file's bytes (a 验收报告: PDF, Word, OFD, a picture) beside the index as
+        ``evidence/<sha256><suffix>``, 0600 in a 0700 folder as uploads are; the record to keep.
+
+        Raises:
+            KBError: a kind of file evidence is not, empty, or over ``MAX_EVIDENCE_MB``.
+        """
+        suffix = Path(name).suffix.lower()
+        if suffix not in EVIDENCE_SUFFIXES:
+            raise KBError(f"佐证材料“{name[:40]}”不是可接受的文件类型；请上传 {'、'.join(EVIDENCE_SUFFIXES)} 文件")
+        if not data or len(data) > MAX_EVIDENCE_MB * 1024 * 1024:
+            raise KBError(f"佐证材料“{name[:40]}”为空或超过 {MAX_EVIDENCE_MB} MB")
+        sha = hashlib.sha256(data).hexdigest()
         folder = self.path.parent / EVIDENCE
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, folder / f"{sha}{src.suffix.lower()}")
-        return {"name": src.name, "sha256": sha}
+        private(folder)
+        target = folder / f"{sha}{suffix}"
+        target.write_bytes(data)
+        private(target)
+        return {"name": capped(Path(name).name, "name"), "sha256": sha}
+
+    def evidence_file(self, item: Item, sha256: str) -> tuple[str, bytes]:
+        """An evidence file of ``item`` (its name and bytes), for whoever may read the 台账.
+
+        Raises:
+            NotFound: the item lists no such file, or it is gone from the folder.
+        """
+        entry = next((e for e in item.evidence if e.get("sha256") == sha256), None)
+        folder = self.path.parent / EVIDENCE
+        found = next(iter(folder.glob(f"{sha256}.*")), None) if entry and SHA256_RE.match(sha256) else None
+        if found is None:
+            raise NotFound(f"no evidence file {sha256[:16]} on {item.item_id}; the item lists its files")
+        return entry["name"], found.read_bytes()
 
 
 def _json(value) -> str:

@@ -77,20 +77,23 @@ def deadline_rows(
     as_of: dt.date | None = None,
     statuses: tuple[str, ...] = (),
     finished: Finished | None = None,
+    ledger_units: dict[str, tuple[str, ...]] | None = None,
 ) -> list[DeadlineRow]:
     """Every deadline of a clause that commits, sorted by due date, with its status as of ``as_of``
     (default today) and what the 台账 records (``finished``).
 
-    Filtered by document (id or prefix), due range, kind, lead or partner unit and status.
+    Filtered by document (id or prefix), due range, kind, lead or partner unit (the clause's, or
+    the ones the 台账 assigned: ``ledger_units`` by clause id) and status.
     """
     as_of = as_of or dt.date.today()
     finished = finished or {}
+    ledger_units = ledger_units or {}
     rows = [
         DeadlineRow(c, d, deadline_status(d, as_of, finished.get(c.clause_id, ("", None))[0]), _done_on(c, finished))
         for c in unique_clauses(index.dated_clauses())
         if commits(c)
         and (not doc or c.doc_id == doc or c.doc_id.startswith(doc))
-        and (not unit or matches_unit(unit, c.units))
+        and (not unit or matches_unit(unit, c.units + ledger_units.get(c.clause_id, ())))
         for d in c.deadlines
         if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)
     ]
