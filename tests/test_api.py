@@ -187,7 +187,12 @@ def test_viewer_cannot_write_admin_upload_is_searchable_and_audited(server):
     status, got, _ = call(base, "/v1/documents/county_rubbish.txt", tokens["guanli"], "DELETE")
     assert status == 200 and json.loads(got)["removed"] == ["county_rubbish.txt"]
     assert call(base, "/v1/documents/county_rubbish.txt", tokens["guanli"], "DELETE")[0] == 404
-    assert [e["action"] for e in entries(index) if e["file"] == "county_rubbish.txt"] == ["add", "edit", "write_refused", "remove"]
+    assert [e["action"] for e in entries(index) if e["file"] == "county_rubbish.txt"] == [
+        "add",
+        "edit",
+        "write_refused",
+        "remove",
+    ]
 
 
 def test_an_unreadable_upload_is_refused_with_its_reason(server):
