@@ -17,6 +17,7 @@ from kb.search.live import LiveIndex, shared
 from kb.store import STORE_ENV
 from ui.align import align_page
 from ui.basket import basket_sidebar, print_view
+from ui.check import check_page
 from ui.chinese import speak_chinese
 from ui.copy import HIDE_BUILTIN_COPY
 from ui.deadlines import deadlines_page
@@ -25,7 +26,7 @@ from ui.ledger import ledger_page
 from ui.search import search_page
 from ui.session import keep_state, restore_from_url, sign_in, sign_out_button, write_to_url
 
-PAGES = ("条款检索", "期限跟踪", "对标对表", "台账", "文件管理")
+PAGES = ("条款检索", "期限跟踪", "对标对表", "台账", "引文核验", "文件管理")
 
 
 def index_path() -> str:
@@ -85,6 +86,8 @@ def main() -> None:
             align_page(searcher.index, path, user)
         elif page == "台账":
             ledger_page(searcher.index, path, user)
+        elif page == "引文核验":
+            check_page(searcher.index, user)
         else:
             documents_page(searcher.index, path, user)
     basket_sidebar(searcher.index)

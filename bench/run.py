@@ -422,7 +422,22 @@ def report(res: dict) -> str:
     if res.get("api"):
         lines += report_api(res["api"])
     lines += report_pages(res.get("pages") or {})
+    c = res.get("check")
+    if c:
+        lines += [
+            "",
+            "## 10. 引文核验 of a 30-page draft",
+            "",
+            f"- {c['chars']} characters, {c['quotes']} quotations ({c['verdicts']}): **{c['seconds']:.1f} s** "
+            "with the searcher warm (`bench.check_agreement.bench`; the issue asks under 10 s)",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def bench_check(index_dir: str) -> dict:
+    from bench.check_agreement import bench
+
+    return bench(index_dir)
 
 
 def main() -> int:
@@ -446,6 +461,8 @@ def main() -> int:
     print("deadlines …", flush=True)
     deadlines = bench_deadlines(full, SHARED_EVAL / "dev_deadlines.tsv")
     queries = [r[0] for f in files + corpus_files for r in read_tsv(f)] or fallback_queries(full)
+    print("引文核验 …", flush=True)
+    check = bench_check(str(full))
     print("query latency …", flush=True)
     query = bench_query(full, queries)
     print("milvus-lite …", flush=True)
@@ -471,6 +488,7 @@ def main() -> int:
         store=store,
         api=api,
         pages=pages,
+        check=check,
         machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}",
     )

@@ -143,14 +143,19 @@ def _parser() -> ArgumentParser:
     v.add_argument("--address", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8501)
     v.add_argument("--no-api", action="store_true", help="serve the app alone, without /v1 and /mcp")
+    k = sub.add_parser("check", help="引文核验: a draft's quotations and cited documents against the knowledge base")
+    k.add_argument("draft", help="the draft: .docx, .txt, .md, .pdf, .doc/.wps, or - for text on stdin")
+    k.add_argument("--json", action="store_true", help='print {"quotes": [...], "references": [...]}')
+    k.add_argument("--docx", help="write the draft with a Word comment (批注) on each passage that is not right")
+    k.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o = sub.add_parser("docs", help="the ingested documents, with period, validity and successor")
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
-    for sp in (s, d, c, a, o, u, v, h, m, g):
+    for sp in (s, d, c, a, o, u, v, h, m, g, k):
         sp.add_argument(
             "--index", default=DEFAULT_INDEX, help="the index folder (with Milvus: the audit log, accounts, uploads)"
         )
-    for sp in (s, d, c, a, o, v, h, m, g):
+    for sp in (s, d, c, a, o, v, h, m, g, k):
         sp.add_argument(
             "--store",
             default=None,
@@ -171,8 +176,30 @@ def main(argv=None) -> int:
         "docs": cmd_docs,
         "align": cmd_align,
         "ledger": cmd_ledger,
+        "check": cmd_check,
     }
     return commands[args.cmd](index, args)
+
+
+def cmd_check(index, args) -> int:
+    from kb.reports.check_report import annotated_docx, lines
+
+    if args.draft == "-":
+        name, data = "draft.txt", sys.stdin.buffer.read()
+    else:
+        path = Path(args.draft)
+        if not path.is_file():
+            raise KBError(f"no file {args.draft}; give a draft (.docx, .txt, .pdf …) or - for stdin")
+        name, data = path.name, path.read_bytes()
+    text, report = service.check_draft(index, name, data, args.as_of)
+    if args.docx:
+        Path(args.docx).write_bytes(annotated_docx(name, data, text, report))
+    if args.json:
+        print(service.dumps(report.to_dict()))
+        return 0
+    found = lines(report)
+    print("\n".join(found) if found else f"{len(report.quotes)} 处引文、{len(report.references)} 处文件引用均无误。")
+    return 0
 
 
 def cmd_search(index, args) -> int:

@@ -169,6 +169,33 @@ def import_indicator_table(index: Store, state_dir: str | Path, doc: str, data: 
     return IndicatorTables(state_dir).replace(doc_id, read_table(data), user, first_year)
 
 
+_libraries: dict[tuple[int, int], Any] = {}
+
+
+def library_of(index: Store):
+    """The knowledge base's texts as 引文核验 compares with them, built once per index generation."""
+    from kb.verify.library import Library
+
+    key = (id(index), index.generation)
+    if key not in _libraries:
+        _libraries.clear()
+        _libraries[key] = Library(index)
+    return _libraries[key]
+
+
+def check_draft(index: Store, name: str, data: bytes, as_of: str | None = None, searcher: Searcher | None = None):
+    """引文核验 of a draft file (``kb check``, ``POST /v1/check``, the page): (its text, the report).
+
+    Raises:
+        KBError: the draft cannot be read, or a date cannot be read.
+    """
+    from kb.verify.drafts import draft_text
+    from kb.verify.verdicts import check
+
+    text = draft_text(name, data)
+    return text, check(text, library_of(index), searcher or searcher_for(index), date_or_none(as_of))
+
+
 def finished_items(state_dir: str | Path) -> dict[str, tuple[str, str | None]]:
     """What the 台账 records as finished, by clause id: (status, date done) — the deadline badges' source."""
     return Ledger(state_dir).finished()
@@ -306,12 +333,41 @@ def mark_align_row(
 
 def documents(index: Store, as_of: str | None = None) -> list[dict]:
     """``python -m kb docs --json``: every document with its period, validity and successor; its
-    ``path`` is the file's name, never where it lives on the ingest host."""
+    ``path`` is the file's name, never where it lives on the ingest host; ``cites`` and ``cited_by``
+    (documents with the citing clause ids) and ``unresolved`` (titles it cites that no document of
+    the knowledge base matches)."""
     valid = validities(index.docs.values(), date_or_none(as_of) or dt.date.today())
+    cited = citation_links(index)
+    family = library_of(index).family
+
+    def linked(by: dict[str, list[str]]) -> list[dict]:
+        return [{"doc_id": d, "title": index.docs[d].title, "clause_ids": ids} for d, ids in by.items()]
+
     return [
-        {**d.to_dict(), "path": Path(d.path).name, "validity": valid[d.doc_id].to_dict(index.docs)}
+        {
+            **d.to_dict(),
+            "path": Path(d.path).name,
+            "validity": valid[d.doc_id].to_dict(index.docs),
+            "cites": linked(cited.cites.get(family(d.doc_id), {})),
+            "cited_by": linked(cited.cited_by.get(family(d.doc_id), {})),
+            "unresolved": [{"title": t, "count": n} for t, n in cited.unresolved.get(family(d.doc_id), {}).items()],
+        }
         for d in index.docs.values()
     ]
+
+
+_links: dict[tuple[int, int], Any] = {}
+
+
+def citation_links(index: Store):
+    """Which documents cite which (kb.verify.links), once per index generation."""
+    from kb.verify.links import links
+
+    key = (id(index), index.generation)
+    if key not in _links:
+        _links.clear()
+        _links[key] = links(library_of(index))
+    return _links[key]
 
 
 def ledger_doc(index: Store, doc: str | None) -> str:

@@ -118,7 +118,9 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         redoc_url=None,
     )
     app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
-    app.add_middleware(BodyLimit, uploads=("/v1/documents", "/v1/ledger/evidence/"), upload_limit=MAX_UPLOAD_BYTES)
+    app.add_middleware(
+        BodyLimit, uploads=("/v1/documents", "/v1/ledger/evidence/", "/v1/check"), upload_limit=MAX_UPLOAD_BYTES
+    )
     origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
     if origins:  # off unless configured: a browser page elsewhere cannot call the API with a user's token
         app.add_middleware(
@@ -351,6 +353,27 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         if not changes:
             raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
         return json_body(service.ledger_item(book.update(live.index, item_id, user, changes, via="api")))
+
+    @app.post("/v1/check")
+    async def check(request: Request, as_of: str | None = None):
+        """``python -m kb check DRAFT --json``: 引文核验 of a draft, sent as JSON ``{"text": …}`` or
+        as a file (multipart ``file``: .docx, .txt, .pdf, .doc/.wps)."""
+        if request.headers.get("content-type", "").startswith("multipart/"):
+            form = await request.form()
+            upload = form.get("file")
+            if upload is None or not hasattr(upload, "read"):
+                raise KBError('no draft; send a multipart field named file, or JSON {"text": …}')
+            name, data = upload.filename or "draft.txt", await upload.read()
+        else:
+            try:
+                body = await request.json()
+            except ValueError:
+                body = None
+            if not isinstance(body, dict) or not isinstance(body.get("text"), str) or not body["text"].strip():
+                raise KBError('no draft; send JSON {"text": "…the draft…"} or a file')
+            name, data = "draft.txt", body["text"].encode()
+        _, report = service.check_draft(live.index, name, data, as_of, live.searcher)
+        return json_body(report.to_dict())
 
     @app.post("/v1/ledger/evidence/{item_id}")
     async def evidence_add(request: Request, item_id: str, file: UploadFile = File(...)):

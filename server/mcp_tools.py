@@ -86,6 +86,26 @@ def build(live: LiveIndex) -> MCPServer:
         return result(res.to_dict(), search_text(res))
 
     @server.tool(
+        description="引文核验：检查一段文字（你自己起草的回答或公文稿）中每处引号内的引文和《文件名》（文号）是否与知识库原文一致。"
+        " Check quotes: call this on your own draft BEFORE answering whenever it quotes policy text or names"
+        " a document. Returns only what is wrong (differs: the true text to use instead; not_found: likely"
+        " invented, remove or search for the real clause; elsewhere: cite the document given; title or 文号"
+        " wrong: the right one). Quote only what it confirms."
+    )
+    @guarded
+    def check_quotes(text: str) -> CallToolResult:
+        from kb.reports.check_report import lines
+
+        _, report = service.check_draft(live.index, "draft.txt", text.encode(), searcher=live.searcher)
+        found = lines(report)
+        summary = f"{len(report.quotes)} 处引文、{len(report.references)} 处文件引用；"
+        text_out = summary + ("以下需要改正：\n" + "\n".join(found) if found else "均与知识库一致。")
+        problems = [v.to_dict() for v in report.problems()]
+        return result(
+            {"problems": problems, "quotes": len(report.quotes), "references": len(report.references)}, text_out
+        )
+
+    @server.tool(
         description="按条款编号取条款全文、规范引用和上下文。"
         " Get one clause by clause_id with its citation and `context` neighbouring clauses on each side."
     )

@@ -78,13 +78,19 @@ def e5_index(tmp_path_factory) -> Path:
     return path
 
 
-def run_cli(*args: str, env: dict | None = None, timeout: int = 300):
-    """Run ``python -m …`` in the project root; returns the CompletedProcess."""
+def run_cli(*args: str, env: dict | None = None, timeout: int = 300, input: str | None = None):
+    """Run ``python -m …`` in the project root (``input`` on its stdin); returns the CompletedProcess."""
     import subprocess
 
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, env=full_env, timeout=timeout
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        input=input,
     )
 
 

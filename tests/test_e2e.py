@@ -326,3 +326,26 @@ def test_a_reporter_imports_its_rows_and_attaches_evidence_on_the_office_address
         time.sleep(0.5)
     (got,) = list(downloads.glob("*.pdf"))
     assert got.read_bytes() == pdf.read_bytes()
+
+
+def test_a_draft_is_checked_in_the_browser(server, browser):
+    """引文核验 on the office address: a viewer pastes a draft and sees what is wrong, the worst first."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 90)
+    sign_in(browser, server.replace("127.0.0.1", office_address()), wait)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '引文核验')]").click()
+    box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "textarea[aria-label='稿件文字']")))
+    box.send_keys(
+        "《中共中央 国务院关于深入打好污染防治攻坚战的意见》要求"
+        "“到2025年，全国重点行业重点重金属污染物排放量比2020年下降10%”，"
+        "并要求“全面实行河湖长制考核一票否决制度”。"
+    )
+    browser.find_element(By.XPATH, "//button[contains(., '开始核验')]").click()
+    wait.until(lambda d: "与原文不一致" in d.find_element(By.TAG_NAME, "body").text)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert body.index("未找到原文") < body.index("与原文不一致")  # the most serious first
+    assert "下载带批注的稿件" in body and "下降5%" in body

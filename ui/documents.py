@@ -77,6 +77,7 @@ def documents_page(index, path: str, user) -> None:
         key="docs_table",
         column_config={"标题": st.column_config.TextColumn(width="large")},
     )
+    citations_section(index, focus)
     if user.is_admin:
         upload_section(index, path, user)
         edit_section(index, path, user)
@@ -279,3 +280,30 @@ def audit_section(path: str) -> None:
             width="stretch",
             key="audit_table",
         )
+
+
+def citations_section(index, focus: str | None) -> None:
+    """Who cites a document (被引用, with the citing clauses), what it cites, and the titles it cites
+    that the knowledge base does not hold: the documents an office might add next."""
+    from kb import service
+    from kb.reports.cite import citation
+
+    links = service.citation_links(index)
+    family = service.library_of(index).family
+    docs = [family(focus)] if focus and focus in index.docs else sorted({family(d) for d in index.docs})
+    resolved, unresolved = links.counts()
+    with st.expander(f"文件之间的引用（已关联 {resolved} 处，知识库未收录 {unresolved} 处）", expanded=bool(focus)):
+        for d in docs:
+            cited_by, cites = links.cited_by.get(d, {}), links.cites.get(d, {})
+            missing = links.unresolved.get(d, {})
+            if not (cited_by or cites or missing):
+                continue
+            st.markdown(f"**《{escape(index.docs[d].title)}》**")
+            for other, ids in cited_by.items():
+                st.caption(escape(f"被引用：《{index.docs[other].title}》{len(ids)} 处"))
+                for cid in ids[:3]:
+                    st.code(citation(index.clause(cid)), language=None, wrap_lines=True)
+            for other, ids in cites.items():
+                st.caption(escape(f"引用：《{index.docs[other].title}》{len(ids)} 处"))
+            if missing:
+                st.caption(escape("引用但知识库未收录：" + "、".join(f"《{t}》" for t in missing)))

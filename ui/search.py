@@ -173,6 +173,9 @@ def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
             st.markdown(badges)
         if c.lead_units or c.partner_units:
             st.caption(unit_line(c))
+        cited = service.citation_links(searcher.index).resolved_by_clause.get(c.clause_id)
+        if cited:  # the documents this clause names, as links to their page in 文件管理
+            st.markdown("引用：" + "，".join(f"[《{escape(t)}》](?doc={quote(d)})" for t, d in cited))
         cited = citation(c, raw=st.session_state.get("raw_punct", False))
         st.code(cited, language=None, wrap_lines=True)
         col1, col2, col3, col4 = st.columns([1, 1, 1, 3])
