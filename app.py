@@ -23,10 +23,11 @@ from ui.copy import HIDE_BUILTIN_COPY
 from ui.deadlines import deadlines_page
 from ui.documents import documents_page
 from ui.ledger import ledger_page
+from ui.revisions import revisions_page
 from ui.search import search_page
 from ui.session import keep_state, restore_from_url, sign_in, sign_out_button, write_to_url
 
-PAGES = ("条款检索", "期限跟踪", "对标对表", "台账", "引文核验", "文件管理")
+PAGES = ("条款检索", "期限跟踪", "对标对表", "台账", "引文核验", "版本对照", "文件管理")
 
 
 def index_path() -> str:
@@ -88,6 +89,8 @@ def main() -> None:
             ledger_page(searcher.index, path, user)
         elif page == "引文核验":
             check_page(searcher.index, user)
+        elif page == "版本对照":
+            revisions_page(searcher.index, user)
         else:
             documents_page(searcher.index, path, user)
     basket_sidebar(searcher.index)

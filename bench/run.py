@@ -431,6 +431,17 @@ def report(res: dict) -> str:
             f"- {c['chars']} characters, {c['quotes']} quotations ({c['verdicts']}): **{c['seconds']:.1f} s** "
             "with the searcher warm (`bench.check_agreement.bench`; the issue asks under 10 s)",
         ]
+    r = res.get("revision")
+    if r:
+        lines += [
+            "",
+            "## 11. 修订对照 of a 500-clause plan",
+            "",
+            f"- the Fuxin plan ({r['clauses']} clauses) against its edited draft: "
+            f"compared in **{r['compare_s']:.2f} s** "
+            f"(each version read in {r['read_s'] / 2:.1f} s); {r['counts']} (`bench.revision_agreement.bench`; "
+            "the issue asks under 5 s)",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -463,6 +474,9 @@ def main() -> int:
     queries = [r[0] for f in files + corpus_files for r in read_tsv(f)] or fallback_queries(full)
     print("引文核验 …", flush=True)
     check = bench_check(str(full))
+    from bench.revision_agreement import bench as bench_revision
+
+    revision = bench_revision()
     print("query latency …", flush=True)
     query = bench_query(full, queries)
     print("milvus-lite …", flush=True)
@@ -489,6 +503,7 @@ def main() -> int:
         api=api,
         pages=pages,
         check=check,
+        revision=revision,
         machine=f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}",
     )

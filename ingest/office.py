@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from kb.errors import ReadError
+from kb.text import CJK_RE
 
 from .tables import split_header
 
@@ -76,6 +77,9 @@ def markdown_blocks(markdown: str) -> list:
     return blocks
 
 
+MIN_FALLBACK_CJK = 10  # LibreOffice turns any bytes into "text": a document has Chinese in it
+
+
 def read_word97(data: bytes, suffix: str) -> list:
     """Blocks (lines and tables) of a Word 97–2003 .doc or a WPS .wps file.
 
@@ -91,7 +95,8 @@ def read_word97(data: bytes, suffix: str) -> list:
         return markdown_blocks(wps2md.to_markdown(document.paragraphs))
     except (wps2md.WpsParseError, ValueError, KeyError, IndexError, OSError) as exc:
         fallback = _libreoffice_text(data, suffix)
-        if fallback is None:
+        if not fallback or len(CJK_RE.findall("".join(fallback))) < MIN_FALLBACK_CJK:
+            # no LibreOffice, or what it made of the bytes is no Chinese document either
             raise ReadError("", f"unreadable Word/WPS file ({exc.__class__.__name__}: {str(exc)[:80]})") from None
         return fallback
 

@@ -148,14 +148,23 @@ def _parser() -> ArgumentParser:
     k.add_argument("--json", action="store_true", help='print {"quotes": [...], "references": [...]}')
     k.add_argument("--docx", help="write the draft with a Word comment (批注) on each passage that is not right")
     k.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
+    f = sub.add_parser("diff", help="修订对照: two versions of a plan compared clause by clause")
+    f.add_argument("old", help="the old version: a document id (or prefix), or a file read on the fly")
+    f.add_argument("new", help="the new version: a document id (or prefix), or a file read on the fly")
+    f.add_argument("--json", action="store_true", help='print {"old", "new", "rows", "counts"}')
+    f.add_argument("--docx", help="write the 修订对照表 (公文, landscape: 序号 | 原文 | 修改后 | 修改说明)")
+    f.add_argument("--xlsx", help="write the 修订对照表 as a sheet")
+    f.add_argument("--all", action="store_true", help="the files list unchanged clauses too")
+    f.add_argument("--ledger", action="store_true", help="show the old plan's 台账 status; flag 未完成即删除")
+    f.add_argument("--against", help="flag new clauses below this upper document's requirement (对标对表)")
     o = sub.add_parser("docs", help="the ingested documents, with period, validity and successor")
     o.add_argument("--as-of", dest="as_of", help="the day validity is judged on (default today)")
     o.add_argument("--json", action="store_true")
-    for sp in (s, d, c, a, o, u, v, h, m, g, k):
+    for sp in (s, d, c, a, o, u, v, h, m, g, k, f):
         sp.add_argument(
             "--index", default=DEFAULT_INDEX, help="the index folder (with Milvus: the audit log, accounts, uploads)"
         )
-    for sp in (s, d, c, a, o, v, h, m, g, k):
+    for sp in (s, d, c, a, o, v, h, m, g, k, f):
         sp.add_argument(
             "--store",
             default=None,
@@ -177,8 +186,48 @@ def main(argv=None) -> int:
         "align": cmd_align,
         "ledger": cmd_ledger,
         "check": cmd_check,
+        "diff": cmd_diff,
     }
     return commands[args.cmd](index, args)
+
+
+def _version(name: str):
+    """A version named on the command line: a document id, or a file read by ``python -m ingest.parse``
+    in a child process (the core reads no files of the corpus's kinds itself)."""
+    import json
+    import subprocess
+
+    from kb.model import Clause, Document
+
+    if not Path(name).is_file():
+        return name
+    done = subprocess.run([sys.executable, "-m", "ingest.parse", name], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise KBError(done.stderr.strip().removeprefix("Error: ") or f"cannot read {name}")
+    body = json.loads(done.stdout)
+    return Document.from_dict(body["doc"]), [Clause.from_dict(c) for c in body["clauses"]]
+
+
+def cmd_diff(index, args) -> int:
+    from kb.compare.revisions import KIND_NAMES
+    from kb.reports import revision_report
+
+    rev, body, flags = service.revision(
+        index, _version(args.old), _version(args.new), args.index if args.ledger else None, args.against
+    )
+    if args.docx:
+        Path(args.docx).write_bytes(revision_report.to_docx(rev, args.all, flags))
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(revision_report.to_xlsx(rev, args.all, flags))
+    if args.json:
+        print(service.dumps(body))
+        return 0
+    print("，".join(f"{KIND_NAMES[k]} {n}" for k, n in body["counts"].items()))
+    for row in body["rows"]:
+        if row["kind"] != "same":
+            text = (row["new"] or row["old"])["text"]
+            print(f"[{KIND_NAMES[row['kind']]}] {text[:60]}  {row['note']}")
+    return 0
 
 
 def cmd_check(index, args) -> int:

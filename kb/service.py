@@ -196,6 +196,64 @@ def check_draft(index: Store, name: str, data: bytes, as_of: str | None = None, 
     return text, check(text, library_of(index), searcher or searcher_for(index), date_or_none(as_of))
 
 
+def revision(
+    index: Store,
+    old: str | tuple,
+    new: str | tuple,
+    state_dir: str | Path | None = None,
+    against: str | None = None,
+) -> tuple:
+    """修订对照 of two versions (``kb diff``): each a document of the index (an id, a prefix) or a
+    draft read on the fly (``(Document, clauses)``). With ``state_dir`` (``--ledger``), rows of the old
+    plan carry their 台账 status, and a deleted unfinished task is flagged 未完成即删除; with
+    ``against`` an upper document, new rows that fall below it (对标对表) are flagged.
+
+    Returns:
+        (the ``Revision``, its JSON ``{"old", "new", "rows", "counts"}`` with each row's
+        ``ledger_status`` and ``flags``, the flags by row for the 对照表 files).
+
+    Raises:
+        KBError: an unknown document.
+    """
+    from kb.compare.revisions import compare
+
+    aligner = Aligner(index)
+
+    def side(x):
+        if isinstance(x, tuple):
+            return x[0], x[1], None, None
+        doc_id = x if x in index.docs else aligner.resolve(x)  # a file id names that file, not its family
+        clauses = index.clauses_of(doc_id)
+        return index.docs[doc_id], clauses, index.vectors_of(clauses), doc_id
+
+    old_doc, old_clauses, old_vec, old_id = side(old)
+    new_doc, new_clauses, new_vec, new_id = side(new)
+    rev = compare(old_doc, old_clauses, new_doc, new_clauses, old_vec, new_vec)
+    body = rev.to_dict()
+    statuses = {}
+    if state_dir is not None and old_id is not None:
+        statuses = {i.clause_id: i for i in Ledger(state_dir).items(index, old_id)}
+    below = set()
+    if against and new_id is not None:
+        below = {
+            r.lower.clause_id
+            for r in aligner.align(new_id, [against])
+            if r.lower is not None and r.status in ("weaker", "later", "undated")
+        }
+    flags: dict[int, list[str]] = {}
+    for n, (row, out) in enumerate(zip(rev.rows, body["rows"])):
+        item = next((statuses[c.clause_id] for c in row.old if c.clause_id in statuses), None)
+        out["ledger_status"] = item.status if item else None
+        out["flags"] = []
+        if item and row.kind == "deleted" and item.status not in ("done", "not_applicable"):
+            out["flags"].append("dropped_unfinished")
+        if any(c.clause_id in below for c in row.new):
+            out["flags"].append("below_upper")
+        if out["flags"]:
+            flags[n] = out["flags"]
+    return rev, body, flags
+
+
 def finished_items(state_dir: str | Path) -> dict[str, tuple[str, str | None]]:
     """What the 台账 records as finished, by clause id: (status, date done) — the deadline badges' source."""
     return Ledger(state_dir).finished()

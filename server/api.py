@@ -119,7 +119,9 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     )
     app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
     app.add_middleware(
-        BodyLimit, uploads=("/v1/documents", "/v1/ledger/evidence/", "/v1/check"), upload_limit=MAX_UPLOAD_BYTES
+        BodyLimit,
+        uploads=("/v1/documents", "/v1/ledger/evidence/", "/v1/check", "/v1/diff"),
+        upload_limit=MAX_UPLOAD_BYTES,
     )
     origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
     if origins:  # off unless configured: a browser page elsewhere cannot call the API with a user's token
@@ -353,6 +355,44 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         if not changes:
             raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
         return json_body(service.ledger_item(book.update(live.index, item_id, user, changes, via="api")))
+
+    @app.get("/v1/diff")
+    def diff(old: str, new: str, ledger: bool = False, against: str | None = None, format: str = "json"):
+        """``python -m kb diff OLD NEW --json`` for two documents of the index; ``format=docx|xlsx`` for
+        the 修订对照表. (A draft not in the index: ``POST /v1/diff`` with the file.)"""
+        rev, body, flags = service.revision(live.index, old, new, index_dir if ledger else None, against)
+        return _revision_answer(rev, body, flags, format)
+
+    @app.post("/v1/diff")
+    async def diff_draft(old: str, file: UploadFile = File(...), format: str = "json"):
+        """A draft (a file, read on the fly as ingest reads) against a document of the index."""
+        import tempfile
+
+        from ingest.parse import parse
+
+        data = await file.read()
+        suffix = Path(file.filename or "draft.txt").suffix or ".txt"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"draft{suffix}"
+            path.write_bytes(data)
+            draft = parse(path)
+        rev, body, flags = service.revision(live.index, old, draft)
+        return _revision_answer(rev, body, flags, format)
+
+    def _revision_answer(rev, body, flags, format: str):
+        from kb.reports import revision_report
+
+        if format == "json":
+            return json_body(body)
+        writers = {"xlsx": (revision_report.to_xlsx, XLSX), "docx": (revision_report.to_docx, DOCX)}
+        if format not in writers:
+            raise KBError(f"unknown format {format!r}; use json, xlsx or docx")
+        write, mime = writers[format]
+        return Response(
+            write(rev, False, flags),
+            media_type=mime,
+            headers={"Content-Disposition": f"attachment; filename=revision.{format}"},
+        )
 
     @app.post("/v1/check")
     async def check(request: Request, as_of: str | None = None):

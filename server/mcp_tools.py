@@ -106,6 +106,25 @@ def build(live: LiveIndex) -> MCPServer:
         )
 
     @server.tool(
+        description="修订对照：比较同一规划的两个版本（旧版、新版，文件编号），逐条列出修改、新增、删除、移动的条款及修改说明。"
+        " Compare two versions of a plan (document ids of the index): changed clauses only, each with what"
+        " changed (target raised/lowered, date earlier/later, stronger/weaker wording). `limit` rows a call."
+    )
+    @guarded
+    def compare_versions(old: str, new: str, limit: int = 30) -> CallToolResult:
+        from kb.compare.revisions import KIND_NAMES
+
+        _, body, _ = service.revision(live.index, old, new)
+        changed = [r for r in body["rows"] if r["kind"] != "same"]
+        lines = ["，".join(f"{KIND_NAMES[k]} {n}" for k, n in body["counts"].items() if k in KIND_NAMES)]
+        for r in changed[:limit]:
+            text = (r["new"] or r["old"])["text"]
+            lines.append(f"[{KIND_NAMES[r['kind']]}] {text[:80]}" + (f"（{r['note']}）" if r["note"] else ""))
+        if len(changed) > limit:
+            lines.append(f"……另有 {len(changed) - limit} 处修改；用更大的 limit 查看。")
+        return result({**body, "rows": changed[:limit]}, "\n".join(lines))
+
+    @server.tool(
         description="按条款编号取条款全文、规范引用和上下文。"
         " Get one clause by clause_id with its citation and `context` neighbouring clauses on each side."
     )

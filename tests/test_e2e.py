@@ -349,3 +349,49 @@ def test_a_draft_is_checked_in_the_browser(server, browser):
     body = browser.find_element(By.TAG_NAME, "body").text
     assert body.index("未找到原文") < body.index("与原文不一致")  # the most serious first
     assert "下载带批注的稿件" in body and "下降5%" in body
+
+
+def test_a_draft_is_compared_and_the_revision_table_downloaded(office, browser, tmp_path):
+    """版本对照 on the office address: a reporter uploads the next draft of the city plan against the
+    plan in the knowledge base, sees the changes, and downloads the 修订对照表."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, index, *_ = office
+    text = (ROOT / "tests" / "data" / "city_plan.txt").read_text(encoding="utf-8")
+    draft = tmp_path / "征求意见稿.txt"
+    draft.write_text(
+        text.replace("城市生活污水集中收集率达到70%以上", "城市生活污水集中收集率达到80%以上"), encoding="utf-8"
+    )
+    downloads = tmp_path / "dl"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    wait = WebDriverWait(browser, 90)
+    browser.get(base.replace("127.0.0.1", office_address()))
+    wait.until(EC.element_to_be_clickable((By.ID, "name"))).send_keys(REPORTER)
+    browser.find_element(By.ID, "password").send_keys(REPORTER_PASSWORD, Keys.ENTER)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '版本对照')]").click()
+    wait.until(lambda d: "新版本" in d.find_element(By.TAG_NAME, "body").text)
+    old = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSelectbox'] input")[0]
+    old.click()
+    old.send_keys("city_plan.txt", Keys.ENTER)
+    time.sleep(1)
+    new = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSelectbox'] input")[1]
+    new.click()
+    new.send_keys("上传的稿件", Keys.ENTER)
+    wait.until(lambda d: "上传新版本稿件" in d.find_element(By.TAG_NAME, "body").text)
+    _uploader(browser, "上传新版本稿件").send_keys(str(draft))
+    wait.until(lambda d: "目标值由70%提高到80%" in d.find_element(By.TAG_NAME, "body").text)
+    browser.find_element(By.XPATH, "//button[contains(., '下载修订对照表（Word）')]").click()
+    deadline = time.time() + 30
+    while time.time() < deadline and not list(downloads.glob("*.docx")):
+        time.sleep(0.5)
+    (got,) = list(downloads.glob("*.docx"))
+    import docx
+
+    table = docx.Document(got).tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "原文", "修改后", "修改说明"]
+    assert any("80%" in r.cells[2].text for r in table.rows)

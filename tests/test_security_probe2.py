@@ -260,8 +260,11 @@ def test_n5_huge_headers_n12_no_event_streams_n16_no_paths_on_a_real_server(fake
     with site(index) as base:
         host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
         with socket.create_connection((host, port), timeout=30) as s:  # a header line that never ends
-            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (2 * 1024 * 1024))
-            answer = s.recv(200)
+            try:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (2 * 1024 * 1024))
+                answer = s.recv(200)
+            except (ConnectionResetError, BrokenPipeError):  # cut off mid-header: refused, not buffered
+                answer = b""
         assert answer.startswith(b"HTTP/1.1 4") or answer == b""  # refused, not buffered whole
         assert request(base, "/_stcore/health")[0] == 200  # the server still answers
         from kb.office.tokens import Tokens

@@ -45,6 +45,7 @@ KEPT_KEYS = (
     *("f_scope", "f_validity", "f_docs", "f_unit", "f_issuer", "f_from", "f_to", "f_due_from", "f_due_to"),
     "f_has_deadline",
     "f_roles",
+    *("v_old", "v_new", "v_kinds", "v_changes"),
     *("d_after", "d_before", "d_as_of", "d_hide_expired", "d_kinds", "d_status", "d_titles", "d_unit", "only_late"),
     *("a_lower", "a_hide_expired", "a_uppers", "a_unit", "a_status", "a_pick"),
     *("l_doc", "l_unit", "l_status", "l_overdue", "l_met", "l_item"),
