@@ -10,40 +10,22 @@ target year and that year as its deadline.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import re
 
 from kb.model import Clause, Deadline, Target
 from kb.policy.deadlines import sentence_deadlines
 from kb.policy.roles import COMMITTING, clause_role
-from kb.policy.targets import LOWER_BETTER_RE, extract_targets, reports_past
+from kb.policy.targets import cell_target, extract_targets, reports_past
 from kb.policy.units import clause_units
-from kb.text import fold
 
 from .read import RawDoc
 from .segment import Piece
 from .tables import TableRow
 
 HEADER_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-CELL_TARGET_RE = re.compile(
-    r"^(?P<cmp>≤|≥|<|>|＜|＞|不低于|不高于|不超过)?\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<mod>以上|以下|以内|左右)?$"
-)
 UNIT_IN_INDICATOR_RE = re.compile(r"[（(]\s*(?P<unit>%|％|[^（）()]{1,12})\s*[）)]\s*\S*$")
-CELL_COMPARATORS = {
-    "≤": "<=",
-    "≥": ">=",
-    "<": "<",
-    ">": ">",
-    "＜": "<",
-    "＞": ">",
-    "不低于": ">=",
-    "不高于": "<=",
-    "不超过": "<=",
-    "以上": ">=",
-    "以下": "<=",
-    "以内": "<=",
-    "左右": "=",
-}
 
 
 def _page(page_starts: tuple[int, ...] | None, offset: int) -> int | None:
@@ -70,30 +52,21 @@ def indicator_row(row: TableRow) -> tuple[tuple[Target, ...], tuple[Deadline, ..
         return (), ()
     col, year = years[-1]
     base = years[0][1] if len(years) > 1 else None
-    m = CELL_TARGET_RE.match(fold(row.cells[col]).strip())
     named = [
         c
         for k, c in enumerate(row.cells)
         if k != col and re.search(r"[\u4e00-\u9fff]", c) and not HEADER_YEAR_RE.search(row.header[k])
     ]
-    if not m or not named:
+    if not named:
         return (), ()
     indicator = max(named, key=len)
     unit = UNIT_IN_INDICATOR_RE.search(indicator)
-    lower = bool(LOWER_BETTER_RE.search(indicator))
-    cmp = CELL_COMPARATORS.get(m.group("cmp") or m.group("mod") or "", "<=" if lower else ">=")
-    line = " | ".join(row.cells)
-    target = Target(
-        indicator=re.sub(r"\s*[（(][^（）()]*[）)]\s*$", "", indicator),
-        comparator=cmp,
-        value=float(m.group("val")),
-        unit=(unit.group("unit").replace("％", "%") if unit else ""),
-        text=line,
-        base_year=base,
-        lower_is_better=lower,
-        char_start=0,
-        char_end=len(line),
-    )
+    name = re.sub(r"\s*[（(][^（）()]*[）)]\s*$", "", indicator)
+    target = cell_target(name, row.cells[col], unit.group("unit").replace("％", "%") if unit else "", base)
+    if target is None:
+        return (), ()
+    line = " | ".join(row.cells)  # the row is the target's text
+    target = dataclasses.replace(target, text=line, char_start=0, char_end=len(line))
     deadline = Deadline(row.header[col], row.start, row.end, dt.date(year, 12, 31), "by")
     return (target,), (deadline,)
 

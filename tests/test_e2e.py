@@ -29,15 +29,10 @@ VIEWER, PASSWORD = "zhangsan", "chakan-2026"
 COOKIE_NAME = "kb_session"
 
 
-@pytest.fixture
-def server(e5_index, tmp_path):
-    from kb.office.accounts import Accounts
-
-    index = tmp_path / "index"
-    shutil.copytree(e5_index, index)
-    Accounts(index).add_user(VIEWER, PASSWORD, "viewer")
+def serve(index, tmp_path):
+    """``kb serve`` on every interface for ``index``; yields its URL over loopback, stops it after."""
     port = free_port()
-    log = open(tmp_path / "streamlit.log", "w")
+    log = open(tmp_path / "serve.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--port", str(port), "--index", str(index)],
         cwd=ROOT,
@@ -55,10 +50,22 @@ def server(e5_index, tmp_path):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("the server did not start: " + (tmp_path / "streamlit.log").read_text())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+        pytest.fail("the server did not start: " + (tmp_path / "serve.log").read_text())
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def server(e5_index, tmp_path):
+    from kb.office.accounts import Accounts
+
+    index = tmp_path / "index"
+    shutil.copytree(e5_index, index)
+    Accounts(index).add_user(VIEWER, PASSWORD, "viewer")
+    yield from serve(index, tmp_path)
 
 
 @pytest.fixture
@@ -248,29 +255,8 @@ def office(e5_index, tmp_path):
     sheet, pdf = tmp_path / "台账填报.xlsx", tmp_path / "验收报告.pdf"
     wb.save(sheet)
     pdf.write_bytes(b"%PDF-1.4\n% acceptance report\n")
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--port", str(port), "--index", str(index)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the server did not start: " + (tmp_path / "serve.log").read_text())
-    yield url, index, ours, theirs, sheet, pdf
-    proc.terminate()
-    proc.wait(timeout=20)
+    for url in serve(index, tmp_path):
+        yield url, index, ours, theirs, sheet, pdf
 
 
 def _uploader(browser, label: str):

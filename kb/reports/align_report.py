@@ -141,12 +141,11 @@ def upper_cell(r: AlignRow) -> str:
 
 def to_docx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     """The alignment as a 公文 (title, counts, legend) with a landscape table shaded by status."""
-    from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
-    from kb.reports.memo import body, docx_bytes, gongwen, heading
+    from kb.reports.memo import body, docx_bytes, gongwen, heading, landscape_table
 
     document = gongwen(report_title(lower_title), f"统计日期：{as_of.isoformat()}")
     heading(document, "一、总体情况")
@@ -155,13 +154,7 @@ def to_docx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     for line in legend():
         body(document, line)
     heading(document, "三、对照表")
-    section = document.add_section()
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    table = document.add_table(rows=1, cols=len(DOCX_COLUMNS))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, DOCX_COLUMNS):
-        cell.text = text
+    table = landscape_table(document, DOCX_COLUMNS)
     for n, r in enumerate(rows, 1):
         values = {**table_row(n, r), UPPER_CELL: upper_cell(r)}
         cells = table.add_row().cells

@@ -109,6 +109,21 @@ def gongwen(title: str, subtitle: str = ""):
     return document
 
 
+def landscape_table(document, columns: tuple[str, ...]):
+    """A new landscape section holding a grid table with ``columns`` as its header row."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section = document.add_section()
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, columns):
+        cell.text = text
+    return table
+
+
 def heading(document, text: str) -> None:
     """A first-level heading of a 公文 (一、…): 黑体 三号, not Word's blue heading style."""
     _font(document.add_paragraph().add_run(text), HEADING_FONT, BODY_PT)

@@ -24,10 +24,9 @@ def explanation(row: Row, flags: dict[int, list[str]] | None = None, n: int = 0)
 
 
 def to_docx(revision: Revision, all_rows: bool = False, flags: dict[int, list[str]] | None = None) -> bytes:
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
-    from kb.reports.memo import body, docx_bytes, gongwen, heading
+    from kb.reports.memo import body, docx_bytes, gongwen, heading, landscape_table
 
     counts = revision.counts()
     document = gongwen(f"《{revision.new_doc.title}》修订对照表", "")
@@ -39,13 +38,7 @@ def to_docx(revision: Revision, all_rows: bool = False, flags: dict[int, list[st
         + f"；未修改 {counts['same']} 条。",
     )
     heading(document, "二、修订对照表")
-    section = document.add_section()
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    table = document.add_table(rows=1, cols=len(COLUMNS))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, COLUMNS):
-        cell.text = text
+    table = landscape_table(document, COLUMNS)
     rows = shown(revision.rows, all_rows)
     for n, row in enumerate(rows, 1):
         cells = table.add_row().cells

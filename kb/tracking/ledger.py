@@ -381,15 +381,17 @@ class Ledger(StateDB):
             raise NotFound(f"no ledger item {item_id!r}; list them with: python -m kb ledger list --doc DOC")
         return next(i for i in self.items(index, row[0]) if i.item_id == item_id)
 
+    def _records(self) -> list[tuple[str, dict]]:
+        """Every item's clause id and record (no document loaded, no keeping in step)."""
+        if not self.exists:
+            return []
+        with self.connect() as con:
+            return [(cid, json.loads(record)) for cid, record in con.execute("SELECT clause_id, record FROM ledger")]
+
     def units_by_clause(self) -> dict[str, tuple[str, ...]]:
         """The lead and partner units the 台账 records, by clause id (what 期限跟踪 filters by too)."""
-        if not self.exists:
-            return {}
-        with self.connect() as con:
-            rows = con.execute("SELECT clause_id, record FROM ledger").fetchall()
         out = {}
-        for clause_id, record in rows:
-            r = json.loads(record)
+        for clause_id, r in self._records():
             units = tuple(u for key in ("lead_units", "partner_units") for u in r.get(key) or () if isinstance(u, str))
             if units:
                 out[clause_id] = units
@@ -397,16 +399,7 @@ class Ledger(StateDB):
 
     def finished(self) -> dict[str, tuple[str, str | None]]:
         """Every finished item's clause: clause id → (status, date done), what 期限跟踪 shows."""
-        if not self.exists:
-            return {}
-        with self.connect() as con:
-            rows = con.execute("SELECT clause_id, record FROM ledger").fetchall()
-        out = {}
-        for clause_id, record in rows:
-            r = json.loads(record)
-            if r.get("status") in FINISHED:
-                out[clause_id] = (r["status"], r.get("done_on"))
-        return out
+        return {cid: (r["status"], r.get("done_on")) for cid, r in self._records() if r.get("status") in FINISHED}
 
     # ------------------------------------------------------------------ keeping in step
     def _sync_table(self, index: Store, doc_id: str) -> dict[str, tuple[tuple[Target, ...], tuple[dt.date, ...]]]:
