@@ -267,7 +267,15 @@ def test_the_docs_page_needs_no_internet(server):
 
 
 # ----------------------------------------------------------------------------- MCP
-TOOLS = {"search_clauses", "get_clause", "list_deadlines", "align_documents", "list_documents"}
+TOOLS = {
+    "search_clauses",
+    "get_clause",
+    "list_deadlines",
+    "align_documents",
+    "list_documents",
+    "check_quotes",
+    "compare_versions",
+}
 
 
 async def _use(session) -> dict:

@@ -260,12 +260,12 @@ def office(e5_index, tmp_path):
 
 
 def _uploader(browser, label: str):
+    """The file input of the uploader labelled ``label``, once it is drawn (a busy page draws late)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    box = browser.find_element(
-        By.XPATH, f"//*[@data-testid='stFileUploader'][.//*[contains(normalize-space(), '{label}')]]"
-    )
-    return box.find_element(By.CSS_SELECTOR, "input[type='file']")
+    where = f"//*[@data-testid='stFileUploader'][.//*[contains(normalize-space(), '{label}')]]//input[@type='file']"
+    return WebDriverWait(browser, 60).until(lambda d: d.find_element(By.XPATH, where))
 
 
 def test_a_reporter_imports_its_rows_and_attaches_evidence_on_the_office_address(office, browser, tmp_path):
