@@ -84,11 +84,12 @@ def make_clauses(
     ocr = set(raw.ocr_pages)
     common = dict(doc_id=doc_id, title=title, doc_number=doc_number, issuer=issuer, doc_date=doc_date)
     prose = []
+    outlined = any(any(p.titles) for p in pieces)  # a text without headings has no preamble
     for i, p in enumerate(pieces):
         page = _page(raw.page_starts, p.char_start)
         lead, partners = clause_units(p.units, p.text)
         targets = () if reports_past(heads[p.sentence], year) else extract_targets(p.text, year)
-        role = clause_role(p.text, p.titles, bool(targets), year, heads[p.sentence])
+        role = clause_role(p.text, p.titles, bool(targets), year, heads[p.sentence], outlined)
         prose.append(
             Clause(
                 clause_id="",

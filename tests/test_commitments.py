@@ -188,6 +188,9 @@ def test_a_review_a_problem_or_a_vision_never_commits():
         ("到2030年，全国森林覆盖率达到25%左右。", False),
         ("按照国家、省统一部署，积极推进重点排放行业进入全国碳排放交易市场。", False),
         ("出台钢铁、焦化行业大气污染物超低排放地方标准。", False),
+        ("2025年底前,制定全市危险废物规范化环境管理办法和考核方法、评分细则。", False),  # 办法 and 方法 are no laws
+        ("严格执行国家排放标准，推动重点行业完成超低排放改造。", False),  # applying a national standard
+        ("贯彻落实《中华人民共和国长江保护法》，制定实施方案。", False),
     ],
 )
 def test_tasks_only_the_nation_can_do(text, national):

@@ -115,3 +115,10 @@ def test_agreement_with_the_hand_read_gold():
     by_file, misses = agreement(ROOT / "corpus", read_gold(GOLD))
     agreed, total = sum(a for a, _ in by_file.values()), sum(n for _, n in by_file.values())
     assert total >= 100 and agreed / total >= 0.9, misses
+
+
+def test_a_text_without_headings_has_no_preamble():
+    """A notice with no outline at all: its sentences are what they say, not a preamble."""
+    text = "2025年底前，完成全市入河排污口排查整治。"
+    assert clause_role(text, (), False, 2023, outlined=False) == "task"
+    assert clause_role(text, (), False, 2023) == "vision"  # before the first heading of a plan

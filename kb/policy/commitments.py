@@ -62,25 +62,31 @@ PROJECT_RE = re.compile(
 # A binding rule: a limit to apply, a ban.
 RULE_RE = re.compile(r"执行[^，,。；;]{0,24}?(?:限值|标准|要求|制度)|不再新建|不再新增|不得|禁止|严禁|一律")
 # Tasks for a national body or a national instrument: no province or city can do them.
+MAKING = r"(?:研究制定|制定|修订|修改|出台|发布|编制|建立|建设|完善|健全)"
 NATIONAL_ONLY_RES = (
-    (re.compile(r"国家(?:强制性)?标准|强制性国家标准|国家[^，,。；;]{0,8}标准(?:体系)?"), "国家标准由国家制定修订"),
+    (
+        re.compile(rf"{MAKING}[^，,。；;]{{0,20}}(?:强制性国家标准|国家(?:强制性)?标准|国家[^，,。；;]{{0,8}}标准)"),
+        "国家标准由国家制定修订",
+    ),
     (
         re.compile(
-            r"[\u4e00-\u9fff]{1,10}法[、和]|法律法规[^，,。；;]{0,4}(?:制定|修订|修改)|(?:制定|修订|修改)[^，,。；;]{0,12}法(?:律)?(?![规治人])"
+            r"(?:制定|修订|修改)[^，,。；;]{0,20}(?<![方办做执手算说写])法(?:律)?(?![规治人])"
+            r"|(?<![方办做执手算说写])法[、和][^，,。；;]{0,40}(?:制定|修订|修改)|法律法规[^，,。；;]{0,4}(?:制定|修订|修改)"
         ),
         "法律的制定修订由国家立法机关负责",
     ),
     (
         re.compile(
-            r"全国(?:统一)?[^，,。；;]{0,16}(?:市场|规则|标准|数据库|名录|目录|平台|体系)|国内[^，,。；;]{0,8}(?:能力|产能)"
+            rf"{MAKING}[^，,。；;]{{0,8}}全国(?:统一)?[^，,。；;]{{0,16}}(?:市场|规则|标准|数据库|名录|目录|平台|体系)"
         ),
-        "全国性的市场、规则、标准或总量由国家建立和调控",
+        "全国性的市场、规则、标准由国家建立",
     ),
+    (re.compile(r"国内[^，,。；;]{0,8}(?:能力|产能)"), "全国性的总量由国家调控"),
 )
 # A national body as the subject, in the words before the verb (Commitment.head).
 NATIONAL_BODY_RE = re.compile(r"^[^，,。；;]{0,6}(?:中央(?:财政|预算|对地方)?|国家铁路|国务院|国家层面)")
 NATIONAL_VERB_RE = re.compile(r"制定|修订|修改|出台|研究|建立|建设|完善|健全|发布|编制|控制在|推动|下降")
-LAW_TITLE_RE = re.compile(r"《(?![^》]*(?:省|市|自治区|县))[^》]{2,30}(?:法|条例)》")
+LAW_TITLE_RE = re.compile(r"(?:制定|修订|修改|出台)(?:实施)?《(?![^》]*(?:省|市|自治区|县))[^》]{2,30}(?:法|条例)》")
 FILLER_RE = re.compile(r"^[\s，,：:、“”\"（）()]*(?:力争|确保|争取|计划|其中|同时|此外|并|且)?[\s，,：:]*")
 MIN_TASK_CJK = 8  # a commitment says what is to be done ("2022—2025年按计划实施。" does not)
 MIN_OWN_TASK_CJK = 10  # a task without a target stands alone from this length
@@ -266,7 +272,7 @@ def national_only(k: Commitment) -> str:
     words = k.text
     if not NATIONAL_VERB_RE.search(words):
         return ""
-    if LAW_TITLE_RE.search(words) and re.search(r"制定|修订|修改|出台", words):
+    if LAW_TITLE_RE.search(words):
         return "法律、行政法规的制定修订由国家负责"
     for pattern, why in NATIONAL_ONLY_RES:
         if pattern.search(words):

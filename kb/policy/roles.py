@@ -123,7 +123,12 @@ def reports_past(text: str, doc_year: int | None) -> bool:
 
 
 def clause_role(
-    text: str, titles: tuple[str, ...], has_targets: bool, doc_year: int | None = None, sentence_head: str = ""
+    text: str,
+    titles: tuple[str, ...],
+    has_targets: bool,
+    doc_year: int | None = None,
+    sentence_head: str = "",
+    outlined: bool = True,
 ) -> str:
     """The role of one clause (a key of ``ROLES``).
 
@@ -133,9 +138,10 @@ def clause_role(
         has_targets: whether it sets a target (kb.policy.targets).
         doc_year: the document's year (a sentence opening with an earlier year reports).
         sentence_head: the first clause of its sentence (a ；-part takes its sentence's report).
+        outlined: whether the document has headings at all (without any, no text is a preamble).
     """
     by_heading = heading_role(titles)
-    if not any(titles):
+    if not any(titles) and outlined:
         return "vision"  # before the first heading: the preamble (为…，制定本规划)
     if by_heading in ("review", "problem", "vision"):
         return by_heading
