@@ -409,22 +409,25 @@ class Ledger(StateDB):
         from kb.tracking.indicator_table import IndicatorTables
 
         rows = IndicatorTables(self.path.parent).rows(doc_id)
+        if not rows:
+            return {}
         doc = index.docs[doc_id]
         end = dt.date.fromisoformat(doc.period_end) if doc.period_end else None
         out, at = {}, now().isoformat(timespec="seconds")
         with self.connect() as con:
-            stored = dict(
-                con.execute(
-                    "SELECT anchor, item_id FROM ledger WHERE doc_id = ? AND anchor LIKE ?",
+            stored = {
+                anchor: (item_id, text, flags)
+                for anchor, item_id, text, flags in con.execute(
+                    "SELECT anchor, item_id, text, flags FROM ledger WHERE doc_id = ? AND anchor LIKE ?",
                     (doc_id, f"%|{TABLE_ANCHOR}|%"),
-                ).fetchall()
-            )
+                )
+            }
             for pos, row in enumerate(rows):
                 anchor = f"{doc_id}|{TABLE_ANCHOR}|{pos + 1}"
                 if anchor in stored:
-                    con.execute(
-                        "UPDATE ledger SET text = ?, flags = '[]' WHERE item_id = ?", (row.text, stored.pop(anchor))
-                    )
+                    item_id, text, flags = stored.pop(anchor)
+                    if text != row.text or flags != "[]":  # written only when the table changed
+                        con.execute("UPDATE ledger SET text = ?, flags = '[]' WHERE item_id = ?", (row.text, item_id))
                 else:
                     con.execute(
                         "INSERT INTO ledger VALUES (?, ?, ?, ?, ?, '{}', '[]', ?)",
@@ -433,8 +436,9 @@ class Ledger(StateDB):
                 target = row.as_target()
                 due = dt.date(row.year, 12, 31) if row.year else end
                 out[anchor] = ((target,) if target else (), (due,) if due else ())
-            for item_id in stored.values():
-                con.execute("UPDATE ledger SET flags = ? WHERE item_id = ?", (_json([DELETED]), item_id))
+            for item_id, _, flags in stored.values():
+                if DELETED not in json.loads(flags):
+                    con.execute("UPDATE ledger SET flags = ? WHERE item_id = ?", (_json([DELETED]), item_id))
         return out
 
     def sync(self, index: Store, doc_id: str) -> None:
