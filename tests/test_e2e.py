@@ -381,3 +381,21 @@ def test_a_draft_is_compared_and_the_revision_table_downloaded(office, browser, 
     table = docx.Document(got).tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "原文", "修改后", "修改说明"]
     assert any("80%" in r.cells[2].text for r in table.rows)
+
+
+def test_sign_out_replaces_the_current_tab(server, browser):
+    """N13: 退出登录 is a link in the same tab; the tab then shows the sign-in page, not the last results."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 90)
+    sign_in(browser, server, wait)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='输入主题或问题']")))
+    link = wait.until(
+        EC.element_to_be_clickable((By.XPATH, "//*[@data-testid='stSidebar']//a[contains(., '退出登录')]"))
+    )
+    assert link.get_attribute("target") in ("_self", "", None)
+    link.click()
+    wait.until(EC.element_to_be_clickable((By.ID, "name")))  # the front door's page, in this tab
+    assert len(browser.window_handles) == 1
