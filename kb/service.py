@@ -169,18 +169,23 @@ def import_indicator_table(index: Store, state_dir: str | Path, doc: str, data: 
     return IndicatorTables(state_dir).replace(doc_id, read_table(data), user, first_year)
 
 
-_libraries: dict[tuple[int, int], Any] = {}
+_per_generation: dict[str, tuple[tuple[int, int], Any]] = {}
+
+
+def once_per_generation(what: str, index: Store, build):
+    """``build()``, kept until the index (or its generation) changes: one value per ``what``."""
+    key = (id(index), index.generation)
+    held = _per_generation.get(what)
+    if held is None or held[0] != key:
+        held = _per_generation[what] = (key, build())
+    return held[1]
 
 
 def library_of(index: Store):
     """The knowledge base's texts as 引文核验 compares with them, built once per index generation."""
     from kb.verify.library import Library
 
-    key = (id(index), index.generation)
-    if key not in _libraries:
-        _libraries.clear()
-        _libraries[key] = Library(index)
-    return _libraries[key]
+    return once_per_generation("library", index, lambda: Library(index))
 
 
 def check_draft(index: Store, name: str, data: bytes, as_of: str | None = None, searcher: Searcher | None = None):
@@ -414,18 +419,11 @@ def documents(index: Store, as_of: str | None = None) -> list[dict]:
     ]
 
 
-_links: dict[tuple[int, int], Any] = {}
-
-
 def citation_links(index: Store):
     """Which documents cite which (kb.verify.links), once per index generation."""
     from kb.verify.links import links
 
-    key = (id(index), index.generation)
-    if key not in _links:
-        _links.clear()
-        _links[key] = links(library_of(index))
-    return _links[key]
+    return once_per_generation("links", index, lambda: links(library_of(index)))
 
 
 def ledger_doc(index: Store, doc: str | None) -> str:

@@ -68,6 +68,12 @@ def char_bigrams(text: str) -> list[str]:
     return _bigrams(_runs(text))
 
 
+def dice(a: str, b: str) -> float:
+    """Dice overlap of two texts' character bigrams (``char_bigrams``): 0 when either has none."""
+    x, y = set(char_bigrams(a)), set(char_bigrams(b))
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
 def _runs(text: str) -> list[str]:
     """The CJK runs and Latin/number words of the normalised text."""
     return BIGRAM_RUN_RE.findall(normalize(text))

@@ -52,7 +52,7 @@ from kb.policy.targets import stronger_or_equal
 from kb.policy.units import matches_unit
 from kb.search.families import Families
 from kb.store.base import Store
-from kb.text import char_bigrams, normalize, pollutant_names
+from kb.text import char_bigrams, dice, normalize, pollutant_names
 
 # Chosen by reading commitments against their best lower clause (README, "对标对表").
 MATCH_THRESHOLD = 0.4
@@ -171,11 +171,6 @@ def side(c: Clause) -> dict[str, Any]:
     }
 
 
-def _dice(a: str, b: str) -> float:
-    x, y = set(char_bigrams(a)), set(char_bigrams(b))
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
 def same_indicator(a: Target, b: Target) -> bool:
     """The same indicator: one name holds the other, they are names of one national indicator
     (kb.policy.indicators), or they share most bigrams; never for two kinds of place (城市 / 县城)."""
@@ -187,7 +182,7 @@ def same_indicator(a: Target, b: Target) -> bool:
         or a.indicator in b.indicator
         or b.indicator in a.indicator
         or bool(indicator_ids(a.indicator) & indicator_ids(b.indicator))
-        or _dice(a.indicator, b.indicator) >= INDICATOR_MATCH
+        or dice(a.indicator, b.indicator) >= INDICATOR_MATCH
     )
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from kb.model import Clause, Document, Target
 from kb.policy.strength import strength_change
-from kb.text import char_bigrams
+from kb.text import char_bigrams, dice
 from kb.verify.library import compared
 
 PAIR_MIN = 0.5  # bigram Dice for two clauses to be versions of one
@@ -206,13 +206,8 @@ def compare(
 def _joined(one: str, first: str, second: str) -> bool:
     """Whether ``one`` is ``first`` and ``second`` together (a split or a merged sentence): alike
     enough joined, and clearly more alike joined than to either part alone."""
-    joined = _dice(one, first + second)
-    return joined >= SPLIT_MIN and joined > max(_dice(one, first), _dice(one, second)) + SPLIT_GAIN
-
-
-def _dice(a: str, b: str) -> float:
-    x, y = set(char_bigrams(a)), set(char_bigrams(b))
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    joined = dice(one, first + second)
+    return joined >= SPLIT_MIN and joined > max(dice(one, first), dice(one, second)) + SPLIT_GAIN
 
 
 def _chapter(clauses: list[Clause]) -> str:

@@ -253,7 +253,8 @@ class Searcher:
         tokens = self.index.tokenizer.tokens(asked)
         # An indicator named in other words (能耗强度 → 单位国内生产总值能源消耗) is looked up by all its names.
         lexical = asked if fusion.method in PLAIN_METHODS else " ".join([asked, *other_names(asked)])
-        query_vec, words, chars = self.embed(asked), self.index.tokenizer.tokens(lexical), char_ngrams(lexical)
+        words = tokens if lexical == asked else self.index.tokenizer.tokens(lexical)  # jieba once when nothing is added
+        query_vec, chars = self.embed(asked), char_ngrams(lexical)
         depth = max(fusion.depth, top * 3)
         cands = self.index.candidates(query_vec, words, chars, depth, where, used)
         if fusion.dated_boost and fusion.method not in PLAIN_METHODS and WHEN_QUESTION_RE.search(query):

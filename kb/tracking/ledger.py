@@ -325,10 +325,10 @@ class Ledger(StateDB):
         """The document's items, in document order (deleted clauses last), in step with the index."""
         if doc_id not in index.docs:
             raise NotFound(f"no document {doc_id!r}; list them with: python -m kb docs")
-        self.sync(index, doc_id)
-        table = self._sync_table(index, doc_id)
-        held = commitments_by_clause(index, doc_id)
+        held = commitments_by_clause(index, doc_id)  # the commitment model runs once a listing
         clauses = {c.clause_id: c for c in index.clauses_of(doc_id) if c.clause_id in held}
+        self.sync(index, doc_id, list(clauses.values()))
+        table = self._sync_table(index, doc_id)
         with self.connect() as con:
             rows = con.execute(
                 "SELECT item_id, doc_id, anchor, clause_id, text, record, flags FROM ledger WHERE doc_id = ?", (doc_id,)
@@ -441,9 +441,10 @@ class Ledger(StateDB):
                     con.execute("UPDATE ledger SET flags = ? WHERE item_id = ?", (_json([DELETED]), item_id))
         return out
 
-    def sync(self, index: Store, doc_id: str) -> None:
-        """Create items for new commitments; follow moved, reworded and removed ones (history kept)."""
-        current = commitments(index, doc_id)
+    def sync(self, index: Store, doc_id: str, current: list[Clause] | None = None) -> None:
+        """Create items for new commitments; follow moved, reworded and removed ones (history kept).
+        ``current``: the document's committing clauses, when the caller has them already."""
+        current = commitments(index, doc_id) if current is None else current
         free = dict(zip(anchors(current), current))  # anchors no item holds yet
         by_text: dict[str, list[str]] = {}
         for key, c in free.items():

@@ -15,11 +15,12 @@ from functools import cached_property
 from kb.model import Clause, Document
 from kb.search.families import Families
 from kb.store.base import Store
-from kb.text import char_bigrams, normalize
+from kb.text import dice, normalize
 
 NUMBER_PARTS_RE = re.compile(r"(?P<who>[\u4e00-\u9fff]{1,12})\W*(?P<year>(?:19|20)\d{2})\W*(?P<no>\d{1,4})\s*号")
 QUOTES_RE = re.compile(r"[“”\"‘’'「」『』《》]")
 NOTICE_RE = re.compile(r"^关于印发|的通知$")
+SHORT_TITLE_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}$")  # 《意见》, 《方案》, 《规划》: a short name
 
 
 def compared(text: str) -> str:
@@ -66,11 +67,6 @@ def title_key(title: str) -> str:
     return compared(NOTICE_RE.sub("", title.strip()))
 
 
-def dice(a: str, b: str) -> float:
-    x, y = set(char_bigrams(a)), set(char_bigrams(b))
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
 class Library:
     """The documents of one loaded index (one text per family), as ``verdicts`` compares with them."""
 
@@ -97,6 +93,15 @@ class Library:
         scored = [(dice(key, title_key(self.doc(d).title)), d) for d in self.primaries]
         best = max(scored, default=(0.0, None))
         return best[1], best[0]
+
+    @staticmethod
+    def full_title(title: str, earlier: list[str]) -> str | None:
+        """For a short name (《意见》, 《方案》), the latest of the ``earlier`` titles cited in full
+        that ends with it; None for a full title, or a short name of nothing cited before."""
+        key = title_key(title)
+        if not SHORT_TITLE_RE.match(key):
+            return None
+        return next((t for t in reversed(earlier) if title_key(t).endswith(key)), None)
 
     def by_number(self, number: str) -> str | None:
         return next(

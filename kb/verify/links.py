@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kb.verify.library import Library, title_key
+from kb.verify.library import SHORT_TITLE_RE, Library, title_key
 from kb.verify.passages import references
-from kb.verify.verdicts import SHORT_TITLE_RE
 
 
 @dataclass
@@ -41,13 +40,13 @@ def links(library: Library) -> Links:
                 key = title_key(r.title)
                 target = library.by_title(r.title) or (library.by_number(r.number) if r.number else None)
                 if target is None and SHORT_TITLE_RE.match(key):
-                    full = next((t for t in reversed(full_titles) if t.endswith(key)), None)
-                    target = library.by_title(full) if full else None
+                    full = library.full_title(r.title, full_titles)
                     if full is None:
                         continue  # a short name of nothing cited in full: no reference to resolve
+                    target = library.by_title(full)
                 if key == own or target == doc_id:
                     continue  # the document names itself
-                full_titles.append(key)
+                full_titles.append(r.title)
                 if target is None:
                     titles = out.unresolved.setdefault(doc_id, {})
                     titles[r.title] = titles.get(r.title, 0) + 1

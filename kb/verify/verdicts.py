@@ -19,14 +19,13 @@ from typing import Any
 
 from kb.policy.validity import validities
 from kb.reports.cite import citation
-from kb.verify.library import Library, compared, same_number, title_key
+from kb.verify.library import Library, compared, same_number
 from kb.verify.passages import Quotation, Reference, quotations, references
 
 DIFFERS_SHARE = 0.7  # share of the quotation a clause must hold for "says nearly this"
 MIN_RUN = 6  # and one run in common at least this long
 CLAIM_WINDOW = 160  # characters before a quotation in which a 《title》 names its source
 TITLE_NEAR = 0.6  # bigram Dice for "the draft means this title"
-SHORT_TITLE_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}$")  # 《意见》, 《方案》, 《规划》: a short name
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|个百分点|万吨|吨|万千瓦|亿吨|公顷|万亩|天|年|项|个|家|座|处)?")
 SEVERITY = {"not_found": 0, "differs": 1, "elsewhere": 2, "exact": 3}
 REF_SEVERITY = {"not_in_kb": 0, "title_differs": 1, "number_wrong": 1, "unverifiable": 2, "ok": 3}
@@ -221,10 +220,9 @@ def _reference(r: Reference, library: Library, prior: list[Reference]) -> RefVer
         d = library.by_number(r.number)
         return _ref(r, "ok", library, d) if d else RefVerdict(r, "not_in_kb")
     d = library.by_title(r.title)
-    if d is None and SHORT_TITLE_RE.match(title_key(r.title)):
-        # 《意见》 after the full title: the latest full title of the draft that ends with it
-        full = next((p for p in reversed(prior) if p.title and title_key(p.title).endswith(title_key(r.title))), None)
-        d = library.by_title(full.title) if full else None
+    if d is None:  # 《意见》 after the full title: the latest full title of the draft that ends with it
+        full = library.full_title(r.title, [p.title for p in prior if p.title])
+        d = library.by_title(full) if full else None
         if d:
             return _ref(r, "ok", library, d)
     if d is None:
