@@ -26,7 +26,7 @@ from kb.reports.cite import citation
 from kb.search.searcher import Filters, Fusion, Results, Searcher
 from kb.store.base import Store
 from kb.tracking.align_marks import AlignMarks, apply_marks
-from kb.tracking.ledger import Ledger, can_update
+from kb.tracking.ledger import FINISHED, Ledger, can_update
 from kb.tracking.timeline import STATUS_NAMES, DeadlineRow, deadline_rows
 
 HOME_ENV = "KB_HOME"  # the deployment's home jurisdiction, e.g. 阜新市
@@ -250,7 +250,7 @@ def revision(
         item = next((statuses[c.clause_id] for c in row.old if c.clause_id in statuses), None)
         out["ledger_status"] = item.status if item else None
         out["flags"] = []
-        if item and row.kind == "deleted" and item.status not in ("done", "not_applicable"):
+        if item and row.kind == "deleted" and item.status not in FINISHED:
             out["flags"].append("dropped_unfinished")
         if any(c.clause_id in below for c in row.new):
             out["flags"].append("below_upper")

@@ -17,7 +17,7 @@ from kb.policy.units import matches_unit
 from kb.reports import ledger_report
 from kb.reports.cite import citation
 from kb.reports.render import escape
-from kb.tracking.ledger import EVIDENCE_SUFFIXES, FIELD_NAMES, STATUSES, Ledger, can_update, successors
+from kb.tracking.ledger import EVIDENCE_SUFFIXES, FIELD_NAMES, FINISHED, STATUSES, Ledger, can_update, successors
 
 from .common import DOCX_MIME, XLSX_MIME, show_table, today
 from .session import valid_choice
@@ -133,7 +133,7 @@ def completion_charts(items) -> None:
         groups: dict[str, list] = {}
         for i in items:
             for name in key(i) or ("（未写明）",):
-                groups.setdefault(name, []).append(i.status in ("done", "not_applicable"))
+                groups.setdefault(name, []).append(i.status in FINISHED)
         return pd.DataFrame([{"名称": k, "完成率": sum(v) / len(v), "任务数": len(v)} for k, v in groups.items()])
 
     col1, col2 = st.columns(2)

@@ -19,7 +19,7 @@ from kb.reports.cite import citation
 from kb.reports.memo import body, docx_bytes, gongwen, heading
 from kb.reports.render import append_row, shape_sheet
 from kb.text import normalize
-from kb.tracking.ledger import STATUSES, Item, parse_actual, read_date, status_key
+from kb.tracking.ledger import FINISHED, STATUSES, Item, parse_actual, read_date, status_key
 
 HEADERS = (
     "序号",
@@ -363,7 +363,7 @@ def evaluation_docx(
         actual = i.actuals.get(t.indicator, {}).get("value")
         body(document, f"【指标未达标】{t.text}，实际 {actual:g}{t.unit}。")
     heading(document, EVALUATION_PARTS[3])
-    carried = [i for i in items if i.status not in ("done", "not_applicable")]
+    carried = [i for i in items if i.status not in FINISHED]
     if not carried:
         body(document, "各项任务均已完成，无需接续。")
     for i in carried:

@@ -16,6 +16,7 @@ from kb.policy.commitments import commits
 from kb.policy.units import matches_unit
 from kb.search.families import unique_clauses
 from kb.store.base import Store
+from kb.tracking.ledger import FINISHED
 
 DUE_SOON_DAYS = 90
 STATUS_NAMES = {
@@ -26,7 +27,6 @@ STATUS_NAMES = {
     "done": "已完成",
     "not_applicable": "不再适用",
 }
-LEDGER_FINISHED = ("done", "not_applicable")  # 台账 statuses that end a deadline, whatever its date
 Finished = dict[str, tuple[str, str | None]]  # clause id → (台账 status, date done)
 
 
@@ -37,7 +37,7 @@ def deadline_status(deadline: Deadline, as_of: dt.date, finished: str = "") -> s
     ``finished``: the 台账 status of the clause's item when it is ``done`` or ``not_applicable``,
     which is then the status.
     """
-    if finished in LEDGER_FINISHED:
+    if finished in FINISHED:  # 台账 statuses that end a deadline, whatever its date
         return finished
     if deadline.due < as_of:
         return "started" if deadline.kind == "start" else "overdue"
