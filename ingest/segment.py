@@ -3,8 +3,13 @@
 The outline markers of Chinese official documents, outermost first: 第X章 (第X编), 第X节,
 一、, （一）, 1., （1）, ①; 第X条 for articles. Brackets and dots may be ASCII or full width. A
 numbered paragraph whose first sentence is short (``（1）强化饮用水安全保障。``) has an inline
-title: it becomes part of the path, not a clause. A clause is a sentence or a ；-part of one,
-never cut inside quotation marks or brackets, never across paragraphs.
+title: it becomes part of the path, and the paragraph's first clause keeps it as printed, marker
+and all (``13.推动产品碳足迹规则国际对接。针对…``), so a quotation of the task finds it. A
+paragraph's closing responsibility bracket (``（生态环境部牵头，…按职责分工负责）``) names the units
+of all its clauses and stays, as printed, on its last one. Inside an article (第X条) each further
+paragraph is a 款 (第二款…) and each （一）-item a 项 (第（一）项); the first 款 is named where a
+second exists. A clause is a sentence or a ；-part of one, never cut inside quotation marks or
+brackets, never across paragraphs.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from kb.policy.articles import is_article, item_marker, paragraph_marker
 from kb.policy.dates import DATE_LINE_RE
+from kb.policy.units import UNITS_TAIL_RE
 from kb.text import CJK_RE, normalize
 
 from .read import is_furniture
@@ -40,8 +47,6 @@ MAX_LEAD = 20
 MAX_HEADING = 50
 COMMA_RE = re.compile(r"[，,：:]")
 DOC_NUMBER_LINE_RE = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+号[)）]?$")
-# A paragraph that ends in "（X牵头，Y等按职责分工负责）" names who carries it out: units, not a clause.
-UNITS_TAIL_RE = re.compile(r"[（(](?P<units>[^（）()]{2,120}?(?:牵头|负责|配合|参与)[^（）()]{0,40})[）)][。；;]?$")
 BOX_TITLE_RE = re.compile(
     r"^(表|专栏)\s*[0-9０-９一二三四五六七八九十]+"
 )  # a box title (专栏2 规划指标体系) or a table caption (表1…)
@@ -55,6 +60,8 @@ NOT_CLAUSE_RE = re.compile(r"^各.{2,150}[:：]$|^抄送[:：]|年\d{1,2}月\d{1
 # name the title, so they won every query that did, and they commit no one to anything.
 COVER_RE = re.compile(r"印发给你们|^请[^。]{0,30}认真贯彻(?:执行|落实)[。.]?$")
 MAX_COVER_CHARS = 120
+MAX_STEM = 60  # an article's opening sentence that ends in ： and heads its items
+PARAGRAPH_LEVEL = 3.5  # a 款: below its article (3), above its items (4)
 
 
 @dataclass(frozen=True)
@@ -199,8 +206,11 @@ def segment(text: str, skip: list[tuple[int, int]] = ()) -> list[Piece]:
         skip: spans that are not prose (table rows), left out.
     """
     skipped = {start for start, _ in skip}
-    stack: list[tuple[int, str, str]] = []  # (level, canonical marker, title)
+    stack: list[tuple[float, str, str]] = []  # (level, canonical marker, title)
     pieces: list[Piece] = []
+    paragraph_of: list[tuple[int, int]] = []  # per piece: (article number, its 款), 0s outside articles
+    article, paragraph_no = 0, 0
+    stem = ""  # the article's sentence that opens its list of items (移出人应当履行以下义务：)
     sentence = 0
     seen_outline = False
     for pno, (ps, pe) in enumerate(paragraphs(text)):
@@ -208,15 +218,29 @@ def segment(text: str, skip: list[tuple[int, int]] = ()) -> list[Piece]:
             continue
         para = text[ps:pe]
         found = match_outline(para)
-        body_start = ps
+        body_start, first_start = ps, None
+        in_article = any(is_article(x[1]) for x in stack)
         if found:
             level, marker = found
             seen_outline = True
             stack = [x for x in stack if x[0] < level]
             head = split_heading(level, marker, para[len(marker) :])
             title, skip = head if head else ("", 0)
-            stack.append((level, canonical_marker(marker), title))
+            canon = canonical_marker(marker)
+            if is_article(canon):
+                article, paragraph_no = article + 1, 1
+                opener = para[len(marker) :].strip()
+                stem = opener[:-1] if opener[-1:] in "：:" and len(opener) <= MAX_STEM else ""
+            elif in_article and level == 4:
+                canon = item_marker(canon)
+            stack.append((level, canon, title))
             body_start = ps + len(marker) + skip
+            if title and skip < len(para) - len(marker):  # an inline title: printed with the first clause
+                first_start = ps
+        elif in_article:  # an article's next paragraph: its next 款
+            paragraph_no, stem = paragraph_no + 1, ""
+            stack = [x for x in stack if x[0] < PARAGRAPH_LEVEL]
+            stack.append((PARAGRAPH_LEVEL, paragraph_marker(paragraph_no), ""))
         elif not seen_outline and is_front_matter(para):
             continue
         section = tuple(x[1] for x in stack)
@@ -230,13 +254,40 @@ def segment(text: str, skip: list[tuple[int, int]] = ()) -> list[Piece]:
         lead = ""
         if len(spans) > 1 and _is_short_title(text[spans[0][0] : spans[0][1]].strip(), MAX_LEAD):
             lead = text[spans[0][0] : spans[0][1]].strip().rstrip(STRONG_END + WEAK_END)
+        elif found and in_article and level == 4 and stem:  # an item reads on from its article's stem
+            lead = stem
+        if spans and first_start is not None:
+            spans[0] = (first_start, *spans[0][1:])
         for a, b, ends_sentence in spans:
             s, e = _trimmed(text, a, b)
             if e > s and is_clause_text(text[s:e]):
                 pieces.append(
                     Piece(text[s:e], s, e, section, titles, lead, pno, sentence, units.group("units") if units else "")
                 )
+                paragraph_of.append((article if in_article or found and is_article(stack[-1][1]) else 0, paragraph_no))
             if ends_sentence:
                 sentence += 1
         sentence += 0 if not spans or spans[-1][2] else 1
-    return pieces
+        if units and pieces and pieces[-1].paragraph == pno and not text[pieces[-1].char_end : units.start()].strip():
+            last = pieces[-1]  # the bracket stays on the paragraph's last clause, as printed
+            pieces[-1] = replace(last, text=text[last.char_start : units.end()], char_end=units.end())
+    return _first_paragraphs_named(pieces, paragraph_of)
+
+
+def _first_paragraphs_named(pieces: list[Piece], paragraph_of: list[tuple[int, int]]) -> list[Piece]:
+    """Name the first 款 (第一款) of every article that has a second one."""
+    last = {}
+    for art, no in paragraph_of:
+        if art:
+            last[art] = max(last.get(art, 0), no)
+    out = []
+    for p, (art, no) in zip(pieces, paragraph_of, strict=True):
+        if art and no == 1 and last[art] > 1:
+            at = next(i for i, m in enumerate(p.section) if is_article(m)) + 1
+            p = replace(
+                p,
+                section=(*p.section[:at], paragraph_marker(1), *p.section[at:]),
+                titles=(*p.titles[:at], "", *p.titles[at:]),
+            )
+        out.append(p)
+    return out

@@ -311,7 +311,7 @@ def cmd_deadlines(index, args) -> int:
         index, args.doc, args.after, args.before, args.kind, args.unit, args.as_of, args.status, args.index
     )
     if args.json:
-        print(service.dumps([r.to_dict() for r in rows]))
+        print(service.dumps(service.deadline_json(rows)))
         return 0
     for r in rows:
         print(

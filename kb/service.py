@@ -320,8 +320,14 @@ def deadline_list(
 
 
 def deadlines(index: Store, **values) -> list[dict]:
-    """``python -m kb deadlines --json``: every deadline, sorted by due date, with its status."""
-    return [r.to_dict() for r in deadline_list(index, **values)]
+    """``python -m kb deadlines --json``: every deadline, sorted by due date, with its status and
+    its clause's ready citation (with 第N页 where the source is a PDF)."""
+    return deadline_json(deadline_list(index, **values))
+
+
+def deadline_json(rows: list[DeadlineRow]) -> list[dict]:
+    """Deadline rows as the CLI, the API and MCP print them: each with its clause's citation."""
+    return [{**r.to_dict(), "citation": citation(r.clause, page=True)} for r in rows]
 
 
 def crossrefs(index: Store) -> list[dict]:

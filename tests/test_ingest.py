@@ -53,7 +53,7 @@ def test_furniture_and_headings_are_not_clauses(fake_index):
     texts = [c.text for c in folder.load(fake_index).clauses]
     assert not any("浏览量" in t or "打印" in t or ".jpg" in t for t in texts)
     assert "强化饮用水安全保障。" not in texts
-    assert "在用县级以上水源地保护区划定、勘界、立标全部完成。" in texts
+    assert "(1)强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。" in texts  # title as printed
 
 
 def test_clause_ids_are_stable_across_rebuilds(tmp_path, fake_index):

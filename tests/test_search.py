@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from ingest.pipeline import ingest
-from kb.errors import KBError
+from kb.errors import KBError, NotFound
 from kb.reports.cite import citation
 from kb.search.searcher import Filters, Fusion, Searcher
 from kb.store import folder
@@ -59,7 +59,21 @@ def test_filters(searcher):
     assert early and all(h.clause.doc_date <= "2022-12-31" for h in early)
     due = searcher.search("排污口", top=20, filters=Filters(due_from=dt.date(2023, 1, 1), due_to=dt.date(2023, 12, 31)))
     assert due and all(any(d.due.year == 2023 for d in h.clause.deadlines) for h in due)
-    assert searcher.search("黑臭水体", filters=Filters(doc_ids=("nothing",))) == []
+    with pytest.raises(NotFound, match="no document 'nothing'"):  # an unknown document is named, not silently empty
+        searcher.search("黑臭水体", filters=Filters(doc_ids=("nothing",)))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["city", "阜新", "阜新市", "阜政办发〔2023〕8号", "阜新市“十四五”生态环境保护规划", "生态环境保护规划》阜新"],
+)
+def test_a_document_filter_takes_a_name(searcher, name):
+    if name == "生态环境保护规划》阜新":  # a part of the title that fits two documents' titles: both searched
+        hits = searcher.search("黑臭水体", top=20, filters=Filters(doc_ids=("生态环境保护规划",)))
+        assert {h.clause.doc_id for h in hits} >= {"city_plan.txt", "province_plan.txt"}
+        return
+    hits = searcher.search("黑臭水体", top=10, filters=Filters(doc_ids=(name,)))
+    assert hits and {h.clause.doc_id for h in hits} == {"city_plan.txt"}
 
 
 def test_the_home_jurisdiction_comes_first_on_a_tie_and_is_reported(searcher):

@@ -146,12 +146,12 @@ def test_segment_paths_offsets_and_leads():
     texts = [p.text for p in pieces]
     assert texts == [
         "为深入打好污染防治攻坚战,编制本规划。",
-        "统筹上下游、左右岸。",
+        "5.基本消除黑臭水体。统筹上下游、左右岸。",  # the inline title, printed with the first clause
         "2025年底前,市、县建成区基本消除黑臭水体。",
         "蓝天保卫战取得新成效。",
         "以强化治理为重点;",
         "统筹实施压煤。",
-        "在用县级以上水源地保护区划定、勘界、立标全部完成。",
+        "(1)强化饮用水安全保障。在用县级以上水源地保护区划定、勘界、立标全部完成。",
     ]
     for p in pieces:
         assert CITY[p.char_start : p.char_end] == p.text  # offsets index the original text
@@ -229,10 +229,12 @@ def test_no_clause_of_four_characters_or_fewer_in_the_shipped_corpus():
         ),
     ],
 )
-def test_a_closing_responsibility_bracket_is_units_not_a_clause(paragraph, units):
+def test_a_closing_responsibility_bracket_is_units_and_stays_on_the_last_clause(paragraph, units):
     pieces = segment("一、任务\n" + paragraph)
     assert all(p.units == units for p in pieces)
-    assert not any("负责" in p.text for p in pieces)
+    assert len(pieces) == 2  # the bracket is never a clause of its own
+    assert not any("负责" in p.text for p in pieces[:-1])
+    assert pieces[-1].text.endswith(f"（{units}）")  # verbatim: the task as printed, with who carries it out
 
 
 def test_a_bracket_on_its_own_line_belongs_to_the_paragraph_above():
@@ -241,3 +243,53 @@ def test_a_bracket_on_its_own_line_belongs_to_the_paragraph_above():
     )
     assert [p.text for p in pieces] == ["推进清洁生产审核。"]
     assert pieces[0].units.startswith("工业和信息化部")
+
+
+MEASURES = """危险废物转移管理办法
+第二章　相关方责任
+第十条　移出人应当履行以下义务：
+（一）对承运人或者接受人的主体资格和技术能力进行核实，依法签订书面合同；
+（二）制定危险废物管理计划，明确拟转移危险废物的种类、重量（数量）和流向等信息；
+移出人应当按照国家有关要求开展危险废物鉴别。
+第三章　危险废物转移联单的运行和管理
+第十七条　采用联运方式转移危险废物的，前一承运人和后一承运人应当明确运输交接的时间和地点。
+第十八条　接受人应当对运抵的危险废物进行核实验收，并在接受之日起五个工作日内通过信息系统确认接受。
+运抵的危险废物的名称、数量、特性、形态、包装方式与危险废物转移联单填写内容不符的，接受人应当及时告知移出人。
+"""
+
+
+@pytest.mark.parametrize(
+    "start,section",
+    [
+        ("对承运人或者接受人的主体资格", "第二章第十条第一款第（一）项"),
+        ("制定危险废物管理计划", "第二章第十条第一款第（二）项"),
+        ("移出人应当按照国家有关要求", "第二章第十条第二款"),  # after its items: the article's next 款
+        ("采用联运方式", "第三章第十七条"),  # one paragraph: no 款 named
+        ("接受人应当对运抵的危险废物", "第三章第十八条第一款"),
+        ("运抵的危险废物的名称", "第三章第十八条第二款"),
+    ],
+)
+def test_an_article_s_paragraphs_and_items_cite_as_kuan_and_xiang(start, section):
+    piece = next(p for p in segment(MEASURES) if p.text.startswith(start))
+    assert "".join(piece.section) == section
+
+
+CARBON_TASK = (
+    "三、主要任务\n（三）推动产品碳足迹规则国际互信\n"
+    "15.积极参与国际标准规则制定。加强与联合国经济及社会理事会、国际标准组织、世界贸易组织等国际机构对话交流，"
+    "积极参与国际产品碳足迹相关标准规则的制修订。指导行业协会、企业主动参与具体产品碳足迹国际规则制定，提升中国"
+    "贡献度。（生态环境部、市场监管总局、工业和信息化部、交通运输部、商务部、海关总署按职责分工负责）\n"
+)
+
+
+def test_a_numbered_task_keeps_its_title_and_its_bracket_as_printed():
+    pieces = segment(CARBON_TASK)
+    assert pieces[0].text.startswith("15.积极参与国际标准规则制定。加强与联合国")
+    assert pieces[0].titles[-1] == "积极参与国际标准规则制定"
+    assert pieces[-1].text.endswith(
+        "（生态环境部、市场监管总局、工业和信息化部、交通运输部、商务部、海关总署按职责分工负责）"
+    )
+    assert all(CARBON_TASK[p.char_start : p.char_end] == p.text for p in pieces)
+    assert {p.units for p in pieces} == {
+        "生态环境部、市场监管总局、工业和信息化部、交通运输部、商务部、海关总署按职责分工负责"
+    }

@@ -32,6 +32,13 @@ from kb.policy.units import matches_unit, parse_units, units_in_text
             ["地方各级人民政府"],
         ),
         ("交通运输部牵头，公安部、生态环境部配合", ["交通运输部"], ["公安部", "生态环境部"]),
+        # the carbon-footprint 实施方案 (2024): "等部门" is not part of a unit's name
+        (
+            "市场监管总局牵头，生态环境部、国家发展改革委、工业和信息化部等部门参与",
+            ["市场监管总局"],
+            ["生态环境部", "国家发展改革委", "工业和信息化部"],
+        ),
+        ("生态环境部、市场监管总局等相关部门按职责分工负责", ["生态环境部", "市场监管总局"], []),
     ],
 )
 def test_brackets(bracket, lead, partners):

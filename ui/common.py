@@ -48,13 +48,18 @@ def target_badges(clause) -> str:
     )
 
 
-def unit_line(clause) -> str:
+def unit_line(clause, terms=()) -> str:
+    """牵头：…；参与：…, the units a "who" question matched (in ``terms``) highlighted."""
+
+    def names(units) -> str:
+        return "、".join(f":orange-background[{escape(u)}]" if u in terms else escape(u) for u in units)
+
     parts = []
     if clause.lead_units:
-        parts.append("牵头：" + "、".join(clause.lead_units))
+        parts.append("牵头：" + names(clause.lead_units))
     if clause.partner_units:
-        parts.append("参与：" + "、".join(clause.partner_units))
-    return escape("；".join(parts))
+        parts.append("参与：" + names(clause.partner_units))
+    return "；".join(parts)
 
 
 TODAY_ENV = "KB_TODAY"  # the reference date for statuses, for tests and demonstrations (ISO)

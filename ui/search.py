@@ -172,7 +172,7 @@ def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
         if badges:
             st.markdown(badges)
         if c.lead_units or c.partner_units:
-            st.caption(unit_line(c))
+            st.caption(unit_line(c, terms))
         cited = service.citation_links(searcher.index).resolved_by_clause.get(c.clause_id)
         if cited:  # the documents this clause names, as links to their page in 文件管理
             st.markdown("引用：" + "，".join(f"[《{escape(t)}》](?doc={quote(d)})" for t, d in cited))

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from kb.compare.similarity import DENSE_FLOOR
-from kb.errors import KBError, NotFound
+from kb.errors import KBError
 from kb.model import Clause, Target
 from kb.policy.commitments import Commitment, document_commitments, national_only
 from kb.policy.dates import TIME_WORDS_RE
@@ -50,6 +50,7 @@ from kb.policy.roles import COMMITTING
 from kb.policy.scope import NATIONAL, UNKNOWN, doc_jurisdiction
 from kb.policy.targets import stronger_or_equal
 from kb.policy.units import matches_unit
+from kb.search import names
 from kb.search.families import Families
 from kb.store.base import Store
 from kb.text import char_bigrams, dice, normalize, pollutant_names
@@ -302,17 +303,13 @@ class Aligner:
         self.jurisdictions = {d: doc_jurisdiction(doc) for d, doc in index.docs.items()}
 
     def resolve(self, name: str) -> str:
-        """The document (its family's text source) an id or a prefix names.
+        """The document (its family's text source) a name names: an id or its prefix, a title or a
+        part of one, a 文号 or a place (kb.search.names).
 
         Raises:
             KBError: no document, or more than one family, matches.
         """
-        found = sorted({self.families.primary[d] for d in self.index.docs if d == name or d.startswith(name)})
-        if not found:
-            raise NotFound(f"no document {name!r}; list them with: python -m kb docs")
-        if len(found) > 1:
-            raise KBError(f"{name!r} names several documents ({', '.join(found)}); give more of the file name")
-        return found[0]
+        return names.resolve(self.index.docs, name, self.families.primary)
 
     def documents(self) -> list[str]:
         """One document per family, the most local level first (unknown levels last): the lower choices."""

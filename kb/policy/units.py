@@ -12,6 +12,9 @@ from collections.abc import Iterable
 
 from kb.model import Clause
 
+# A paragraph that ends in "（X牵头，Y等按职责分工负责）" names who carries it out: its units. The
+# bracket stays on the paragraph's last clause, as printed, and is not what the clause is about.
+UNITS_TAIL_RE = re.compile(r"[（(](?P<units>[^（）()]{2,120}?(?:牵头|负责|配合|参与)[^（）()]{0,40})[）)][。；;]?$")
 SEGMENT_SPLIT_RE = re.compile(r"[，,；;。]")
 UNIT_SPLIT_RE = re.compile(r"[、/]")  # not 和: 工业和信息化部, 住房和城乡建设部
 LEAD_RE = re.compile(r"^(?P<units>.+?)(?:共同)?牵头(?:负责)?$")
@@ -21,13 +24,14 @@ BY_UNIT_RE = re.compile(r"由(?P<units>[\u4e00-\u9fff、（）()]{2,40}?)(?P<rol
 # Words around unit names that are not part of them.
 UNIT_NOISE_RE = re.compile(r"^(各有关部门|有关部门|各相关部门|相关部门)$|等$|^其他")
 MAX_UNIT_CHARS = 30
+UNIT_TAIL_RE = re.compile(r"等(?:有关|相关)?(?:部门|单位)?$")  # 工业和信息化部等部门 → 工业和信息化部
 
 
 def _units(text: str) -> list[str]:
     out = []
     for part in UNIT_SPLIT_RE.split(text):
         name = UNIT_NOISE_RE.sub("", part.strip()).strip()
-        name = re.sub(r"等$", "", name)
+        name = UNIT_TAIL_RE.sub("", name)
         if 2 <= len(name) <= MAX_UNIT_CHARS and not UNIT_NOISE_RE.search(name):
             out.append(name)
     return out
@@ -57,6 +61,12 @@ def parse_units(bracket: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     else:
         lead = responsible
     return tuple(dict.fromkeys(lead)), tuple(dict.fromkeys(u for u in partners if u not in lead))
+
+
+def without_units_tail(text: str) -> str:
+    """A clause's text without its paragraph's closing responsibility bracket."""
+    m = UNITS_TAIL_RE.search(text)
+    return text[: m.start()] if m and m.start() > 0 else text
 
 
 def units_in_text(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -39,12 +39,14 @@ def _beside_cjk(text: str, m: re.Match) -> bool:
     return bool(re.match(CJK_SIDE, before) or re.match(CJK_SIDE, after))
 
 
-def citation(clause: Clause, raw: bool = False) -> str:
+def citation(clause: Clause, raw: bool = False, page: bool = False) -> str:
     """《title》（文号）section：“clause” (no （文号） when the document has none).
 
         Args:
             clause: the clause.
             raw: keep the clause's punctuation as stored (default: full width between Chinese).
+            page: name the page (第3页) after the section where the source has pages (a PDF):
+                what a row of the API and MCP carries, so a reader can find the clause on paper.
 
         >>> from kb.model import Clause, Document
     from kb.policy.scope import NATIONAL_PLACE, doc_jurisdiction, short_place
@@ -55,9 +57,10 @@ def citation(clause: Clause, raw: bool = False) -> str:
     """
     number = f"（{clause.doc_number}）" if clause.doc_number else ""
     text = clause.text if raw else memo_text(clause.text)
+    where = clause.section + (f"（第{clause.page}页）" if page and clause.page else "")
     if clause.table_cells:  # a table row: 《title》section 表：row
-        return f"《{clause.title}》{number}{clause.section} 表：“{text}”"
-    return f"《{clause.title}》{number}{clause.section}：“{text}”"
+        return f"《{clause.title}》{number}{where} 表：“{text}”"
+    return f"《{clause.title}》{number}{where}：“{text}”"
 
 
 def location(clause: Clause) -> str:

@@ -22,14 +22,18 @@ import numpy as np
 
 from kb.errors import KBError
 from kb.model import Clause, Document, Hit
+from kb.policy.articles import ARTICLE_REF_RE
 from kb.policy.commitments import commits
 from kb.policy.deadlines import mentions_date
 from kb.policy.indicators import other_names
 from kb.policy.roles import asked_role
 from kb.policy.scope import Scope, ScopeResolver, short_place
-from kb.policy.units import matches_unit
+from kb.policy.units import UNITS_TAIL_RE, matches_unit
 from kb.policy.validity import Validity, validities
+from kb.reports.cite import citation
+from kb.search import names
 from kb.search.families import Families
+from kb.search.query_forms import QueryForm, read_form
 from kb.search.relevance import is_relevant
 from kb.store.base import RETRIEVERS, Candidates, Store, Where
 from kb.text import char_bigrams, char_ngrams, normalize
@@ -44,7 +48,8 @@ class Filters:
     """Restrict a search. Empty fields do not restrict.
 
     Attributes:
-        doc_ids: documents to search (a prefix of the id is enough, e.g. ``fuxin``).
+        doc_ids: documents to search, each by name (kb.search.names: an id or its prefix, a title or
+            part of one, a 文号, a place).
         issuer: text the issuer must contain.
         date_from, date_to: the document's date range.
         has_deadline: only clauses with a deadline.
@@ -116,6 +121,12 @@ class Fusion:
             last period for what was achieved (成效, 完成了, 取得).
         dated_boost: added, when the query asks for a 期限 (什么时候, 期限, 时限), for clauses that
             commit to a date: the dated clauses come first.
+        article_boost: added for the clauses of an article the query names (办法第十六条), or of a
+            heading it asks for as a whole (《方案》的总体要求是什么), which then come first, in order.
+        opening_boost: added for the first clause under a heading the query names (总体要求是什么:
+            the paragraph that opens 总体要求, not the principles after it).
+        who_boost: added, when the query asks who is in charge (哪个部门, 牵头), for clauses that name
+            their units; and, by the share of them, for clauses whose units the query names.
     """
 
     method: str = "weighted"
@@ -132,6 +143,9 @@ class Fusion:
     target_boost: float = 0.1
     role_boost: float = 0.06
     dated_boost: float = 0.1
+    article_boost: float = 1.0
+    opening_boost: float = 0.05
+    who_boost: float = 0.1
 
 
 DEFAULT_FUSION = Fusion()
@@ -140,7 +154,8 @@ PLAIN_METHODS = ("rrf", "dense", "bm25", "chars")
 
 @dataclass(frozen=True)
 class Results:
-    """One search: the query, the scope that steered it, whether anything is relevant, the hits."""
+    """One search: the query, the scope that steered it, whether anything is relevant, the hits
+    (each with its ready ``citation``, 第N页 where the source has pages)."""
 
     query: str
     scope: Scope
@@ -155,7 +170,7 @@ class Results:
             "query": self.query,
             "scope": self.scope.to_dict(),
             "relevant": self.relevant,
-            "hits": [h.to_dict() for h in self.hits],
+            "hits": [{**h.to_dict(), "citation": citation(h.clause, page=True)} for h in self.hits],
         }
 
 
@@ -187,6 +202,8 @@ class Searcher:
         self.families = Families(index.docs, index.clauses_of)
         self.home = self.scopes.default_home() if home is None else home
         self._validity: tuple[dt.date, dict[str, Validity]] | None = None
+        self._heads: dict[tuple[str, int], str] | None = None
+        self._heading_index: tuple[dict[str, list[str]], frozenset[str]] | None = None
 
     def validity(self, as_of: dt.date | None = None) -> dict[str, Validity]:
         """Each document's validity on ``as_of`` (default today)."""
@@ -238,7 +255,11 @@ class Searcher:
         query = check_query(query)
         filters = filters or Filters()
         fusion = fusion or self.fusion
-        scope = self.scopes.read(query, self.home if home is None else home)
+        form = read_form(query)
+        told = query
+        for place in form.setting:  # a case's places are its story, not a scope
+            told = told.replace(place, " ")
+        scope = self.scopes.read(told, self.home if home is None else home)
         where = self._where(filters)
         if where is NOTHING:
             return Results(query, scope, [])
@@ -249,6 +270,8 @@ class Searcher:
                 where, asked = named, scope.rest or query
                 if len(CJK_CHAR_RE.findall(asked)) < 2:
                     asked = query
+        if fusion.method not in PLAIN_METHODS:
+            asked = read_form(asked).content  # without blanks, stem words, a case's story…
         used = RETRIEVERS if fusion.method in ("weighted", "rrf") else (fusion.method,)
         tokens = self.index.tokenizer.tokens(asked)
         # An indicator named in other words (能耗强度 → 单位国内生产总值能源消耗) is looked up by all its names.
@@ -262,11 +285,18 @@ class Searcher:
             # on time limits in general (有效期, 工作日内) may have kept out of the candidates.
             dated = dataclasses.replace(where or Where(), has_deadline=True)
             cands = cands.merge(self.index.candidates(query_vec, words, chars, depth, dated, used))
+        if fusion.method not in PLAIN_METHODS:
+            named = self._named_clauses(query, form, where)
+            if named:  # an article or a heading the query names: its clauses are heard whatever they say
+                only = dataclasses.replace(where or Where(), only=frozenset(named))
+                cands = cands.merge(self.index.candidates(query_vec, words, chars, len(named), only, used))
         if not cands.clauses:
             return Results(query, scope, [])
         fused = _fuse(fusion, cands)
         if fusion.method not in PLAIN_METHODS:
-            fused = fused + self._preferences(fusion, query, scope, cands.clauses)
+            fused = fused + self._preferences(fusion, query, scope, cands.clauses, form)
+            if fusion.article_boost:
+                fused = self._named_first(fused, fusion, cands.clauses, form, asked, where)
             scope = dataclasses.replace(
                 scope, home_applied=bool(scope.home) and not scope.from_query and fusion.home_boost > 0
             )
@@ -282,13 +312,16 @@ class Searcher:
                 outside=(),
             )
         status = {d: v.status for d, v in self.validity(filters.as_of).items()}
-        return Results(query, scope, self._hits(query, tokens, cands, fused, top, status))
+        return Results(query, scope, self._hits(query, tokens, cands, fused, top, status, form))
 
     def _where(self, filters: Filters) -> Where | None:
         """The filters in the store's terms: document-level ones resolved to document ids (a
         family's second copy left out unless named), a unit resolved to the names it matches.
         ``NOTHING`` when no clause can pass."""
         docs = self.index.docs
+        if filters.doc_ids:  # 阜新, a title, a 文号: each name read into ids, an unknown one refused
+            ids = [names.named(docs, n) or _raise(names.unknown(docs, n)) for n in filters.doc_ids]
+            filters = dataclasses.replace(filters, doc_ids=tuple(d for group in ids for d in group))
         keep = {d for d, doc in docs.items() if filters.accepts_doc(doc)}
         if filters.levels:
             keep &= {d for d, j in self.scopes.jurisdictions.items() if j.level in filters.levels}
@@ -324,12 +357,105 @@ class Searcher:
             return None
         return dataclasses.replace(where or Where(), doc_ids=frozenset(allowed))
 
-    def _preferences(self, fusion: Fusion, query: str, scope: Scope, clauses: list[Clause]) -> np.ndarray:
-        """The boosts: a date for a "when" question, a heading the query names, its year or figure,
-        the query's scope (levels, places, or the national documents for a place outside the
-        corpus), else the home jurisdiction."""
+    def _headings(self) -> tuple[dict[str, list[str]], frozenset[str]]:
+        """Every heading (normalised) → the ids of the clauses under it; and the ids of the clauses
+        that open a heading (the first one under it). Built once per searcher."""
+        if self._heading_index is None:
+            under: dict[str, list[str]] = {}
+            opening: set[str] = set()
+            seen: set[tuple] = set()
+            for c in self.index.clauses:
+                for depth, title in enumerate(c.section_titles):
+                    if len(title) < MIN_HEADING_CHARS:
+                        continue
+                    under.setdefault(normalize(title), []).append(c.clause_id)
+                    key = (c.doc_id, c.section_titles[: depth + 1])
+                    if key not in seen:
+                        seen.add(key)
+                        opening.add(c.clause_id)
+            self._heading_index = (under, frozenset(opening))
+        return self._heading_index
+
+    def _paragraph_head(self, clause: Clause) -> str:
+        """The year that opens the clause's paragraph (到2027年，…。制定出台100个…: the year governs
+        the paragraph's later sentences too), or ""."""
+        if self._heads is None:
+            heads: dict[tuple[str, int], str] = {}
+            for c in self.index.clauses:
+                key = (c.doc_id, c.paragraph)
+                if key not in heads:
+                    m = OPENING_YEAR_RE.match(normalize(c.text))
+                    heads[key] = m.group(1) if m else ""
+            self._heads = heads
+        return self._heads.get((clause.doc_id, clause.paragraph), "")
+
+    def _named_clauses(self, query: str, form: QueryForm, where: Where | None) -> list[str]:
+        """Ids of the clauses the query names: an article's (办法第十六条), else those under a heading
+        it quotes (主要任务之一是发布产品碳足迹核算通则标准), at most ``MAX_NAMED`` of them."""
+        if form.article:
+            docs = self.index.docs if where is None or where.doc_ids is None else where.doc_ids
+            return [c.clause_id for d in docs for c in self.index.clauses_of(d) if form.article.covers(c.section)][
+                :MAX_NAMED
+            ]
+        plain = normalize(query)
+        under, _ = self._headings()
+        named = [ids for title, ids in under.items() if title in plain and len(ids) <= MAX_NAMED]
+        out = list(dict.fromkeys(i for ids in named for i in ids))
+        if where is not None:
+            out = [i for i in out if where.accepts(self.index.clause(i))]
+        return out[:MAX_NAMED]
+
+    def _named_first(
+        self, fused: np.ndarray, fusion: Fusion, clauses: list[Clause], form: QueryForm, asked: str, where: Where | None
+    ) -> np.ndarray:
+        """What the query names comes first. An article (办法第十条): in its order when the query asks
+        for the article itself, by relevance when it asks something of it (第十条 鉴别). A heading
+        asked for as a whole (《方案》的总体要求是什么): its section in order, when one document has it."""
+        if form.article:
+            inside = np.array([form.article.covers(c.section) for c in clauses])
+            topic = read_form(ARTICLE_REF_RE.sub(" ", asked)).content
+            if inside.any() and len(CJK_CHAR_RE.findall(topic)) >= 2:
+                return fused + fusion.article_boost * inside
+        else:
+            section = self._whole_section(asked, where)
+            inside = np.array([c.clause_id in section for c in clauses])
+        if not inside.any():
+            return fused
+        order = np.array([self.index.position(c.clause_id) for c in clauses], dtype=np.float64)
+        in_order = fused.max() + fusion.article_boost - ARTICLE_ORDER_STEP * (order - order.min())
+        return np.where(inside, in_order, fused)
+
+    def _whole_section(self, asked: str, where: Where | None) -> frozenset[str]:
+        """The clauses under the heading ``asked`` consists of (指导思想, 总体要求), when one document
+        has that heading among those ``where`` allows; else none."""
+        plain = normalize(asked)
+        under, _ = self._headings()
+        for title, ids in under.items():
+            if title in plain and len(CJK_CHAR_RE.findall(plain.replace(title, ""))) < 2:
+                ids = [i for i in ids if where is None or where.accepts(self.index.clause(i))]
+                if len({self.index.clause(i).doc_id for i in ids}) == 1:
+                    return frozenset(ids)
+        return frozenset()
+
+    def _preferences(
+        self, fusion: Fusion, query: str, scope: Scope, clauses: list[Clause], form: QueryForm
+    ) -> np.ndarray:
+        """The boosts: a date for a "when" question, a heading the
+        query names (its opening clause most), units for a "who" question, its year or figure, the
+        query's scope (levels, places, or the national documents for a place outside the corpus),
+        else the home jurisdiction."""
         out = np.zeros(len(clauses))
         plain = normalize(query)
+        printed = np.array([1 + PRINTED_UNITS_SHARE * bool(UNITS_TAIL_RE.search(c.text)) for c in clauses])
+        if fusion.who_boost and form.asks_units:  # a task with its units; most, the clause that prints them
+            out += fusion.who_boost * printed * np.array([bool(c.units) for c in clauses])
+        named_units = [u for u in self.index.units() if len(u) >= MIN_UNIT_CHARS and u in plain]
+        if fusion.who_boost and len(named_units) >= MIN_NAMED_UNITS:  # the task these units share
+            out += (
+                fusion.who_boost
+                * printed
+                * np.array([len(set(named_units) & set(c.units)) / len(named_units) for c in clauses])
+            )
         if fusion.when_boost and WHEN_QUESTION_RE.search(query):
             out += fusion.when_boost * np.array([mentions_date(c.text) for c in clauses])
             out += fusion.dated_boost * np.array([bool(c.deadlines) and commits(c) for c in clauses])
@@ -338,9 +464,13 @@ class Searcher:
             wanted = (lambda c: c.role == "review") if asks == "review" else commits
             out += fusion.role_boost * np.array([wanted(c) for c in clauses])
         if fusion.section_boost:
-            out += fusion.section_boost * np.array(
+            named = np.array(
                 [any(len(t) >= MIN_HEADING_CHARS and normalize(t) in plain for t in c.section_titles) for c in clauses]
             )
+            out += fusion.section_boost * named
+            if fusion.opening_boost and named.any():
+                opening = self._headings()[1]
+                out += fusion.opening_boost * (named & np.array([c.clause_id in opening for c in clauses]))
         if fusion.target_boost and TARGET_QUESTION_RE.search(plain):
             grams = set(char_bigrams(plain))
             out += fusion.target_boost * np.array(
@@ -351,7 +481,9 @@ class Searcher:
             )
         figures = FIGURE_RE.findall(plain)
         if fusion.figure_boost and figures:
-            out += fusion.figure_boost * np.array([any(f in normalize(c.text) for f in figures) for c in clauses])
+            out += fusion.figure_boost * np.array(
+                [any(f in normalize(c.text) or f in self._paragraph_head(c) for f in figures) for c in clauses]
+            )
         if scope.doc_ids or scope.outside:
             national = self.scopes.national_docs() if scope.outside else frozenset()
             named = [short_place(p) for p in scope.places] + list(scope.outside)
@@ -364,10 +496,18 @@ class Searcher:
         return out
 
     def _hits(
-        self, query: str, tokens: list[str], cands: Candidates, fused: np.ndarray, top: int, status: dict[str, str]
+        self,
+        query: str,
+        tokens: list[str],
+        cands: Candidates,
+        fused: np.ndarray,
+        top: int,
+        status: dict[str, str],
+        form: QueryForm,
     ) -> list[Hit]:
         """The best ``top`` candidates as hits, each clause text once per family, with its page,
-        the query's ``tokens`` it matches and its document's validity (``status`` by doc_id)."""
+        the query's ``tokens`` it matches (and, for a "who" question, its units, which answer it)
+        and its document's validity (``status`` by doc_id)."""
         ranks = {k: {i: r + 1 for r, i in enumerate(v)} for k, v in cands.ranked.items()}
         hits, seen = [], set()
         for k in np.argsort(-fused, kind="stable").tolist():
@@ -385,7 +525,12 @@ class Searcher:
                     bm25_rank=ranks["bm25"].get(k),
                     dense_score=round(float(cands.dense[k]), 6),
                     bm25_score=round(float(cands.words[k]), 6),
-                    matched_terms=tuple(self.index.tokenizer.matched_terms(tokens, c.text)),
+                    matched_terms=tuple(
+                        dict.fromkeys(
+                            [*self.index.tokenizer.matched_terms(tokens, c.text)]
+                            + ([u for u in c.units if u in c.text] if form.asks_units else [])
+                        )
+                    ),
                     relevant=is_relevant(query, c, float(cands.dense[k]), self.index.encoder_info.backend),
                     doc_status=status.get(c.doc_id, ""),
                 )
@@ -400,7 +545,17 @@ CJK_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")
 MIN_HEADING_CHARS = 4  # 指导思想, 主要目标, 工作原则: shorter headings are words of the topic itself
 TARGET_QUESTION_RE = re.compile(r"要求|目标|指标|多少|达到|控制在|比例|比率|占比")
 MIN_INDICATOR_BIGRAMS = 3
+MAX_NAMED = 60  # clauses a named heading or article may add to the candidates (a chapter's are too many)
+ARTICLE_ORDER_STEP = 1e-4  # an article's clauses keep their order
+MIN_UNIT_CHARS = 3  # 生态环境部, 海关总署: a unit the query names
+MIN_NAMED_UNITS = 2  # a query listing units asks which task they share
+PRINTED_UNITS_SHARE = 0.5  # of who_boost, again for the clause that prints its units (…。（X牵头）)
+OPENING_YEAR_RE = re.compile(r"^(?:\S{0,6}?[。.])?(?:到|至|在)?((?:19|20)\d{2})年")  # 到2027年，… / 二、到2027年
 FIGURE_RE = re.compile(r"(?:19|20)\d{2}(?=年)|\d+(?:\.\d+)?%")  # a year, or a percentage
+
+
+def _raise(error: Exception):
+    raise error
 
 
 def _fuse(f: Fusion, cands: Candidates) -> np.ndarray:

@@ -34,6 +34,8 @@ class Where:
         has_deadline: the clause must carry a deadline.
         due_from, due_to: one of its deadlines must fall due in this range.
         exclude: clauses never proposed (a family's second copy of text its first copy has).
+        only: the clauses that may answer (None: any); the clauses a query names by heading or
+            article, proposed whatever the retrievers think of them.
     """
 
     doc_ids: frozenset[str] | None = None
@@ -42,6 +44,7 @@ class Where:
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     exclude: frozenset[str] = frozenset()
+    only: frozenset[str] | None = None
 
     @property
     def by_deadline(self) -> bool:
@@ -51,7 +54,7 @@ class Where:
         """Whether a clause passes (the in-memory form of the filter)."""
         if self.doc_ids is not None and c.doc_id not in self.doc_ids:
             return False
-        if c.clause_id in self.exclude:
+        if c.clause_id in self.exclude or (self.only is not None and c.clause_id not in self.only):
             return False
         if self.units and not set(self.units) & set(c.units):
             return False

@@ -35,7 +35,8 @@ from kb.store.base import RETRIEVERS, Candidates, Change, Store, Where
 from kb.store.common import checkpoint, corpus_hash, package_versions, rebuild_hint
 from kb.text import Tokenizer, lexical_fields, retrieval_text, term_set, tokenizer_for
 
-SCHEMA_VERSION = 5  # 2: character bigrams, units; 3: single characters; 4: no cover-letter sentences; 5: roles
+SCHEMA_VERSION = 6  # 2: character bigrams, units; 3: single characters; 4: no cover-letter sentences; 5: roles;
+# 6: inline titles and responsibility brackets kept on their clauses, 款 and 项 of articles
 MANIFEST = "manifest.json"
 
 
@@ -115,6 +116,10 @@ class FolderStore(Store):
                 ids = np.array([c.clause_id for c in self.clauses], dtype=object)
                 self._excluded = (where.exclude, np.isin(ids, list(where.exclude)))
             mask &= ~self._excluded[1]
+        if where.only is not None:
+            rows = np.zeros(len(self.clauses), dtype=bool)
+            rows[[self.position(c) for c in where.only if self.has_clause(c)]] = True
+            mask &= rows
         if where.units or where.by_deadline:
             mask &= np.array([where.accepts(c) for c in self.clauses], dtype=bool)
         return mask

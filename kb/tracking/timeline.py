@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kb.model import Clause, Deadline
 from kb.policy.commitments import commits
 from kb.policy.units import matches_unit
+from kb.search import names
 from kb.search.families import unique_clauses
 from kb.store.base import Store
 from kb.tracking.ledger import FINISHED
@@ -82,17 +83,21 @@ def deadline_rows(
     """Every deadline of a clause that commits, sorted by due date, with its status as of ``as_of``
     (default today) and what the 台账 records (``finished``).
 
-    Filtered by document (id or prefix), due range, kind, lead or partner unit (the clause's, or
-    the ones the 台账 assigned: ``ledger_units`` by clause id) and status.
+    Filtered by document (by name, kb.search.names; an unknown one is refused), due range, kind,
+    lead or partner unit (the clause's, or the ones the 台账 assigned: ``ledger_units`` by clause
+    id) and status.
     """
     as_of = as_of or dt.date.today()
     finished = finished or {}
     ledger_units = ledger_units or {}
+    docs = set(names.named(index.docs, doc)) if doc else set()
+    if doc and not docs:
+        raise names.unknown(index.docs, doc)
     rows = [
         DeadlineRow(c, d, deadline_status(d, as_of, finished.get(c.clause_id, ("", None))[0]), _done_on(c, finished))
         for c in unique_clauses(index.dated_clauses())
         if commits(c)
-        and (not doc or c.doc_id == doc or c.doc_id.startswith(doc))
+        and (not doc or c.doc_id in docs)
         and (not unit or matches_unit(unit, c.units + ledger_units.get(c.clause_id, ())))
         for d in c.deadlines
         if (after is None or d.due >= after) and (before is None or d.due <= before) and (not kinds or d.kind in kinds)

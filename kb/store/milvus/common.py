@@ -9,7 +9,8 @@ from pathlib import Path
 
 from kb.errors import KBError
 
-SCHEMA = 4  # 2: single characters beside the bigrams in the character field; 3: no cover-letter sentences; 4: roles
+SCHEMA = 5  # 2: single characters beside the bigrams in the character field; 3: no cover-letter sentences; 4: roles;
+# 5: inline titles and responsibility brackets kept on their clauses, 款 and 项 of articles
 CLAUSES = "kb_clauses"
 META = "kb_meta"
 MANIFEST_KEY = "manifest"

@@ -210,6 +210,8 @@ class MilvusStore(Store):
             return None
         if where is not None and where.exclude:
             parts.append(f"not (clause_id in {expr_list(sorted(where.exclude))})")
+        if where is not None and where.only is not None:
+            parts.append(f"clause_id in {expr_list(sorted(where.only))}")
         if where is not None and where.units:
             parts.append(f"array_contains_any(units, {expr_list(list(where.units))})")
         if where is not None and where.by_deadline:
