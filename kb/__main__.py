@@ -105,6 +105,9 @@ def _parser() -> ArgumentParser:
         "--unit", action="append", default=[], help="with --role reporter: a unit it reports for (repeatable)"
     )
     u.add_argument("--revoke", metavar="ID", help="with tokens: revoke the token of this id")
+    u.add_argument("--rate", type=float, help="with token: its own limit, requests a second (default: the server's)")
+    u.add_argument("--expires", default="", metavar="DATE", help="with token: the last day it works (YYYY-MM-DD)")
+    u.add_argument("--scope", choices=["all", "read"], default="all", help="with token: read = no writes")
     h = sub.add_parser(
         "api", help="serve the HTTP API and MCP at /mcp (refuses a non-loopback address without accounts)"
     )
@@ -383,8 +386,12 @@ def cmd_users(args) -> int:
 def cmd_tokens(args) -> int:
     tokens = Tokens(args.index)
     if args.action == "token":
-        token_id, token = tokens.make(args.name)
-        print(f"token {token_id} for {args.name}; it is shown once: keep it in the calling tool's settings")
+        token_id, token = tokens.make(args.name, rate=args.rate, expires=args.expires, scope=args.scope)
+        terms = [f"{args.rate:g}/s" if args.rate else "", f"until {args.expires}" if args.expires else "", args.scope]
+        print(
+            f"token {token_id} for {args.name} ({', '.join(t for t in terms if t)}); it is shown once: "
+            "keep it in the calling tool's settings"
+        )
         print(token)
         return 0
     if args.revoke:
@@ -392,7 +399,12 @@ def cmd_tokens(args) -> int:
         print(f"revoked {args.revoke}")
         return 0
     for t in tokens.list(args.name):
-        print(f"{t.token_id}\t{t.created}\tlast used {t.last_used or '-'}\t{'revoked' if t.revoked else 'active'}")
+        state = "revoked" if t.revoked else "active"
+        limits = f"{t.rate:g}/s" if t.rate else "default rate"
+        print(
+            f"{t.token_id}\t{t.created}\tlast used {t.last_used or '-'}\t{state}\t{limits}\t"
+            f"{t.expires or '-'}\t{t.scope}"
+        )
     return 0
 
 

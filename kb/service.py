@@ -517,3 +517,80 @@ def ledger_changes(
             "--lead or --partner"
         )
     return changes
+
+
+def document_of(index: Store, name: str) -> str:
+    """The document a name names (kb.search.names: id, 文号, title or part, place), its family's
+    text source.
+
+    Raises:
+        NotFound: no document fits (with the closest names); KBError: several do.
+    """
+    return Aligner(index).resolve(name)
+
+
+def outline(index: Store, doc: str) -> dict:
+    """``GET /v1/documents/{doc}/outline``: the document's headings tree, each heading with the
+    number of clauses at or under it."""
+    from kb.policy.outline import outline as tree
+
+    doc_id = document_of(index, doc)
+    d = index.docs[doc_id]
+    clauses = index.clauses_of(doc_id)
+    return {
+        "doc_id": doc_id,
+        "title": d.title,
+        "doc_number": d.doc_number,
+        "clauses": len(clauses),
+        "outline": [h.to_dict() for h in tree(clauses)],
+    }
+
+
+def section(index: Store, doc: str, section: str) -> dict:
+    """``GET /v1/documents/{doc}/sections/{section}``: every clause at or under a heading (三、（一）,
+    第三章第十八条), in order, each with its citation.
+
+    Raises:
+        NotFound: no such document, or no clause under that heading (the outline names them).
+    """
+    from kb.policy.outline import in_section
+
+    doc_id = document_of(index, doc)
+    d = index.docs[doc_id]
+    found = [c for c in index.clauses_of(doc_id) if in_section(c, section)]
+    if not found:
+        raise NotFound(
+            f"no section {section!r} in {doc_id}; its headings are listed by GET /v1/documents/{doc_id}/outline"
+        )
+    return {
+        "doc_id": doc_id,
+        "title": d.title,
+        "section": section,
+        "section_titles": list(found[0].section_titles[: len(section_markers(section))]),
+        "clauses": [{**c.to_dict(), "citation": citation(c, page=True)} for c in found],
+    }
+
+
+def section_markers(section: str) -> list[str]:
+    from kb.policy.outline import markers
+
+    return markers(section)
+
+
+def page(rows: list, limit: int | None, cursor: str | None) -> tuple[list, str | None]:
+    """One page of a listing: ``limit`` rows from the opaque ``cursor`` (a previous page's next
+    cursor; none: the first), and the cursor of the next page (None: this is the last).
+
+    Raises:
+        KBError: a limit below 1 or a cursor this listing did not give.
+    """
+    if limit is None and not cursor:
+        return rows, None
+    try:
+        start = int(cursor or 0)
+    except ValueError:
+        raise KBError(f"cannot read the cursor {cursor!r}; pass the next_cursor a previous page gave") from None
+    if start < 0 or (limit is not None and limit < 1):
+        raise KBError("limit and cursor start at 1 and 0; pass the next_cursor a previous page gave")
+    end = len(rows) if limit is None else start + limit
+    return rows[start:end], (str(end) if end < len(rows) else None)

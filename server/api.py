@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import json
 import os
+import secrets
 import urllib.parse
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 import kb
@@ -32,15 +36,30 @@ from kb import service
 from kb.errors import KBError, NotFound
 from kb.office import audit
 from kb.office.accounts import User
+from kb.policy.roles import ROLES
 from kb.reports.align_report import to_docx, to_xlsx
 from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
 from kb.tracking.ledger import Ledger, can_update
-from server import mcp_tools
+from server import mcp_tools, metrics
 from server.gate import Gate, GateError, require_admin
 from server.limits import BodyLimit
+from server.schemas import (
+    ERRORS,
+    ClauseAnswer,
+    DeadlineRow,
+    DocumentOut,
+    Health,
+    Outline,
+    SearchAnswer,
+    Section,
+    ok,
+)
 
 INDEX_ENV, ADDRESS_ENV = "KB_INDEX", "KB_API_ADDRESS"
+LEVEL_VALUES = list(service.LEVEL_BY_NAME)
+ROLE_VALUES = [*ROLES, *ROLES.values()]
+DEADLINE_STATUSES = tuple(service.STATUS_NAMES)
 CORS_ENV = "KB_API_CORS_ORIGINS"  # comma-separated origins allowed to call from a browser page
 PUBLIC = ("/v1/health", "/docs", "/openapi.json", "/static-offline-docs")
 MAX_FILES = 20
@@ -58,6 +77,21 @@ def error_body(message: str) -> dict[str, str]:
 def json_body(obj) -> Response:
     """The CLI's ``--json`` output as the body, byte for byte (``print`` adds the newline)."""
     return Response(service.dumps(obj) + "\n", media_type="application/json")
+
+
+LIMIT = Query(default=None, ge=1, description="rows a page (default: all); the next page's cursor is in Next-Cursor")
+CURSOR = Query(default=None, description="the Next-Cursor header of the previous page")
+
+
+def paged(rows: list, limit: int | None, cursor: str | None) -> Response:
+    """A listing's page as the CLI's JSON list, the next page named in ``Next-Cursor`` and ``Link``."""
+    part, after = service.page(rows, limit, cursor)
+    response = json_body(part)
+    if after is not None:
+        response.headers["Next-Cursor"] = after
+        response.headers["Link"] = f'<?cursor={after}&limit={limit or len(part)}>; rel="next"'
+    response.headers["Total-Count"] = str(len(rows))
+    return response
 
 
 class LedgerUpdate(BaseModel):
@@ -93,6 +127,43 @@ class MetadataEdit(BaseModel):
     level: str | None = None
 
 
+def openapi_with_bearer(app, build) -> dict:
+    """The OpenAPI document with the bearer scheme (Authorize in /docs) on every route but the
+    public ones, built once."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = build()
+    schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "a token from: python -m kb users token NAME (on loopback with no account, none is needed)",
+    }
+    for path, operations in schema["paths"].items():
+        for op in operations.values():
+            op["security"] = [] if path.startswith(PUBLIC) else [{"bearer": []}]
+    app.openapi_schema = schema
+    return schema
+
+
+async def mcp_refusal(request: Request, exc: GateError, headers: dict) -> JSONResponse:
+    """A refused MCP call answered in MCP's terms: a tool call gets a tool error an assistant shows
+    ("rate limited, retry after N s"), any other message a JSON-RPC error with the same words."""
+    try:
+        message = json.loads(await request.body())
+    except ValueError:
+        message = {}
+    ident = message.get("id") if isinstance(message, dict) else None
+    if isinstance(message, dict) and message.get("method") == "tools/call":
+        body = {
+            "jsonrpc": "2.0",
+            "id": ident,
+            "result": {"content": [{"type": "text", "text": f"Error: {exc.error}; {exc.fix}"}], "isError": True},
+        }
+    else:
+        body = {"jsonrpc": "2.0", "id": ident, "error": {"code": -32000, "message": f"{exc.error}; {exc.fix}"}}
+    return JSONResponse(body, 200, headers=headers)
+
+
 def create_app(index_dir: str | Path = "index", store: str | None = None, address: str = "127.0.0.1"):
     """The API over one index folder (and store), as served on ``address``."""
     index_dir = Path(index_dir)
@@ -117,6 +188,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         lifespan=lifespan,
         redoc_url=None,
     )
+    app.openapi = functools.partial(openapi_with_bearer, app, app.openapi)
     app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
     app.add_middleware(
         BodyLimit,
@@ -135,11 +207,20 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     @app.middleware("http")
     async def authenticate(request: Request, call_next):
         path = request.url.path
+        request_id = request.headers.get("x-request-id", "")[:64] or secrets.token_hex(8)
+        request.state.request_id = request_id
+        allowance = None
         if not path.startswith(PUBLIC):
             try:
-                request.state.user = gate.user(request.headers.get("authorization"))
+                request.state.user, allowance = gate.admit(request.headers.get("authorization"))
             except GateError as exc:
-                headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {"Retry-After": "1"}
+                headers = {"X-Request-ID": request_id}
+                if exc.status == 401:
+                    headers["WWW-Authenticate"] = "Bearer"
+                if exc.status == 429:
+                    headers.update({"Retry-After": str(exc.retry_after), "RateLimit-Remaining": "0"})
+                    if path.startswith("/mcp"):  # an assistant sees why, as a tool error, not a bare 429
+                        return await mcp_refusal(request, exc, headers)
                 return JSONResponse({"error": exc.error, "fix": exc.fix}, exc.status, headers=headers)
         if path.startswith("/mcp") and request.method == "GET":
             # The server is stateless and answers every call in its response: it offers no event
@@ -149,7 +230,28 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
                 405,
                 headers={"Allow": "POST"},
             )
-        return await call_next(request)
+        with audit.request_context(request_id):
+            response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        if allowance is not None:
+            response.headers["RateLimit-Limit"] = f"{allowance.limit:g}"
+            response.headers["RateLimit-Remaining"] = str(allowance.remaining)
+        metrics.count(request.method, path, response.status_code)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def routing(request: Request, exc: StarletteHTTPException):
+        """Unknown routes and wrong methods answer {error, fix} as every other error does."""
+        if exc.status_code == 404:
+            body = {"error": f"no route {request.url.path}", "fix": "see /docs for the routes"}
+        elif exc.status_code == 405:
+            body = {
+                "error": f"{request.method} is not allowed on {request.url.path}",
+                "fix": "see /docs for its methods",
+            }
+        else:
+            body = {"error": str(exc.detail), "fix": "see /docs for this request"}
+        return JSONResponse(body, exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(GateError)
     async def refused(_request, exc: GateError):
@@ -178,27 +280,33 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     def user_of(request: Request) -> User:
         return request.state.user
 
-    @app.get("/v1/health")
+    @app.get("/v1/health", responses=ok(Health))
     def health():
         """Whether the index loads: its generation and counts. No authentication."""
         ix = live.index
         return {"status": "ok", "generation": ix.generation, "documents": len(ix.docs), "clauses": len(ix.clauses)}
 
-    @app.get("/v1/search")
+    @app.get("/v1/search", responses=ok(SearchAnswer))
     def search(
-        q: str,
-        top: int = 5,
-        doc: list[str] = Query(default=[]),
-        issuer: str = "",
-        date_from: str | None = Query(default=None, alias="from"),
-        date_to: str | None = Query(default=None, alias="to"),
-        has_deadline: bool = False,
-        unit: str = "",
-        level: list[str] = Query(default=[]),
-        in_force: bool = False,
-        as_of: str | None = None,
-        home: str | None = None,
-        role: list[str] = Query(default=[]),
+        q: str = Query(description="a topic, a question, a statement to check, an article (办法第十六条)"),
+        top: int = Query(default=5, description="how many hits (1–50)"),
+        doc: list[str] = Query(default=[], description="documents to search: file id, title or part, 文号, place"),
+        issuer: str = Query(default="", description="text the issuer must contain"),
+        date_from: str | None = Query(
+            default=None, alias="from", description="documents dated on or after (YYYY-MM-DD)"
+        ),
+        date_to: str | None = Query(default=None, alias="to", description="documents dated on or before (YYYY-MM-DD)"),
+        has_deadline: bool = Query(default=False, description="only clauses with a deadline"),
+        unit: str = Query(default="", description="a lead or partner unit, or part of its name"),
+        level: list[str] = Query(
+            default=[], description="levels of government", json_schema_extra={"items": {"enum": LEVEL_VALUES}}
+        ),
+        in_force: bool = Query(default=False, description="only documents in force on as_of"),
+        as_of: str | None = Query(default=None, description="the day validity is judged on (default today)"),
+        home: str | None = Query(default=None, description="the home jurisdiction for ties ('' for none)"),
+        role: list[str] = Query(
+            default=[], description="clause roles to keep", json_schema_extra={"items": {"enum": ROLE_VALUES}}
+        ),
     ):
         """``python -m kb search QUERY --json``, with every filter of the command line."""
         filters = service.make_filters(
@@ -206,23 +314,25 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         )
         return json_body(service.search_results(live.searcher, q, top, filters, home).to_dict())
 
-    @app.get("/v1/clauses/{clause_id}")
+    @app.get("/v1/clauses/{clause_id}", responses=ok(ClauseAnswer))
     def clause(clause_id: str, context: int = 0, raw: bool = False):
         """``python -m kb cite CLAUSE_ID --json``: the clause, its citation and its neighbours."""
         return json_body(service.clause(live.index, clause_id, context, raw))
 
-    @app.get("/v1/deadlines")
+    @app.get("/v1/deadlines", responses=ok(list[DeadlineRow], "deadline rows, by due date"))
     def deadlines(
         doc: str | None = None,
         after: str | None = None,
         before: str | None = None,
-        kind: list[str] = Query(default=[]),
+        kind: list[str] = Query(default=[], json_schema_extra={"items": {"enum": list(service.KINDS)}}),
         unit: str = "",
         as_of: str | None = None,
-        status: list[str] = Query(default=[]),
+        status: list[str] = Query(default=[], json_schema_extra={"items": {"enum": list(DEADLINE_STATUSES)}}),
+        limit: int | None = LIMIT,
+        cursor: str | None = CURSOR,
     ):
         """``python -m kb deadlines --json``."""
-        return json_body(
+        return paged(
             service.deadlines(
                 live.index,
                 doc=doc,
@@ -233,15 +343,17 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
                 as_of=as_of,
                 statuses=status,
                 state_dir=index_dir,
-            )
+            ),
+            limit,
+            cursor,
         )
 
-    @app.get("/v1/crossrefs")
-    def crossrefs():
+    @app.get("/v1/crossrefs", responses=ERRORS)
+    def crossrefs(limit: int | None = LIMIT, cursor: str | None = CURSOR):
         """``python -m kb deadlines --crossref --json``."""
-        return json_body(service.crossrefs(live.index))
+        return paged(service.crossrefs(live.index), limit, cursor)
 
-    @app.get("/v1/align")
+    @app.get("/v1/align", responses=ERRORS)
     def align(
         lower: str,
         against: list[str] = Query(default=[]),
@@ -249,11 +361,13 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         status: list[str] = Query(default=[]),
         format: str = "json",
         as_of: str | None = None,
+        limit: int | None = LIMIT,
+        cursor: str | None = CURSOR,
     ):
         """``python -m kb align --doc LOWER --json``; ``format=xlsx|docx`` for the reports."""
         rows, title = service.align_rows(live.index, lower, against, unit, status, state_dir=index_dir)
         if format == "json":
-            return json_body([r.to_dict() for r in rows])
+            return paged([r.to_dict() for r in rows], limit, cursor)
         writers = {"xlsx": (to_xlsx, XLSX), "docx": (to_docx, DOCX)}
         if format not in writers:
             raise KBError(f"unknown format {format!r}; use json, xlsx or docx")
@@ -265,7 +379,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             headers={"Content-Disposition": f"attachment; filename=align.{format}"},
         )
 
-    @app.post("/v1/align/marks")
+    @app.post("/v1/align/marks", responses=ERRORS)
     def align_mark(request: Request, mark: AlignMark):
         """``python -m kb align --doc LOWER --mark KEY --set … --note … --json`` (管理 only): 不适用/适用
         by hand and a 备注, kept across re-runs; answers the row as it now reads."""
@@ -277,12 +391,32 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             )
         )
 
-    @app.get("/v1/docs")
-    def docs(as_of: str | None = None):
+    @app.get("/v1/docs", responses=ok(list[DocumentOut], "the documents"))
+    def docs(as_of: str | None = None, limit: int | None = LIMIT, cursor: str | None = CURSOR):
         """``python -m kb docs --json``: every document with its period, validity and successor."""
-        return json_body(service.documents(live.index, as_of))
+        return paged(service.documents(live.index, as_of), limit, cursor)
 
-    @app.post("/v1/documents")
+    @app.get("/v1/documents/{doc}/outline", responses=ok(Outline))
+    def outline(doc: str):
+        """A document's headings tree, each heading with the number of clauses at or under it. ``doc``
+        is a file id, a 文号, a title or a distinctive part of it, or a place (阜新)."""
+        return json_body(service.outline(live.index, doc))
+
+    @app.get("/v1/documents/{doc}/sections/{section}", responses=ok(Section))
+    def section(doc: str, section: str):
+        """A whole section (三、（一）, 第三章第十八条), its clauses in order, each with its citation."""
+        return json_body(service.section(live.index, doc, section))
+
+    @app.get("/v1/metrics", responses=ERRORS)
+    def metrics_page(request: Request):
+        """Request counts and the index generation, Prometheus text format (管理 only)."""
+        require_admin(user_of(request), None, "metrics")
+        ix = live.index
+        return Response(
+            metrics.render(ix.generation, len(ix.docs), len(ix.clauses)), media_type="text/plain; version=0.0.4"
+        )
+
+    @app.post("/v1/documents", responses=ERRORS)
     async def upload(request: Request, files: list[UploadFile] = File(...), replace: bool = False):
         """Add documents (管理 only): the app's pipeline, limits, refusals and audit lines. A file named
         as a document already there is refused unless ``replace=true``."""
@@ -305,7 +439,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         }
         return JSONResponse(body, 200 if body["added"] or body["updated"] or body["unchanged"] else 422)
 
-    @app.delete("/v1/documents/{doc_id}")
+    @app.delete("/v1/documents/{doc_id}", responses=ERRORS)
     def remove(request: Request, doc_id: str):
         """Remove a document (管理 only); an uploaded file goes with it, its audit lines stay."""
         user = user_of(request)
@@ -313,7 +447,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         report = ingest([], index_dir, remove=[doc_id], user=user.name, store=store, via="api")
         return {"removed": report.removed}
 
-    @app.patch("/v1/documents/{doc_id}")
+    @app.patch("/v1/documents/{doc_id}", responses=ERRORS)
     def edit(request: Request, doc_id: str, changes: MetadataEdit):
         """Correct a document's metadata (管理 only), as 文件管理 does: no re-encoding."""
         user = user_of(request)
@@ -324,21 +458,29 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         edit_metadata(index_dir, doc_id, fields, user.name, store=store, via="api")
         return {"doc_id": doc_id, "changed": sorted(fields)}
 
-    @app.get("/v1/ledger")
+    @app.get("/v1/ledger", responses=ERRORS)
     def ledger_list(
-        doc: str, unit: str = "", status: str | None = None, overdue: bool = False, as_of: str | None = None
+        doc: str,
+        unit: str = "",
+        status: str | None = None,
+        overdue: bool = False,
+        as_of: str | None = None,
+        limit: int | None = LIMIT,
+        cursor: str | None = CURSOR,
     ):
         """``python -m kb ledger list --doc D --json``: the 台账 items, overdue-and-not-done first."""
         day = service.date_or_none(as_of) or dt.date.today()
         items = Ledger(index_dir).items(live.index, service.ledger_doc(live.index, doc))
-        return json_body(
+        return paged(
             [
                 service.ledger_item(i, day)
                 for i in service.ledger_rows(items, unit, [status] if status else [], overdue, day)
-            ]
+            ],
+            limit,
+            cursor,
         )
 
-    @app.patch("/v1/ledger/{item_id}")
+    @app.patch("/v1/ledger/{item_id}", responses=ERRORS)
     def ledger_update(request: Request, item_id: str, update: LedgerUpdate):
         """Update an item: 管理 any, 填报 the items its units lead or take part in, 查阅 none."""
         user = user_of(request)
@@ -356,14 +498,14 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
         return json_body(service.ledger_item(book.update(live.index, item_id, user, changes, via="api")))
 
-    @app.get("/v1/diff")
+    @app.get("/v1/diff", responses=ERRORS)
     def diff(old: str, new: str, ledger: bool = False, against: str | None = None, format: str = "json"):
         """``python -m kb diff OLD NEW --json`` for two documents of the index; ``format=docx|xlsx`` for
         the 修订对照表. (A draft not in the index: ``POST /v1/diff`` with the file.)"""
         rev, body, flags = service.revision(live.index, old, new, index_dir if ledger else None, against)
         return _revision_answer(rev, body, flags, format)
 
-    @app.post("/v1/diff")
+    @app.post("/v1/diff", responses=ERRORS)
     async def diff_draft(old: str, file: UploadFile = File(...), format: str = "json"):
         """A draft (a file, read on the fly as ingest reads) against a document of the index."""
         import tempfile
@@ -394,7 +536,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             headers={"Content-Disposition": f"attachment; filename=revision.{format}"},
         )
 
-    @app.post("/v1/check")
+    @app.post("/v1/check", responses=ERRORS)
     async def check(request: Request, as_of: str | None = None):
         """``python -m kb check DRAFT --json``: 引文核验 of a draft, sent as JSON ``{"text": …}`` or
         as a file (multipart ``file``: .docx, .txt, .pdf, .doc/.wps)."""
@@ -415,7 +557,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         _, report = service.check_draft(live.index, name, data, as_of, live.searcher)
         return json_body(report.to_dict())
 
-    @app.post("/v1/ledger/evidence/{item_id}")
+    @app.post("/v1/ledger/evidence/{item_id}", responses=ERRORS)
     async def evidence_add(request: Request, item_id: str, file: UploadFile = File(...)):
         """Attach an evidence file (验收报告: PDF, Word, OFD, a picture) to an item: 管理 any, 填报 its units' items."""
         user = user_of(request)
@@ -423,7 +565,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         item = service.attach_evidence(live.index, index_dir, item_id, file.filename or "", data, user, via="api")
         return json_body(service.ledger_item(item))
 
-    @app.get("/v1/ledger/evidence/{item_id}/{sha256}")
+    @app.get("/v1/ledger/evidence/{item_id}/{sha256}", responses=ERRORS)
     def evidence_get(item_id: str, sha256: str):
         """An item's evidence file, to anyone who may read the 台账."""
         book = Ledger(index_dir)

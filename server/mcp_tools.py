@@ -1,4 +1,4 @@
-"""The MCP server: five tools an assistant can call to quote policy clauses instead of inventing them.
+"""The MCP server: the tools an assistant calls to quote policy clauses instead of inventing them.
 
 Every result carries the JSON of the HTTP API as structured content, and a text that lists each
 clause verbatim with its citation (《title》（文号）section：“clause”), so a model can quote it as is.
@@ -11,13 +11,15 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, TextContent
 
 from kb import service
 from kb.compare.align import STATUS_NAMES as ALIGN_NAMES
 from kb.errors import KBError
 from kb.model import Clause
+from kb.office.accounts import LOCAL_USER, User
+from kb.office.tokens import Tokens
 from kb.policy.validity import STATUS_NAMES as VALIDITY_NAMES
 from kb.reports.cite import citation
 from kb.search.live import LiveIndex
@@ -53,6 +55,40 @@ def search_text(res: Results) -> str:
     return head + "\n".join(f"{h.rank}. {quoted(h.clause)}" for h in res.hits)
 
 
+PAGE_CHARS = 8000  # about what one result may take of a model's context
+
+
+def more(shown: int, total: int, cursor: int, what: str) -> str:
+    """The line that says how to get the next page (empty on the last)."""
+    if cursor + shown >= total:
+        return ""
+    return f"\n……共 {total} {what}，已列出第 {cursor + 1}–{cursor + shown} 条；下一页：cursor={cursor + shown}。"
+
+
+def fit(lines: list[str], limit: int) -> int:
+    """How many of ``lines`` (at most ``limit``) fit in ``PAGE_CHARS``, at least one."""
+    used, n = 0, 0
+    for line in lines[:limit]:
+        used += len(line) + 1
+        if used > PAGE_CHARS and n:
+            break
+        n += 1
+    return n
+
+
+def caller(ctx: Context | None, state_dir) -> User:
+    """Who calls: the account of the bearer token the HTTP request carried (the gate has already
+    admitted it), or the local user over stdio, an assistant the user started on their own machine."""
+    headers = ctx.headers if ctx is not None else None
+    auth = (headers or {}).get("authorization", "")
+    if not auth:
+        return User(LOCAL_USER, "admin")
+    user = Tokens(state_dir).user_of(auth[7:].strip()) if auth.lower().startswith("bearer ") else None
+    if user is None:
+        raise KBError("unknown, revoked or expired token; make a new one with: python -m kb users token NAME")
+    return user
+
+
 def build(live: LiveIndex) -> MCPServer:
     """The MCP server over a live index (it follows new generations as the app does)."""
     server = MCPServer(name="policy-clauses", title="政策条款知识库", instructions=INSTRUCTIONS, log_level="WARNING")
@@ -72,7 +108,7 @@ def build(live: LiveIndex) -> MCPServer:
     @server.tool(
         description="检索政策条款：按主题或问题返回最相关的条款原文、出处、期限和目标。"
         " Search policy clauses by topic or question; returns verbatim clauses with citations, deadlines and"
-        " targets. Optional: document (file id or prefix), level (国家/省/市/县区), unit (牵头或参与单位),"
+        " targets. Optional: document (file id, title, 文号 or place such as 阜新), level (国家/省/市/县区), unit,"
         " in_force (only documents in force)."
     )
     @guarded
@@ -140,12 +176,19 @@ def build(live: LiveIndex) -> MCPServer:
 
     @server.tool(
         description="列出期限承诺：哪些条款何时到期、状态（已逾期/即将到期/未到期/已开始执行/已完成）、牵头单位。"
-        " List dated commitments sorted by due date. Filters: document, status (overdue, due_soon, open,"
-        " started, done), unit, before/after (YYYY, YYYY-MM or YYYY-MM-DD)."
+        " List dated commitments sorted by due date. Filters: document (id, title, 文号 or place such as 阜新),"
+        " status (overdue, due_soon, open, started, done), unit, before/after (YYYY, YYYY-MM or YYYY-MM-DD)."
+        " Pages: `limit` rows from `cursor` (the text names the next cursor)."
     )
     @guarded
     def list_deadlines(
-        document: str = "", status: str = "", unit: str = "", before: str = "", after: str = ""
+        document: str = "",
+        status: str = "",
+        unit: str = "",
+        before: str = "",
+        after: str = "",
+        limit: int = 20,
+        cursor: int = 0,
     ) -> CallToolResult:
         rows = service.deadline_list(
             live.index,
@@ -156,20 +199,85 @@ def build(live: LiveIndex) -> MCPServer:
             statuses=[status] if status else [],
             state_dir=live.path,
         )
-        lines = [f"{r.deadline.due} {DEADLINE_NAMES[r.status]}：{quoted(r.clause)}" for r in rows]
-        return result([r.to_dict() for r in rows], "\n".join(lines) or "没有符合条件的期限。")
+        lines = [f"{r.deadline.due} {DEADLINE_NAMES[r.status]}：{quoted(r.clause)}" for r in rows[cursor:]]
+        n = fit(lines, limit)
+        data = service.deadline_json(rows[cursor : cursor + n])
+        text = "\n".join(lines[:n]) or "没有符合条件的期限。"
+        return result(data, text + more(n, len(rows), cursor, "条期限"))
+
+    @server.tool(
+        description="台账：一份文件的每项承诺及其进展（状态、完成日期、牵头单位）；可更新一项（管理员任何项，填报员本单位的项）。"
+        " The 台账 (commitments ledger) of a document: each commitment with status, progress and units."
+        " Give `item_id` and any of status (not_started, in_progress, done, not_applicable), progress,"
+        " done_on to update one item (as the calling account may). Pages: `limit` from `cursor`."
+    )
+    @guarded
+    def ledger(
+        document: str,
+        unit: str = "",
+        status: str = "",
+        item_id: str = "",
+        set_status: str = "",
+        progress: str = "",
+        done_on: str = "",
+        limit: int = 20,
+        cursor: int = 0,
+        ctx: Context | None = None,
+    ) -> CallToolResult:
+        from kb.tracking.ledger import Ledger, can_update
+
+        book = Ledger(live.path)
+        if item_id:
+            user = caller(ctx, live.path)
+            item = book.item(live.index, item_id)
+            if not can_update(user, item):
+                raise KBError(
+                    f"{user.name} may not update {item_id}; a reporter updates its units' items, ask an admin"
+                )
+            changes = {k: v for k, v in (("status", set_status), ("progress", progress), ("done_on", done_on)) if v}
+            if not changes:
+                raise KBError("nothing to change; give set_status, progress or done_on")
+            row = service.ledger_item(book.update(live.index, item_id, user, changes, via="mcp"))
+            return result(row, f"已更新 {item_id}：{row['status_name']} {row['text'][:80]}")
+        items = book.items(live.index, service.ledger_doc(live.index, document))
+        rows = [service.ledger_item(i) for i in service.ledger_rows(items, unit, [status] if status else [])]
+        lines = [f"[{r['status_name']}] {r['citation'] or r['text']}  item_id: {r['item_id']}" for r in rows[cursor:]]
+        n = fit(lines, limit)
+        text = "\n".join(lines[:n]) or "这份文件没有承诺。"
+        return result(rows[cursor : cursor + n], text + more(n, len(rows), cursor, "项承诺"))
+
+    @server.tool(
+        description="期限交叉核对：同一任务在上下级文件中的期限（上级在前），标出下级晚于上级的。"
+        " Cross-references: the same task at two levels with both deadlines, the higher first; flags a lower"
+        " deadline later than the higher one. Pages: `limit` from `cursor`."
+    )
+    @guarded
+    def cross_references(limit: int = 20, cursor: int = 0) -> CallToolResult:
+        pairs = service.crossrefs(live.index)
+        lines = [
+            f"{p['a']['due']} vs {p['b']['due']}{'  ⚠ 下级晚于上级' if p['lower_is_later'] else ''}\n"
+            f"   上级《{p['a']['title']}》{p['a']['section']}：{p['a']['text']}\n"
+            f"   下级《{p['b']['title']}》{p['b']['section']}：{p['b']['text']}"
+            for p in pairs[cursor:]
+        ]
+        n = fit(lines, limit)
+        text = "\n".join(lines[:n]) or "没有上下级对应的期限。"
+        return result(pairs[cursor : cursor + n], text + more(n, len(pairs), cursor, "对"))
 
     @server.tool(
         description="对标对表：上级文件的每项承诺（每个任务或指标一行）在本级文件中是否有对应条款"
         "（已覆盖/时限晚于上级/本级未写时限/目标弱于上级/未找到/不适用），附原因。"
         " Align a lower document against higher-level ones: each upper commitment (one per task or target),"
         " its lower counterpart, a status (covered, later, undated, weaker, missing, not_applicable) and the"
-        " reason. `lower` is a document id or prefix; `against` lists upper documents (default: all higher)."
+        " reason. `lower` names a document (id, title, 文号 or place such as 阜新); `against` lists upper"
+        " documents (default: all higher). Pages: `limit` from `cursor` (the text names the next cursor)."
     )
     @guarded
-    def align_documents(lower: str, against: list[str] | None = None) -> CallToolResult:
-        rows, _ = service.align_rows(live.index, lower, against or [], state_dir=live.path)
-        data = [r.to_dict() for r in rows]
+    def align_documents(
+        lower: str, against: list[str] | None = None, limit: int = 15, cursor: int = 0
+    ) -> CallToolResult:
+        all_rows, _ = service.align_rows(live.index, lower, against or [], state_dir=live.path)
+        rows = all_rows[cursor:]
         pairs = [
             (
                 ALIGN_NAMES[r.status],
@@ -187,7 +295,10 @@ def build(live: LiveIndex) -> MCPServer:
             )
             or "上级文件中没有可对照的承诺。"
         )
-        return result(data, text)
+        blocks = text.split("\n[")
+        n = fit(blocks, limit)
+        shown = "\n[".join(blocks[:n])
+        return result([r.to_dict() for r in rows[:n]], shown + more(n, len(all_rows), cursor, "项承诺"))
 
     @server.tool(
         description="列出知识库中的文件及其时效（现行有效/已失效/已被替代）。"

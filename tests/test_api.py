@@ -275,6 +275,8 @@ TOOLS = {
     "list_documents",
     "check_quotes",
     "compare_versions",
+    "ledger",
+    "cross_references",
 }
 
 
@@ -288,7 +290,17 @@ async def _use(session) -> dict:
     deadlines = await session.call_tool("list_deadlines", {"document": "city", "before": "2025"})
     aligned = await session.call_tool("align_documents", {"lower": "city"})
     documents = await session.call_tool("list_documents", {})
+    by_place = await session.call_tool("search_clauses", {"query": QUERY, "top": 3, "document": "阜新"})
+    by_title = await session.call_tool("list_deadlines", {"document": "阜新市“十四五”生态环境保护规划", "limit": 2})
+    unknown = await session.call_tool("search_clauses", {"query": QUERY, "document": "北京"})
+    book = await session.call_tool("ledger", {"document": "阜新", "limit": 3})
+    crossed = await session.call_tool("cross_references", {"limit": 2})
     return dict(
+        by_place=by_place,
+        by_title=by_title,
+        unknown=unknown,
+        book=book,
+        crossed=crossed,
         tools=tools,
         found=found,
         clause=clause,
@@ -334,6 +346,16 @@ def _check(got: dict, cli_first: str) -> None:
     assert got["deadlines"].structured_content["items"] and "《" in got["deadlines"].content[0].text
     assert got["aligned"].structured_content["items"] and "出自：《" in got["aligned"].content[0].text
     assert {d["doc_id"] for d in got["documents"].structured_content["items"]} >= {"city_plan.txt"}
+    # documents by place and title; an unknown name is an error naming the fix
+    assert {h["doc_id"] for h in got["by_place"].structured_content["hits"]} == {"city_plan.txt"}
+    page = got["by_title"].structured_content["items"]
+    assert len(page) == 2 and all(r["doc_id"] == "city_plan.txt" and r["citation"].startswith("《") for r in page)
+    assert "cursor=2" in got["by_title"].content[0].text  # how to get the next page
+    assert got["unknown"].is_error and "no document '北京'" in got["unknown"].content[0].text
+    assert len(got["book"].structured_content["items"]) == 3 and "item_id:" in got["book"].content[0].text
+    assert not got["crossed"].is_error
+    definitions = sum(len(t.model_dump_json()) for t in got["tools"].values())
+    assert definitions < 12000  # the tool list stays short (README, "MCP")
 
 
 def test_mcp_over_stdio_with_the_official_client(fake_index):

@@ -11,6 +11,8 @@ up to ``audit.jsonl.5``; the oldest beyond that is dropped) and a new ``audit.js
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import getpass
 import json
@@ -73,8 +75,21 @@ def cli_user() -> str:
         return "命令行"
 
 
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+
+
+@contextlib.contextmanager
+def request_context(request_id: str):
+    """Within it, every audit line carries ``request_id`` (the API's X-Request-ID of the request)."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
+
+
 def append(index_dir: str | Path, user: str, action: str, file: str, sha256: str = "", **details) -> dict:
-    """Append one line to the audit log (created on first use)."""
+    """Append one line to the audit log (created on first use), with the request's id when one is served."""
     entry = {
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "user": user,
@@ -83,6 +98,8 @@ def append(index_dir: str | Path, user: str, action: str, file: str, sha256: str
         "sha256": sha256,
         **details,
     }
+    if _request_id.get():
+        entry["request_id"] = _request_id.get()
     path = Path(index_dir) / AUDIT_LOG
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:

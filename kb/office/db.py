@@ -55,6 +55,11 @@ MIGRATIONS: list[str] = [
         doc_id TEXT NOT NULL, pos INTEGER NOT NULL, indicator TEXT NOT NULL, unit TEXT NOT NULL,
         base TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL, year INTEGER, PRIMARY KEY (doc_id, pos));
     """,
+    """
+    ALTER TABLE tokens ADD COLUMN rate REAL;
+    ALTER TABLE tokens ADD COLUMN expires TEXT;
+    ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'all';
+    """,
 ]
 _lock = threading.Lock()
 

@@ -221,9 +221,7 @@ class Store:
         try:
             return self._positions[clause_id]
         except KeyError:
-            raise NotFound(
-                f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY"
-            ) from None
+            raise NotFound(f"no clause {clause_id!r}; find ids with: python -m kb search QUERY") from None
 
     def has_clause(self, clause_id: str) -> bool:
         try:

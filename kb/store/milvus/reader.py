@@ -120,7 +120,7 @@ class MilvusStore(Store):
             CLAUSES, filter=f"clause_id == {quoted(clause_id)} and {self._expr(None)}", output_fields=["body"], limit=1
         )
         if not rows:
-            raise NotFound(f"no clause {clause_id!r} in {self.label}; find ids with: python -m kb search QUERY")
+            raise NotFound(f"no clause {clause_id!r}; find ids with: python -m kb search QUERY")
         return Clause.from_dict(rows[0]["body"])
 
     def units(self) -> list[str]:

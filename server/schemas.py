@@ -1,0 +1,190 @@
+"""The API's answers as pydantic models, built from the same dataclasses the CLI's JSON comes from.
+
+A clause, a hit, a deadline row and a document are the frozen dataclasses of ``kb.model`` (and the
+row shapes of ``kb.tracking``), written by their ``to_dict``; the models below are derived from
+those dataclasses' fields, so ``/openapi.json`` types every field a client reads and a field
+added to a dataclass appears in the schema without a second list to keep. Every model forbids
+extra fields: ``tests/test_api_schema.py`` validates real answers of every endpoint against them.
+The answers themselves stay the CLI's bytes; the models describe them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from typing import Any, Union
+
+from pydantic import BaseModel, ConfigDict, create_model
+
+from kb.model import Clause, Deadline, Document, Hit, Target
+
+STRICT = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    """Every refusal: what went wrong and what to do about it."""
+
+    model_config = STRICT
+    error: str
+    fix: str
+
+
+def _json_type(t: Any, models: dict[type, type[BaseModel]]) -> Any:
+    """The JSON form of a dataclass field's type: tuples are lists, dates ISO strings, nested
+    dataclasses their models."""
+    origin = typing.get_origin(t)
+    if t is dt.date:
+        return str
+    if t in models:
+        return models[t]
+    if origin is tuple:
+        return list[_json_type(typing.get_args(t)[0], models)]
+    if origin in (Union, types.UnionType):
+        return typing.Optional[tuple(_json_type(a, models) for a in typing.get_args(t) if a is not type(None))[0]]  # noqa: UP045
+    return t
+
+
+def from_dataclass(
+    cls: type, name: str, models: dict[type, type[BaseModel]], drop: tuple[str, ...] = (), **extra: Any
+) -> type[BaseModel]:
+    """A strict model of ``cls.to_dict()``: every field required, ``drop`` left out, ``extra`` added."""
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {
+        f.name: (_json_type(hints[f.name], models), ...) for f in dataclasses.fields(cls) if f.name not in drop
+    }
+    fields.update({k: (v, ...) for k, v in extra.items()})
+    return create_model(name, __config__=STRICT, __doc__=(cls.__doc__ or "").split("\n")[0], **fields)
+
+
+_NESTED: dict[type, type[BaseModel]] = {}
+DeadlineOut = from_dataclass(Deadline, "Deadline", _NESTED)
+TargetOut = from_dataclass(Target, "Target", _NESTED)
+_NESTED.update({Deadline: DeadlineOut, Target: TargetOut})
+ClauseOut = from_dataclass(Clause, "Clause", _NESTED)
+_HIT_OWN = {
+    f.name: (_json_type(h, _NESTED))
+    for f, h in ((f, typing.get_type_hints(Hit)[f.name]) for f in dataclasses.fields(Hit))
+}
+_HIT_OWN.pop("clause")
+HitOut = from_dataclass(Clause, "Hit", _NESTED, **_HIT_OWN, citation=str)
+
+
+class SearchAnswer(BaseModel):
+    """``python -m kb search --json``: the query, the scope that steered it, the hits."""
+
+    model_config = STRICT
+    query: str
+    scope: dict[str, Any]
+    relevant: bool
+    hits: list[HitOut]  # type: ignore[valid-type]
+
+
+class ClauseAnswer(BaseModel):
+    """``python -m kb cite ID --json``: a clause, its citation and its neighbours."""
+
+    model_config = STRICT
+    clause: ClauseOut  # type: ignore[valid-type]
+    citation: str
+    context: list[ClauseOut]  # type: ignore[valid-type]
+
+
+DeadlineRow = from_dataclass(
+    Clause,
+    "DeadlineRow",
+    _NESTED,
+    drop=("deadlines",),
+    raw=str,
+    due=str,
+    kind=str,
+    status=str,
+    start=typing.Optional[str],  # noqa: UP045
+    inherited=bool,
+    done_on=typing.Optional[str],  # noqa: UP045
+    citation=str,
+)
+
+
+class Linked(BaseModel):
+    model_config = STRICT
+    doc_id: str
+    title: str
+    clause_ids: list[str]
+
+
+class Unresolved(BaseModel):
+    model_config = STRICT
+    title: str
+    count: int
+
+
+DocumentOut = from_dataclass(
+    Document,
+    "Document",
+    _NESTED,
+    validity=dict[str, Any],
+    cites=list[Linked],
+    cited_by=list[Linked],
+    unresolved=list[Unresolved],
+)
+
+
+class Health(BaseModel):
+    """``GET /v1/health``: the index this worker serves."""
+
+    model_config = STRICT
+    status: str
+    generation: int
+    documents: int
+    clauses: int
+
+
+class Heading(BaseModel):
+    """One heading of a document's outline, with the clauses at or under it."""
+
+    model_config = STRICT
+    section: str
+    title: str
+    clauses: int
+    children: list[Heading]
+
+
+class Outline(BaseModel):
+    model_config = STRICT
+    doc_id: str
+    title: str
+    doc_number: str
+    clauses: int
+    outline: list[Heading]
+
+
+SectionClause = from_dataclass(Clause, "SectionClause", _NESTED, citation=str)
+
+
+class Section(BaseModel):
+    model_config = STRICT
+    doc_id: str
+    title: str
+    section: str
+    section_titles: list[str]
+    clauses: list[SectionClause]  # type: ignore[valid-type]
+
+
+ERRORS = {
+    status: {"model": ErrorBody, "description": what}
+    for status, what in (
+        (400, "a value that cannot be read; the fix names the right form"),
+        (401, "no token, or an unknown, revoked or expired one"),
+        (403, "the caller's role may not do this"),
+        (404, "no such document, clause, section or route; the fix names close matches or the listing"),
+        (413, "a body over the limit, refused from Content-Length before it is read"),
+        (422, "a parameter of the wrong type"),
+        (429, "rate limited: wait Retry-After seconds"),
+    )
+}
+
+
+def ok(model: type[BaseModel], what: str = "") -> dict:
+    """The ``responses`` of a route answering ``model``, every refusal declared as ``ErrorBody``."""
+    return {200: {"model": model, "description": what or (model.__doc__ or "").strip()}, **ERRORS}

@@ -1,0 +1,181 @@
+"""The API as the bureau's other tools drive it (issue 34): documents by name, paging, outline and
+sections, ready citations, errors always {error, fix}, service tokens with their own rate, expiry
+and scope, rate-limit headers (and MCP's tool error), request ids, metrics, and no server path in
+any answer. A real uvicorn; no mocks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import urllib.parse
+
+import pytest
+
+from kb.office.accounts import Accounts
+from kb.office.audit import entries
+from kb.office.tokens import Tokens
+
+from .test_api import api_server, call
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory, fake_index):
+    index = tmp_path_factory.mktemp("typed") / "index"
+    shutil.copytree(fake_index, index)
+    accounts = Accounts(index)
+    accounts.add_user("guanli", "guanli-2026", "admin")
+    accounts.add_user("chakan", "chakan-2026", "viewer")
+    book = Tokens(index)
+    tokens = {
+        "admin": book.make("guanli")[1],
+        "viewer": book.make("chakan")[1],
+        "slow": book.make("chakan", rate=1)[1],  # a burst of 2, then one a second
+        "read": book.make("guanli", scope="read")[1],
+        "expired": book.make("chakan", expires="2020-01-01")[1],
+    }
+    with api_server(index) as base:
+        yield base, index, tokens
+
+
+def get(base, path, token, method="GET", headers=None):
+    """``call``, its headers' names in lower case (as HTTP/1.1 servers send them)."""
+    status, body, got = call(base, path, token, method, headers=headers)
+    return status, body, {k.lower(): v for k, v in got.items()}
+
+
+def test_documents_by_name_and_unknown_ones_named(typed):
+    base, _, t = typed
+    for name in ("city", "阜新", "阜政办发〔2023〕8号", "阜新市“十四五”生态环境保护规划"):
+        status, body, _ = get(base, "/v1/search?" + urllib.parse.urlencode({"q": "黑臭水体", "doc": name}), t["viewer"])
+        assert status == 200 and {h["doc_id"] for h in json.loads(body)["hits"]} == {"city_plan.txt"}
+    status, body, _ = get(base, "/v1/search?" + urllib.parse.urlencode({"q": "黑臭水体", "doc": "广州"}), t["viewer"])
+    assert status == 404 and set(json.loads(body)) == {"error", "fix"} and "广州" in json.loads(body)["error"]
+    status, body, _ = get(base, "/v1/deadlines?" + urllib.parse.urlencode({"doc": "不存在的规划"}), t["viewer"])
+    assert status == 404
+
+
+def test_hits_and_deadline_rows_carry_a_ready_citation(typed):
+    base, _, t = typed
+    hit = json.loads(get(base, "/v1/search?q=%E9%BB%91%E8%87%AD%E6%B0%B4%E4%BD%93", t["viewer"])[1])["hits"][0]
+    assert hit["citation"].startswith(f"《{hit['title']}》") and hit["citation"].endswith("”")
+    row = json.loads(get(base, "/v1/deadlines", t["viewer"])[1])[0]
+    assert row["citation"].startswith("《")
+
+
+def test_paging_with_a_cursor(typed):
+    base, _, t = typed
+    everything = json.loads(get(base, "/v1/deadlines", t["viewer"])[1])
+    status, body, headers = get(base, "/v1/deadlines?limit=3", t["viewer"])
+    first = json.loads(body)
+    assert status == 200 and first == everything[:3] and headers["total-count"] == str(len(everything))
+    nxt = headers["next-cursor"]
+    second = json.loads(get(base, f"/v1/deadlines?limit=3&cursor={nxt}", t["viewer"])[1])
+    assert second == everything[3:6]
+    for path in ("/v1/docs?limit=1", "/v1/crossrefs?limit=1", "/v1/align?lower=%E9%98%9C%E6%96%B0&limit=2"):
+        status, body, _ = get(base, path, t["viewer"])
+        assert status == 200 and len(json.loads(body)) <= 2
+    status, body, _ = get(base, "/v1/deadlines?cursor=abc", t["viewer"])
+    assert status == 400 and set(json.loads(body)) == {"error", "fix"}
+
+
+def test_outline_and_a_whole_section(typed):
+    base, _, t = typed
+    status, body, _ = get(base, "/v1/documents/%E9%98%9C%E6%96%B0/outline", t["viewer"])  # 阜新
+    tree = json.loads(body)
+    assert status == 200 and tree["doc_id"] == "city_plan.txt"
+    top = [h for h in tree["outline"] if h["section"]]
+    assert top and sum(h["clauses"] for h in tree["outline"]) == tree["clauses"]
+    child = next(h for h in top if h["children"])["children"][0]
+    status, body, _ = get(base, f"/v1/documents/city/sections/{urllib.parse.quote(child['section'])}", t["viewer"])
+    part = json.loads(body)
+    assert status == 200 and len(part["clauses"]) == child["clauses"]
+    assert all(c["section"].startswith(child["section"]) and c["citation"].startswith("《") for c in part["clauses"])
+    status, body, _ = get(base, "/v1/documents/city/sections/%E4%B9%9D%E5%8D%81%E3%80%81", t["viewer"])  # 九十、
+    assert status == 404 and "outline" in json.loads(body)["fix"]
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [("GET", "/v1/nowhere"), ("DELETE", "/v1/search"), ("GET", "/v1/search"), ("PUT", "/v1/docs")],
+)
+def test_every_error_is_error_and_fix(typed, method, path):
+    base, _, t = typed
+    status, body, _ = call(base, path, t["viewer"], method)
+    assert status in (400, 404, 405, 422) and set(json.loads(body)) == {"error", "fix"}
+
+
+def test_service_tokens_rate_expiry_and_scope(typed):
+    base, index, t = typed
+    status, _, headers = get(base, "/v1/docs", t["viewer"])
+    assert status == 200 and float(headers["ratelimit-limit"]) >= 100 and int(headers["ratelimit-remaining"]) >= 0
+    statuses = [get(base, "/v1/health?x", t["slow"])[0] for _ in range(1)]  # public: not counted
+    answers = [get(base, "/v1/docs", t["slow"]) for _ in range(4)]
+    refused = [a for a in answers if a[0] == 429]
+    assert statuses == [200] and refused, "a token made with --rate 1 is limited"
+    status, body, headers = refused[0]
+    assert int(headers["retry-after"]) >= 1 and "retry after" in json.loads(body)["error"]
+    assert get(base, "/v1/docs", t["expired"])[0] == 401
+    # a read-scoped token of an admin may read, not write
+    assert get(base, "/v1/docs", t["read"])[0] == 200
+    status, body, _ = get(base, "/v1/documents/city_plan.txt", t["read"], "DELETE")
+    assert status == 403 and "viewer" in json.loads(body)["error"]
+
+
+def test_a_rate_limited_mcp_call_is_a_tool_error_that_says_when_to_retry(typed):
+    from mcp import ClientSession
+    from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+
+    base, _, t = typed
+    token = Tokens(typed[1]).make("chakan", rate=0.5)[1]  # a burst of 1
+
+    async def use() -> list:
+        client = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+        async with client, streamable_http_client(f"{base}/mcp", http_client=client) as (r, w, *_):
+            async with ClientSession(r, w) as s:
+                try:
+                    await s.initialize()
+                except Exception as exc:  # the initialize itself may be the refused call
+                    return [str(exc)]
+                return [await s.call_tool("list_documents", {}) for _ in range(3)]
+
+    got = asyncio.run(use())
+    texts = [g if isinstance(g, str) else g.content[0].text for g in got]
+    assert any("rate limited, retry after" in x for x in texts)
+
+
+def test_request_ids_metrics_and_health(typed):
+    base, index, t = typed
+    status, body, headers = get(base, "/v1/docs", t["viewer"], headers={"X-Request-ID": "req-abc-123"})
+    assert headers["x-request-id"] == "req-abc-123"
+    assert get(base, "/v1/docs", t["viewer"])[2]["x-request-id"]  # made when none is sent
+    get(base, "/v1/documents/nothing.txt", t["viewer"], "DELETE", headers={"X-Request-ID": "req-refused-1"})
+    assert any(e.get("request_id") == "req-refused-1" and e["action"] == "write_refused" for e in entries(index))
+    health = json.loads(call(base, "/v1/health")[1])
+    assert health["generation"] >= 1
+    assert call(base, "/v1/metrics", t["viewer"])[0] == 403
+    status, body, headers = call(base, "/v1/metrics", t["admin"])
+    text = body.decode()
+    assert status == 200 and "kb_requests_total{" in text and f"kb_index_generation {health['generation']}" in text
+
+
+def test_no_answer_names_the_index_path(typed):
+    base, index, t = typed
+    paths = [
+        "/v1/health",
+        "/v1/docs",
+        "/v1/search?q=%E9%BB%91%E8%87%AD%E6%B0%B4%E4%BD%93",
+        "/v1/clauses/nope-0001",
+        "/v1/deadlines?doc=nothing",
+        "/v1/align?lower=nothing",
+        "/v1/ledger?doc=nothing",
+        "/v1/documents/city/outline",
+        "/v1/nowhere",
+    ]
+    secrets = {str(index), str(index.resolve()), str(index.parent)}
+    for token in (t["viewer"], "kb_wrong", None):
+        for path in paths:
+            body = call(base, path, token)[1].decode()
+            assert not any(s in body for s in secrets), (path, body[:200])
