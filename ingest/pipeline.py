@@ -21,7 +21,7 @@ from kb.office import audit
 from kb.policy.scope import LEVEL_BY_NAME
 from kb.policy.validity import parse_period, repealed_names
 from kb.store.base import Change
-from kb.store.common import checkpoint, writer_lock
+from kb.store.common import SOURCES, checkpoint, writer_lock
 from kb.text import quoted_terms, retrieval_text
 
 from .clauses import make_clauses
@@ -31,7 +31,6 @@ from .read import SUPPORTED, RawDoc, read_file
 from .segment import segment
 
 SKIP_NAMES = {"readme.md", "catalog.tsv"}
-SOURCES = "sources"  # uploaded files, beside the index (index/sources/)
 Progress = Callable[[str, int, int], None]
 
 

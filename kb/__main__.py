@@ -58,7 +58,8 @@ def _parser() -> ArgumentParser:
     s.add_argument(
         "--home",
         default=None,
-        help="home jurisdiction preferred on near ties (default: KB_HOME, else the most local in the index; 无 = off)",
+        help="home jurisdiction preferred on near ties (default: KB_HOME, else the one set in 文件管理, else the place "
+        "most corpus documents of the most local level share; 无 = off)",
     )
     s.add_argument("--fusion", choices=["weighted", *PLAIN_METHODS], default=None)
     d = sub.add_parser("deadlines", help="dated commitments, sorted by due date")
@@ -270,7 +271,9 @@ def cmd_search(index, args) -> int:
         args.as_of,
         args.role,
     )
-    searcher = service.searcher_for(index, args.home, args.fusion)
+    searcher = service.searcher_for(
+        index, args.home if args.home is not None else service.home_for(args.index), args.fusion
+    )
     if args.queries:
         path = Path(args.queries)
         if not path.exists():

@@ -19,6 +19,7 @@ from kb.compare.align import Aligner, AlignRow
 from kb.compare.crossref import crossref
 from kb.errors import KBError, NotFound
 from kb.office.accounts import User
+from kb.office.saved import Homes
 from kb.policy.roles import ROLES, role_key
 from kb.policy.scope import LEVEL_BY_NAME
 from kb.policy.validity import validities
@@ -88,6 +89,59 @@ def make_filters(
 def home_of(home: str | None) -> str | None:
     """The home jurisdiction asked for, else ``KB_HOME``, else None (the most local in the index)."""
     return home if home is not None else os.environ.get(HOME_ENV)
+
+
+def home_for(state_dir: str | Path, user: str = "") -> str | None:
+    """A user's home: their own choice, else ``KB_HOME``, else the one an admin set in 文件管理,
+    else None (the searcher's default: never a single upload's)."""
+    homes = Homes(state_dir)
+    return homes.own(user) or os.environ.get(HOME_ENV) or homes.deployment()
+
+
+def later_version(index: Store, doc_id: str) -> str | None:
+    """The later version of a document, for 修订对照 to compare it with: its successor in its series
+    (kb.policy.validity: the next 五年规划 of the same title, or a text that repeals it), else None."""
+    valid = validities(index.docs.values(), dt.date.max)
+    return valid[doc_id].successor or None if doc_id in valid else None
+
+
+def default_home(index: Store) -> str:
+    """The home until one is set: the place most corpus documents of the most local level share
+    (kb.policy.scope), never an upload's; once per index generation."""
+    from kb.policy.scope import ScopeResolver
+    from kb.store.common import corpus_docs
+
+    return once_per_generation(
+        "home", index, lambda: ScopeResolver(index.docs.values()).default_home(corpus_docs(index.docs))
+    )
+
+
+def homes(index: Store) -> list[str]:
+    """The places a home may be, most local first."""
+    from kb.policy.scope import ScopeResolver
+
+    return ScopeResolver(index.docs.values()).homes()
+
+
+def set_deployment_home(state_dir: str | Path, place: str, user) -> None:
+    """An admin sets the deployment's home (audited); "" clears it.
+
+    Raises:
+        GateError-like KBError: not an admin.
+    """
+    if not user.is_admin:
+        raise KBError(f"{user.name} may not set the home; only an admin (管理) does this")
+    Homes(state_dir).set_deployment(place, user.name)
+
+
+def home_plan(index: Store, home: str | None) -> str | None:
+    """The home's own plan: the newest document (one per family) of that place, for 对标对表 and 台账
+    to open on; None when the home has none."""
+    if not home:
+        return None
+    aligner = Aligner(index)
+    own = [d for d in aligner.documents() if aligner.jurisdictions[d].place == home]
+    return max(own, key=lambda d: index.docs[d].date or "", default=None)
 
 
 def check_top(top: int) -> int:
@@ -316,7 +370,24 @@ def deadline_list(
         statuses=tuple(statuses),
         finished=finished_items(state_dir) if state_dir is not None else None,
         ledger_units=Ledger(state_dir).units_by_clause() if state_dir is not None else None,
+        ended=ended_documents(index, date_or_none(as_of)),
+        tracked=Ledger(state_dir).tracked() if state_dir is not None else frozenset(),
     )
+
+
+def unknown_fate(searcher: Searcher, state_dir: str | Path, clause, as_of: dt.date) -> bool:
+    """Whether a clause's passed dates are 已到期 rather than 已逾期: its plan's period has ended and
+    the 台账 records nothing of it."""
+    validity = searcher.validity(as_of).get(clause.doc_id)
+    if validity is None or validity.status != "ended":
+        return False
+    return clause.clause_id not in Ledger(state_dir).tracked()
+
+
+def ended_documents(index: Store, as_of: dt.date | None = None) -> frozenset[str]:
+    """The documents whose period has ended by ``as_of`` (实施期已结束), not repealed or replaced."""
+    valid = validities(index.docs.values(), as_of or dt.date.today())
+    return frozenset(d for d, v in valid.items() if v.status == "ended")
 
 
 def deadlines(index: Store, **values) -> list[dict]:

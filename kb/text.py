@@ -180,14 +180,32 @@ def retrieval_text(clause) -> str:
     near-ties on the dev sets); the responsibility bracket the last clause prints is who does it, not what it is
     about, and is left out (the units are matched on their own).
     """
+    text = body_of(clause)
+    near = clause.lead or next((t for t in reversed(clause.section_titles) if t), "")
+    return f"{text}（{near}）" if near else text
+
+
+def body_of(clause) -> str:
+    """What a clause says: its text without the title its task prints before it (13.推动…对接。针对…
+    → 针对…) and without the responsibility bracket its paragraph prints after it. What retrieval
+    hears, what a commitment is cut from and what 修订对照 compares (the title is the heading's)."""
+    start, end = body_span(clause)
+    return clause.text[start:end]
+
+
+def body_span(clause) -> tuple[int, int]:
+    """Where ``body_of`` lies in the clause's text: (start, end)."""
     text = without_units_tail(clause.text)
+    stop = len(text.rstrip())
     title = next((t for t in reversed(clause.section_titles) if t), "")
     at = text.find(title, 0, len(title) + MAX_MARKER_CHARS) if title else -1
     end = at + len(title)
     if at >= 0 and text[end : end + 1] and text[end] in TITLE_END and text[end + 1 :].strip():
-        text = text[end + 1 :].lstrip()  # 13.推动…对接。针对… → 针对…（推动…对接）
-    near = clause.lead or title
-    return f"{text}（{near}）" if near else text
+        start = end + 1
+        while start < stop and text[start].isspace():
+            start += 1
+        return start, stop
+    return 0, stop
 
 
 def lexical_fields(clauses, terms) -> tuple[list[list[str]], list[list[str]]]:

@@ -288,6 +288,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
 
     @app.get("/v1/search", responses=ok(SearchAnswer))
     def search(
+        request: Request,
         q: str = Query(description="a topic, a question, a statement to check, an article (办法第十六条)"),
         top: int = Query(default=5, description="how many hits (1–50)"),
         doc: list[str] = Query(default=[], description="documents to search: file id, title or part, 文号, place"),
@@ -312,6 +313,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         filters = service.make_filters(
             doc, issuer, date_from, date_to, has_deadline, unit, level, in_force, as_of, role
         )
+        home = home if home is not None else service.home_for(index_dir, user_of(request).name)
         return json_body(service.search_results(live.searcher, q, top, filters, home).to_dict())
 
     @app.get("/v1/clauses/{clause_id}", responses=ok(ClauseAnswer))

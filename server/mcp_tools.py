@@ -301,7 +301,7 @@ def build(live: LiveIndex) -> MCPServer:
         return result([r.to_dict() for r in rows[:n]], shown + more(n, len(all_rows), cursor, "项承诺"))
 
     @server.tool(
-        description="列出知识库中的文件及其时效（现行有效/已失效/已被替代）。"
+        description="列出知识库中的文件及其时效（现行有效/实施期已结束/已失效/已被替代）。"
         " List the documents with title, 文号, issuer, date, period and validity."
     )
     @guarded

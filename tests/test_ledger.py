@@ -343,9 +343,18 @@ def test_deadlines_read_the_ledger(ledger_index):
     rows = [r for r in service.deadline_list(ix, as_of="2026-12-01", state_dir=ledger_index)]
     mine = [r for r in rows if r.clause.clause_id == item.clause_id]
     assert mine and all(r.status == "done" and r.to_dict()["done_on"] == "2025-10-20" for r in mine)
-    assert any(r.status == "overdue" for r in rows)  # the others are still late
+    # the others: the plan's period has ended and the 台账 says nothing of them: 已到期, not 已逾期
+    city = [r for r in rows if r.clause.doc_id == "city_plan.txt" and r.clause.clause_id != item.clause_id]
+    assert any(r.status == "due_passed" for r in city) and not any(r.status == "overdue" for r in city)
     before = [r for r in service.deadline_list(ix, as_of="2026-12-01") if r.clause.clause_id == item.clause_id]
-    assert {r.status for r in before} == {"overdue"}
+    assert {r.status for r in before} == {"due_passed"}
+    # an item the 台账 tracks (in progress) past its date is 已逾期
+    book = Ledger(ledger_index)
+    late = next(i for i in book.items(ix, "city_plan.txt") if i.clause.deadlines and i.item_id != item.item_id)
+    book.update(ix, late.item_id, ADMIN, {"status": "in_progress", "progress": "完成60%"})
+    again = service.deadline_list(ix, as_of="2026-12-01", state_dir=ledger_index)
+    assert {r.status for r in again if r.clause.clause_id == late.clause_id} <= {"overdue", "started"}
+    assert service.STATUS_NAMES["due_passed"] == "已到期"
     assert [r.clause.clause_id for r in service.deadline_list(ix, statuses=["done"], state_dir=ledger_index)] == [
         r.clause.clause_id for r in mine
     ]

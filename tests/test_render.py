@@ -61,3 +61,14 @@ def test_memo_text_folds_punctuation_between_chinese_only(text, memo):
 
     assert memo_text(text) == memo
     assert re.sub(r"[^\w]", "", memo_text(text)) == re.sub(r"[^\w]", "", text)  # every word verbatim
+
+
+def test_a_quotation_inside_a_citation_takes_single_quotes():
+    """A 公文 writes ‘坝上草原’ inside “…”: the citation quotes the clause, so its own quotes turn."""
+    from kb.model import Clause
+    from kb.reports.cite import citation
+
+    c = Clause("x-0001", "d.txt", "河北省“十四五”规划", "", "", "", "三、", (), "", "保护“坝上草原”生态。", 0, 0, 0, 10)
+    assert citation(c).endswith("：“保护‘坝上草原’生态。”")
+    assert citation(c).startswith("《河北省“十四五”规划》")  # a title keeps its own marks
+    assert citation(c, raw=True).endswith("：“保护“坝上草原”生态。”")  # raw: character for character

@@ -49,3 +49,20 @@ def test_pair_scores_reward_shared_wording_not_shared_numbers():
     scores = pair_scores(texts, vectors)
     assert scores[0, 1] == 0.5  # same Chinese bigrams, numbers and punctuation ignored
     assert scores[0, 2] < 0.15
+
+
+def test_the_deadline_sheet_colours_each_status_as_the_legend_does(fake_index):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kb.reports import deadline_report
+    from kb.reports.timeline_chart import STATUS_COLOURS
+    from kb.store import folder
+    from kb.tracking.timeline import deadline_rows
+
+    rows = deadline_rows(folder.load(fake_index), as_of=dt.date(2024, 1, 1))
+    ws = load_workbook(io.BytesIO(deadline_report.to_xlsx(rows))).active
+    col = [c.value for c in ws[1]].index("状态") + 1
+    for n, r in enumerate(rows, 2):
+        assert ws.cell(n, col).fill.fgColor.rgb.endswith(STATUS_COLOURS[r.status].lstrip("#").upper())

@@ -1,12 +1,13 @@
 """时效: periods from titles and closing clauses, status by date, supersession, the search badge."""
 
+import dataclasses
 import datetime as dt
 import json
 
 import pytest
 
 from kb.model import Document
-from kb.policy.validity import parse_period, repealed_names, validities
+from kb.policy.validity import STATUS_NAMES, parse_period, repealed_names, validities
 from kb.search.searcher import Filters, Searcher
 from kb.store import folder
 
@@ -92,11 +93,11 @@ NEW_RULE = _doc("new", "阜新市扬尘污染防治管理办法", "2022-01-01", 
     [
         ("2020-06-01", {"p14": "not_yet", "p15": "not_yet", "old": "in_force", "new": "not_yet"}),
         ("2023-09-01", {"p14": "in_force", "p15": "not_yet", "old": "superseded", "new": "in_force"}),
-        ("2026-01-15", {"p14": "expired", "p15": "in_force", "old": "superseded", "new": "in_force"}),
+        ("2026-01-15", {"p14": "ended", "p15": "in_force", "old": "superseded", "new": "in_force"}),
         ("2026-11-29", {"p14": "superseded", "p15": "in_force", "old": "superseded", "new": "in_force"}),
     ],
 )
-def test_status_by_date(as_of, statuses):
+def test_status_by_date(as_of, statuses):  # a plan whose period is over has ended (实施期已结束), not 失效
     valid = validities([PLAN14, PLAN15, OLD_RULE, NEW_RULE], dt.date.fromisoformat(as_of))
     assert {d: v.status for d, v in valid.items()} == statuses
 
@@ -167,3 +168,19 @@ def test_app_badge_names_the_successor_and_the_filter_keeps_documents_in_force(v
     assert at.code and all(c.value.startswith("《辽宁省“十五五”") for c in at.code)
     assert not any("⚠" in m.value for m in at.markdown)
     assert any("时效：现行有效" in m.value for m in at.markdown)
+
+
+def test_ended_is_not_expired_and_the_words_say_which():
+    """实施期已结束 for a plan whose period is over (nothing repealed it); 失效 for a text whose
+    有效期 ran out, or one repealed or replaced."""
+    day = dt.date(2026, 12, 5)
+    plan = _doc("plan", "阜新市“十四五”生态环境保护规划", "2023-08-08", "2021-01-01", "2025-12-31")
+    rule = dataclasses.replace(
+        _doc("rule", "阜新市排污许可管理细则", "2023-05-10", "2023-05-10", "2026-05-09"),
+        period_basis="文中“自印发之日起施行”，“有效期三年”",
+    )
+    valid = validities([plan, rule], day)
+    assert valid["plan"].status == "ended" and valid["plan"].lapsed
+    assert valid["plan"].label({}) == "实施期已结束（2021–2025）" and "失效" not in valid["plan"].label({})
+    assert valid["rule"].status == "expired" and valid["rule"].label({}) == "已于2026-05-09失效（有效期届满）"
+    assert STATUS_NAMES["ended"] == "实施期已结束"

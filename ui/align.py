@@ -63,9 +63,12 @@ def align_page(index, path: str, user) -> None:
         return f"{short_name(index.docs[d])}（{LEVEL_NAMES[levels[d]]}）"
 
     valid_choice("a_lower", lowers)
+    home = service.home_plan(index, service.home_for(path, user.name) or service.default_home(index))
+    if "a_lower" not in st.session_state and home in lowers:  # opens on the home's own plan
+        st.session_state["a_lower"] = home
     lower = st.selectbox("本级文件", lowers, format_func=name, key="a_lower")
     valid = validities(index.docs.values(), today())
-    hide = st.checkbox("不含已失效或被替代的上级文件", key="a_hide_expired")
+    hide = st.checkbox("不含实施期已结束、已失效或被替代的上级文件", key="a_hide_expired")
     offered = [d for d in higher[lower] if not (hide and valid[d].lapsed)]
     valid_choice("a_uppers", offered, multi=True)
     if "a_lower_seen" not in st.session_state and st.session_state.get("a_uppers"):

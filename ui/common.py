@@ -14,6 +14,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_BADGE = {
     "overdue": "red",
+    "due_passed": "violet",
     "due_soon": "orange",
     "open": "green",
     "started": "gray",
@@ -22,14 +23,15 @@ STATUS_BADGE = {
 }
 
 
-def deadline_badges(clause, as_of: dt.date, finished: dict | None = None) -> str:
-    """A badge per deadline: kind, date, status (what the 台账 records when it is finished)."""
+def deadline_badges(clause, as_of: dt.date, finished: dict | None = None, unknown: bool = False) -> str:
+    """A badge per deadline: kind, date, status (what the 台账 records when it is finished;
+    ``unknown``: an ended plan's item the 台账 records nothing of, whose passed dates are 已到期)."""
     status, done_on = (finished or {}).get(clause.clause_id, ("", None))
     return " ".join(
         f":{STATUS_BADGE[s]}-badge[{KIND_NAMES[d.kind]} {d.due.isoformat()} · {STATUS_NAMES[s]}"
         f"{' ' + done_on if s == 'done' and done_on else ''}]"
         for d in clause.deadlines
-        for s in [deadline_status(d, as_of, status)]
+        for s in [deadline_status(d, as_of, status, unknown)]
     )
 
 

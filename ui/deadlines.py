@@ -40,7 +40,7 @@ def deadline_filters(index, path: str):
     units = [ALL, *units_of(index.dated_clauses())]
     valid_choice("d_unit", units)
     unit = col7.selectbox("牵头或参与单位", units, key="d_unit")
-    hide_expired = st.checkbox("隐藏已失效或被替代文件的期限", key="d_hide_expired")
+    hide_expired = st.checkbox("隐藏实施期已结束、已失效或被替代文件的期限", key="d_hide_expired")
     valid = validities(index.docs.values(), as_of)
     rows = [
         r

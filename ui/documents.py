@@ -8,6 +8,7 @@ import streamlit as st
 
 from ingest.read import MAX_BINARY_MB, MAX_TEXT_MB, SUPPORTED
 from ingest.reasons import in_chinese
+from kb import service
 from kb.errors import KBError
 from kb.office.audit import ACTION_NAMES, beijing_time, tail
 from kb.office.audit import count as audit_count
@@ -79,12 +80,34 @@ def documents_page(index, path: str, user) -> None:
     )
     citations_section(index, focus)
     if user.is_admin:
+        home_section(index, path, user)
         upload_section(index, path, user)
         edit_section(index, path, user)
         remove_section(index, path, user)
     else:
-        st.caption("查阅账号可以检索、引用、整理备忘录、查看期限和对标对表；添加、删除和修改文件需要管理账号。")
+        st.caption(
+            "查阅账号可以检索、引用、整理备忘录、查看期限和对标对表；添加、删除和修改文件、设置本级需要管理账号。"
+        )
     audit_section(path)
+
+
+def home_section(index, path: str, user) -> None:
+    """The deployment's home jurisdiction (本级): set by an admin, audited; users may choose their own."""
+    st.subheader("本级（默认优先显示的地区）")
+    places = service.homes(index)
+    current = service.home_for(path) or ""
+    options = ["（按文件自动判断）", *places]
+    chosen = st.selectbox(
+        "本单位所在地区",
+        options,
+        index=options.index(current) if current in options else 0,
+        key="deployment_home",
+        help="检索时同分条款优先显示本级文件；对标对表和台账默认打开本级规划。上传其他地区的文件不会改变它。",
+    )
+    if st.button("保存本级设置", key="save_home"):
+        service.set_deployment_home(path, "" if chosen == options[0] else chosen, user)
+        st.session_state["doc_message"] = ("success", f"本级已设为：{chosen}")
+        st.rerun()
 
 
 def upload_section(index, path: str, user) -> None:

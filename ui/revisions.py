@@ -31,7 +31,7 @@ def revisions_page(index, user) -> None:
     old = col1.selectbox("旧版本", list(index.docs), format_func=names.get, key="v_old")
     valid_choice("v_new", [DRAFT, *index.docs])
     options = [*index.docs, DRAFT]
-    st.session_state.setdefault("v_new", options[min(1, len(options) - 1)])
+    st.session_state.setdefault("v_new", service.later_version(index, old) or DRAFT)  # not merely the second file
     new = col2.selectbox("新版本", options, format_func=lambda d: names.get(d, d), key="v_new")
     draft = None
     if new == DRAFT:
@@ -80,12 +80,15 @@ def revisions_page(index, user) -> None:
         with st.container(border=True):
             left, right = st.columns(2)
             marked_old, marked_new = _marked(row.old_text, row.new_text)
+            where_old, where_new = (
+                html.escape(x["section"] or "正文前部") if x else "无" for x in (out["old"], out["new"])
+            )
             left.markdown(
-                f"**原文**（{html.escape(out['old']['section']) if out['old'] else '无'}）<br>{marked_old}",
+                f"**原文**（{where_old}）<br>{marked_old}",
                 unsafe_allow_html=True,
             )
             right.markdown(
-                f"**修改后**（{html.escape(out['new']['section']) if out['new'] else '无'}）<br>{marked_new}",
+                f"**修改后**（{where_new}）<br>{marked_new}",
                 unsafe_allow_html=True,
             )
             st.caption(html.escape(f"{KIND_NAMES[row.kind]}：{out['note']}"))

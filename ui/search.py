@@ -9,9 +9,10 @@ import streamlit as st
 
 from kb import service
 from kb.errors import KBError
+from kb.office.saved import NO_HOME, Homes
 from kb.policy.roles import ROLES
 from kb.policy.scope import LEVEL_BY_NAME, LEVEL_NAMES
-from kb.reports.cite import citation, location
+from kb.reports.cite import citation, location, memo_text
 from kb.reports.render import escape, highlight
 from kb.search.searcher import MAX_QUERY_CHARS, Filters
 
@@ -82,8 +83,13 @@ def search_filters(searcher) -> Filters:
         unit = st.selectbox("牵头或参与单位", ["（全部）", *index.units()], key="f_unit")
         # How results show, beside the filters: at 1024×768 the first hit then starts above the fold.
         col_top, col_raw = st.columns([3, 1])
-        col_top.slider("结果数", 3, 30, DEFAULT_TOP, key="top")
-        col_raw.toggle("引用保留原样标点", key="raw_punct", help="默认将中文之间的半角标点改为全角，文字不变")
+        st.session_state.setdefault("top", DEFAULT_TOP)  # its value through Session State only: no warning
+        col_top.slider("结果数", 3, 30, key="top")
+        col_raw.toggle(
+            "引用保留原样标点",
+            key="raw_punct",
+            help="默认在显示和引用中将中文之间的半角标点改为全角，文字不变；打开则保留原样",
+        )
     levels = (LEVEL_BY_NAME[scope],) if scope and scope != SCOPE_CHOICES[0] else ()
     family = searcher.families.primary
     return Filters(
@@ -103,11 +109,19 @@ def search_filters(searcher) -> Filters:
 
 
 def home_choice(searcher) -> str:
-    """The home jurisdiction for this session: the deployment's default, switchable."""
+    """The home jurisdiction for this session: the user's own (kept with their saved work), else the
+    deployment's; a change is kept as the user's own."""
+    path, name = st.session_state["index_path"], user().name
     homes = searcher.scopes.homes()
     options = [*homes, NO_HOME_LABEL]
-    default = options.index(searcher.home) if searcher.home in options else len(options) - 1
-    chosen = st.sidebar.selectbox("本级（优先显示）", options, index=default, key="home")
+    stored = service.home_for(path, name)
+    start = NO_HOME_LABEL if stored == NO_HOME else (stored or searcher.home)
+    default = options.index(start) if start in options else len(options) - 1
+    if st.session_state.get("home") not in options:  # set through Session State only: no second default
+        st.session_state["home"] = options[default]
+    chosen = st.sidebar.selectbox("本级（优先显示）", options, key="home")
+    if chosen != start:  # the user's own home, kept with their saved work
+        Homes(path).set_own(name, NO_HOME if chosen == NO_HOME_LABEL else chosen)
     return "" if chosen == NO_HOME_LABEL else chosen
 
 
@@ -162,13 +176,18 @@ def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
     with 复制引用 / 复制链接 / 加入备忘录, its context, its item and (a PDF's) page."""
     with st.container(border=True):
         number = f"（{escape(c.doc_number)}）" if c.doc_number else ""
-        st.markdown(f"{mark} 《{escape(c.title)}》{number} &nbsp; {escape(location(c))}")
+        raw = st.session_state.get("raw_punct", False)
+        shown = (lambda t: t) if raw else memo_text  # ASCII commas between Chinese folded, as citations are
+        st.markdown(f"{mark} 《{escape(c.title)}》{number} &nbsp; {escape(shown(location(c)))}")
         warning = validity_warning(searcher, c)
         if warning:
             st.markdown(warning)
-        st.markdown(f"<div class='clause'>{highlight(c.text, terms)}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='clause'>{highlight(shown(c.text), terms)}</div>", unsafe_allow_html=True)
         finished = service.finished_items(st.session_state["index_path"])
-        badges = " ".join(b for b in (role_badge(c), deadline_badges(c, today(), finished), target_badges(c)) if b)
+        unknown = service.unknown_fate(searcher, st.session_state["index_path"], c, today())
+        badges = " ".join(
+            b for b in (role_badge(c), deadline_badges(c, today(), finished, unknown), target_badges(c)) if b
+        )
         if badges:
             st.markdown(badges)
         if c.lead_units or c.partner_units:

@@ -53,7 +53,7 @@ from kb.policy.units import matches_unit
 from kb.search import names
 from kb.search.families import Families
 from kb.store.base import Store
-from kb.text import char_bigrams, dice, normalize, pollutant_names
+from kb.text import body_of, char_bigrams, dice, normalize, pollutant_names
 
 # Chosen by reading commitments against their best lower clause (README, "对标对表").
 MATCH_THRESHOLD = 0.4
@@ -224,7 +224,7 @@ class _Terms:
 
     def __init__(self, low: list[Clause], words: Callable[[str], list[str]]):
         self.words = words
-        self.sets = [task_terms(c.text, words) for c in low]
+        self.sets = [task_terms(body_of(c), words) for c in low]
         df: dict[str, int] = {}
         for s in self.sets:
             for g in s:
@@ -426,13 +426,13 @@ class Aligner:
         vec = self.index.vectors_of
         cos = vec(clauses) @ vec(low).T
         dense = np.clip((cos - DENSE_FLOOR) / (1 - DENSE_FLOOR), 0, 1)[[row[k.clause.clause_id] for k in ks]]
-        flat = [pollutant_names(normalize(c.text)) for c in low]
+        flat = [pollutant_names(normalize(body_of(c))) for c in low]
         named = np.zeros_like(held)
         for i, k in enumerate(ks):
             stems = [s for s in (indicator_stem(t) for t in k.targets) if len(s) >= MIN_STEM_CHARS]
             if stems:
                 named[i] = [any(s in text for s in stems) for text in flat]
-        kinds = [indicator_ids(c.text) if not c.role or c.role in COMMITTING else set() for c in low]
+        kinds = [indicator_ids(body_of(c)) if not c.role or c.role in COMMITTING else set() for c in low]
         naming = np.zeros(held.shape, dtype=bool)
         for i, k in enumerate(ks):
             wanted = {n for t in k.targets for n in indicator_ids(t.indicator)}

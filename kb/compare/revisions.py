@@ -27,7 +27,7 @@ import numpy as np
 
 from kb.model import Clause, Document, Target
 from kb.policy.strength import strength_change
-from kb.text import char_bigrams, dice
+from kb.text import body_of, char_bigrams, dice
 from kb.verify.library import compared
 
 PAIR_MIN = 0.5  # bigram Dice for two clauses to be versions of one
@@ -117,7 +117,7 @@ def compare(
         old, new = [old[k] for k in keep_old], [new[k] for k in keep_new]
         old_vectors = old_vectors[keep_old] if old_vectors is not None else None
         new_vectors = new_vectors[keep_new] if new_vectors is not None else None
-    old_flat, new_flat = [compared(c.text) for c in old], [compared(c.text) for c in new]
+    old_flat, new_flat = [compared(body_of(c)) for c in old], [compared(body_of(c)) for c in new]
     pair: dict[int, int] = {}  # new index → old index
     by_text: dict[str, list[int]] = {}
     for i, t in enumerate(old_flat):
@@ -215,7 +215,7 @@ def _chapter(clauses: list[Clause]) -> str:
 
 
 def _row(old: list[Clause], new: list[Clause]) -> Row:
-    a, b = "".join(c.text for c in old), "".join(c.text for c in new)
+    a, b = "".join(body_of(c) for c in old), "".join(body_of(c) for c in new)  # a title or bracket moving is no edit
     if compared(a) == compared(b):
         if _chapter(old) != _chapter(new):
             where = {"what": "section", "old": old[0].section, "new": new[0].section}

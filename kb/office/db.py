@@ -60,6 +60,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tokens ADD COLUMN expires TEXT;
     ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'all';
     """,
+    """
+    CREATE TABLE IF NOT EXISTS settings (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL, user TEXT NOT NULL, updated TEXT NOT NULL);
+    """,
 ]
 _lock = threading.Lock()
 

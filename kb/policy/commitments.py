@@ -35,7 +35,7 @@ from kb.model import Clause, Document, Target
 from kb.policy.dates import TIME_WORDS_RE
 from kb.policy.geography import PLACE_LIST_RE
 from kb.policy.roles import COMMITTING
-from kb.text import CJK_RE, normalize
+from kb.text import CJK_RE, body_span, normalize
 
 SENTENCE_RE = re.compile(r"[^；;。！？!?]+[；;。！？!?]*")
 PIECE_RE = re.compile(r"[^，,：:]+[，,：:]*")
@@ -154,7 +154,8 @@ def _says_more(piece: str) -> bool:
 def _units(c: Clause) -> list[tuple[int, int]]:
     """The clause's text cut into commitments' spans (see the module's docstring)."""
     spans: list[tuple[int, int]] = []
-    for s in SENTENCE_RE.finditer(c.text):
+    first, last = body_span(c)  # not the task's printed title, nor its paragraph's bracket
+    for s in SENTENCE_RE.finditer(c.text, first, last):
         pending = None  # a date or subject waiting for its task
         current: list[int] | None = None
         for p in PIECE_RE.finditer(c.text, s.start(), s.end()):

@@ -10,6 +10,7 @@ Both are reported with every search: no preference that changes a ranking is hid
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,14 +174,18 @@ class ScopeResolver:
             key=lambda x: -len(x[0]),
         )
 
-    def default_home(self) -> str:
-        """The most local jurisdiction among the documents (its place), "" when none is known."""
-        known = [j for j in self.jurisdictions.values() if j.level != UNKNOWN and j.place]
+    def default_home(self, counted: Iterable[str] | None = None) -> str:
+        """The home until one is set: of the documents ``counted`` (the corpus the deployment was
+        built from, not what users uploaded since; default all), the place that most documents of
+        the most local level share; "" when none is known or two places tie. One district's 批复
+        uploaded later never moves it."""
+        ids = set(self.jurisdictions) if counted is None else set(counted)
+        known = [j for d, j in self.jurisdictions.items() if d in ids and j.level != UNKNOWN and j.place]
         if not known:
             return ""
         deepest = max(j.level for j in known)
-        places = sorted({j.place for j in known if j.level == deepest})
-        return places[0] if len(places) == 1 else ""
+        counts = Counter(j.place for j in known if j.level == deepest).most_common()
+        return counts[0][0] if len(counts) == 1 or counts[0][1] > counts[1][1] else ""
 
     def homes(self) -> list[str]:
         """Places a user can choose as home, most local first."""

@@ -41,7 +41,16 @@ ACTION_PLAN_RE = re.compile(r"(行动计划|行动方案|实施方案|工作方�
 TARGET_YEAR_RE = re.compile(r"到((?:19|20)\d{2})年")
 GOALS_SHARE = 0.25  # the goals of a plan stand in its first quarter
 MAX_HORIZON_YEARS = 15
-STATUS_NAMES = {"in_force": "现行有效", "not_yet": "尚未施行", "expired": "已失效（期满）", "superseded": "已被替代"}
+# ``ended``: the period a plan or programme was written for is over; nothing repealed it, so it
+# is not 失效 (the word for a repealed or replaced text, or one whose 有效期 ran out): 实施期已结束.
+STATUS_NAMES = {
+    "in_force": "现行有效",
+    "not_yet": "尚未施行",
+    "ended": "实施期已结束",
+    "expired": "已失效（有效期届满）",
+    "superseded": "已被替代",
+}
+TERM_BASIS = "有效期"  # a period found from 有效期…: running out of it is 失效
 PERIOD_MARK = "〔期〕"  # what a series title has in place of its period
 
 
@@ -135,16 +144,22 @@ class Validity:
 
     @property
     def lapsed(self) -> bool:
-        """Expired or superseded: what "hide documents no longer in force" hides."""
-        return self.status in ("expired", "superseded")
+        """Ended, expired or superseded: what "hide documents no longer in force" hides."""
+        return self.status in ("ended", "expired", "superseded")
 
     def label(self, docs: dict[str, Document]) -> str:
         """The badge a hit shows: "" while in force."""
         if self.status == "superseded" and self.successor in docs:
             return f"已被《{docs[self.successor].title}》替代"
+        if self.status == "ended":
+            years = (
+                f"（{self.period.start[:4]}–{self.period.end[:4]}）"
+                if self.period.start
+                else f"（至{self.period.end}）"
+            )
+            return f"实施期已结束{years}"
         if self.status == "expired":
-            years = f"（{self.period.start[:4]}–{self.period.end[:4]}）" if self.period.start else ""
-            return f"规划期已结束{years}" if self.period.basis.startswith("标题") else f"已于{self.period.end}失效"
+            return f"已于{self.period.end}失效（有效期届满）"
         if self.status == "not_yet":
             return f"尚未施行（{self.period.start}起）"
         return ""
@@ -209,5 +224,5 @@ def _status(d: Document, period: Period, successor: str, as_of: dt.date) -> str:
     if period.start and period.start > day:
         return "not_yet"
     if period.end and period.end < day:
-        return "expired"
+        return "expired" if TERM_BASIS in period.basis else "ended"
     return "in_force"

@@ -13,7 +13,12 @@ import io
 from kb.verify.verdicts import CheckReport, QuoteVerdict, RefVerdict
 
 AUTHOR, INITIALS = "引文核验", "核"
-VALIDITY_WORDS = {"expired": "该文件实施期已结束", "superseded": "该文件已被替代", "not_yet": "该文件尚未施行"}
+VALIDITY_WORDS = {
+    "ended": "该文件实施期已结束",
+    "expired": "该文件已失效",
+    "superseded": "该文件已被替代",
+    "not_yet": "该文件尚未施行",
+}
 
 
 def message(v: QuoteVerdict | RefVerdict) -> str:

@@ -33,6 +33,11 @@ def memo_text(text: str) -> str:
     )
 
 
+def inner_quotes(text: str) -> str:
+    """Quotation marks inside a quotation, as a 公文 writes them: “…“坝上草原”…” → “…‘坝上草原’…”."""
+    return text.replace("“", "‘").replace("”", "’")
+
+
 def _beside_cjk(text: str, m: re.Match) -> bool:
     before = text[m.start() - 1 : m.start()]
     after = text[m.end() : m.end() + 1]
@@ -56,7 +61,7 @@ def citation(clause: Clause, raw: bool = False, page: bool = False) -> str:
         '《阜新市“十四五”生态环境保护规划》（阜政办发〔2023〕8号）四、（二）1.：“到2025年，基本消除黑臭水体。”'
     """
     number = f"（{clause.doc_number}）" if clause.doc_number else ""
-    text = clause.text if raw else memo_text(clause.text)
+    text = clause.text if raw else inner_quotes(memo_text(clause.text))
     where = clause.section + (f"（第{clause.page}页）" if page and clause.page else "")
     if clause.table_cells:  # a table row: 《title》section 表：row
         return f"《{clause.title}》{number}{where} 表：“{text}”"

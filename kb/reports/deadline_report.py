@@ -51,13 +51,20 @@ def to_csv(rows: list[DeadlineRow]) -> bytes:
 def to_xlsx(rows: list[DeadlineRow]) -> bytes:
     """The table as an .xlsx workbook (openpyxl), one sheet with widths, wrap, freeze and filters."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from kb.reports.timeline_chart import STATUS_COLOURS
 
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
     ws.append(list(HEADERS))
+    status_col = HEADERS.index("状态") + 1
     for r in rows:
         append_row(ws, table_row(r).values())
+        cell = ws.cell(ws.max_row, status_col)  # the legend's colour, as the page and the timeline show it
+        cell.fill = PatternFill("solid", fgColor=STATUS_COLOURS[r.status].lstrip("#").upper())
+        cell.font = Font(color="FFFFFF", bold=True)
     shape_sheet(ws, 1, WIDTHS)
     buf = io.BytesIO()
     wb.save(buf)

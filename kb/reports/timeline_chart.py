@@ -15,6 +15,7 @@ from kb.tracking.timeline import STATUS_NAMES, DeadlineRow
 
 STATUS_COLOURS = {
     "overdue": "#d62728",
+    "due_passed": "#9467bd",
     "due_soon": "#ff7f0e",
     "open": "#2ca02c",
     "started": "#7f7f7f",

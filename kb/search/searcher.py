@@ -36,6 +36,7 @@ from kb.search.families import Families
 from kb.search.query_forms import QueryForm, read_form
 from kb.search.relevance import is_relevant
 from kb.store.base import RETRIEVERS, Candidates, Store, Where
+from kb.store.common import corpus_docs
 from kb.text import char_bigrams, char_ngrams, normalize
 
 MAX_QUERY_CHARS = 200
@@ -190,8 +191,9 @@ class Searcher:
     Args:
         index: the opened store (the index folder or Milvus).
         fusion: the default fusion.
-        home: the home jurisdiction (a place, e.g. 阜新市); None: the most local one among the
-            documents; "" or "无": no home preference.
+        home: the home jurisdiction (a place, e.g. 阜新市); None: the place most documents of the
+            most local level share, among those the deployment was built from (never an upload's);
+            "" or "无": no home preference.
     """
 
     def __init__(self, index: Store, fusion: Fusion = DEFAULT_FUSION, home: str | None = None):
@@ -200,7 +202,7 @@ class Searcher:
         self._query_cache: dict[str, np.ndarray] = {}
         self.scopes = ScopeResolver(index.docs.values())
         self.families = Families(index.docs, index.clauses_of)
-        self.home = self.scopes.default_home() if home is None else home
+        self.home = self.scopes.default_home(corpus_docs(index.docs)) if home is None else home
         self._validity: tuple[dt.date, dict[str, Validity]] | None = None
         self._heads: dict[tuple[str, int], str] | None = None
         self._heading_index: tuple[dict[str, list[str]], frozenset[str]] | None = None

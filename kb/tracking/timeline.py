@@ -3,7 +3,9 @@
 The rows are the dated commitments of the one commitment model (kb.policy.commitments): a date
 in a review of the last period, a problem statement or the 2035 vision is no deadline. A row
 whose 台账 item is finished shows that (已完成, with its date; 不再适用), not 已逾期: the caller
-passes what the 台账 records (``finished``), so state does not depend on how it is stored.
+passes what the 台账 records (``finished``), so state does not depend on how it is stored. A
+passed date of a plan whose period has ended, of which the 台账 records nothing, is 已到期
+(``due_passed``), not 已逾期: nothing is known of it, and 逾期 reads as failure.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kb.tracking.ledger import FINISHED
 DUE_SOON_DAYS = 90
 STATUS_NAMES = {
     "overdue": "已逾期",
+    "due_passed": "已到期",
     "due_soon": "即将到期",
     "open": "未到期",
     "started": "已开始执行",
@@ -31,17 +34,20 @@ STATUS_NAMES = {
 Finished = dict[str, tuple[str, str | None]]  # clause id → (台账 status, date done)
 
 
-def deadline_status(deadline: Deadline, as_of: dt.date, finished: str = "") -> str:
+def deadline_status(deadline: Deadline, as_of: dt.date, finished: str = "", unknown: bool = False) -> str:
     """``overdue`` (passed), ``due_soon`` (within ``DUE_SOON_DAYS``) or ``open``, as of a day.
 
     A ``start`` date (2022年起…) that has passed is ``started``: the rule applies, nothing is late.
     ``finished``: the 台账 status of the clause's item when it is ``done`` or ``not_applicable``,
-    which is then the status.
+    which is then the status. ``unknown``: the plan's period has ended and the 台账 records nothing
+    of the item, so a passed date is ``due_passed`` (已到期), not ``overdue``.
     """
     if finished in FINISHED:  # 台账 statuses that end a deadline, whatever its date
         return finished
     if deadline.due < as_of:
-        return "started" if deadline.kind == "start" else "overdue"
+        if deadline.kind == "start":
+            return "started"
+        return "due_passed" if unknown else "overdue"
     return "due_soon" if (deadline.due - as_of).days <= DUE_SOON_DAYS else "open"
 
 
@@ -79,13 +85,16 @@ def deadline_rows(
     statuses: tuple[str, ...] = (),
     finished: Finished | None = None,
     ledger_units: dict[str, tuple[str, ...]] | None = None,
+    ended: frozenset[str] = frozenset(),
+    tracked: frozenset[str] = frozenset(),
 ) -> list[DeadlineRow]:
     """Every deadline of a clause that commits, sorted by due date, with its status as of ``as_of``
     (default today) and what the 台账 records (``finished``).
 
     Filtered by document (by name, kb.search.names; an unknown one is refused), due range, kind,
     lead or partner unit (the clause's, or the ones the 台账 assigned: ``ledger_units`` by clause
-    id) and status.
+    id) and status. ``ended``: documents whose period has ended; ``tracked``: clauses the 台账
+    records anything of (the rest of an ended plan's passed dates are 已到期).
     """
     as_of = as_of or dt.date.today()
     finished = finished or {}
@@ -94,7 +103,17 @@ def deadline_rows(
     if doc and not docs:
         raise names.unknown(index.docs, doc)
     rows = [
-        DeadlineRow(c, d, deadline_status(d, as_of, finished.get(c.clause_id, ("", None))[0]), _done_on(c, finished))
+        DeadlineRow(
+            c,
+            d,
+            deadline_status(
+                d,
+                as_of,
+                finished.get(c.clause_id, ("", None))[0],
+                c.doc_id in ended and c.clause_id not in tracked,
+            ),
+            _done_on(c, finished),
+        )
         for c in unique_clauses(index.dated_clauses())
         if commits(c)
         and (not doc or c.doc_id in docs)
