@@ -206,3 +206,21 @@ def test_align_cli_marks_a_row_and_keeps_the_mark(tmp_path, fake_index):
     assert next(x for x in again if x["key"] == key)["note"] == "本市不涉及"
     bad = run_cli("kb", "align", "--doc", "city", "--mark", "K-nothing", "--index", str(index))
     assert bad.returncode == 1 and bad.stderr.startswith("Error: no commitment 'K-nothing'")
+
+
+def test_the_align_word_table_gives_the_clauses_the_room(fake_index):
+    import datetime as dt
+    import io
+
+    from docx import Document as Docx
+
+    from kb.compare.align import Aligner
+    from kb.reports.align_report import DOCX_COLUMNS, to_docx
+    from kb.store import folder
+
+    index = folder.load(fake_index)
+    rows = Aligner(index).align("city_plan.txt")
+    table = Docx(io.BytesIO(to_docx(rows, "阜新", dt.date(2026, 12, 5)))).tables[-1]
+    widths = [c.width for c in table.rows[1].cells]
+    wide = widths[DOCX_COLUMNS.index("本级条款（引用）")]
+    assert wide > 3 * widths[DOCX_COLUMNS.index("序号")] and len(set(widths)) > 2  # not 8 equal columns

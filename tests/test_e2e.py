@@ -29,12 +29,12 @@ VIEWER, PASSWORD = "zhangsan", "chakan-2026"
 COOKIE_NAME = "kb_session"
 
 
-def serve(index, tmp_path):
-    """``kb serve`` on every interface for ``index``; yields its URL over loopback, stops it after."""
+def serve(index, tmp_path, address: str = "0.0.0.0"):
+    """``kb serve`` on ``address`` (every interface) for ``index``; yields its URL over loopback, stops it after."""
     port = free_port()
     log = open(tmp_path / "serve.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "serve", "--address", "0.0.0.0", "--port", str(port), "--index", str(index)],
+        [sys.executable, "-m", "kb", "serve", "--address", address, "--port", str(port), "--index", str(index)],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

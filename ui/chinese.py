@@ -48,9 +48,25 @@ WORDS = {
     "YYYY-MM-DD": "年-月-日",
     "Press Enter to apply": "按回车确认",
     "Press Enter to submit form": "按回车提交",
+    "Skip to main content": "跳到正文",
+    "Settings": "设置",
+    "System": "跟随系统",
+    "Light": "浅色",
+    "Dark": "深色",
+    "Choose app theme, colors and fonts": "选择外观",
+    "Show data": "查看数据",
+    "Download as PNG": "下载为 PNG 图片",
+    "Download as SVG": "下载为 SVG 图片",
+    "View Source": "查看源码",
+    "Open in Vega Editor": "在 Vega 编辑器中打开",
+    "Clear caches": "清除缓存",
 }
 # "50MB per file • TXT, PDF" → "每个文件不超过 50MB · TXT, PDF"; "Drag and drop .pdf files here".
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
 PATTERNS = (
+    *((rf"^{m} (\d{{4}})$", f"$1年{n}月") for n, m in enumerate(MONTHS, 1)),  # the date picker's month
+    (r"^Made with Streamlit.*$", "　"),
     (r"^(\d+(?:\.\d+)?\s*[KMG]?B) per file(.*)$", "每个文件不超过 $1$2"),
     (r"^Drag and drop (.+) here$", "将$1拖放到此处"),
     (r"^Select (\d+) matches$", "选择 $1 个匹配项"),

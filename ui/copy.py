@@ -19,9 +19,11 @@ BUTTON_HEIGHT = 38
 HIDE_BUILTIN_COPY = "<style>[data-testid='stCodeCopyButton']{display:none !important}</style>"
 
 _TEMPLATE = """
-<div style="font-family:sans-serif;font-size:14px;display:flex;gap:.6em;align-items:center">
-<button id="b" style="padding:.25em .9em;border:1px solid #bbb;border-radius:6px;background:#fff;cursor:pointer">
-{label}</button><span id="s" role="status" style="color:#1a7f37"></span>
+<style>#row{{font-family:sans-serif;font-size:14px;display:flex;flex-wrap:nowrap;gap:.4em;align-items:center}}
+#row *{{white-space:nowrap}} #b{{padding:.25em .7em;border:1px solid #bbb;border-radius:6px;background:#fff;
+cursor:pointer;flex:none}} #s{{color:#1a7f37}}</style>
+<div id="row">
+<button id="b">{label}</button><span id="s" role="status"></span>
 <textarea id="t" readonly aria-hidden="true" data-copied=""
 style="position:absolute;left:-9999px;top:0">{text}</textarea>
 </div>

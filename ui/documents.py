@@ -52,8 +52,10 @@ def documents_page(index, path: str, user) -> None:
     valid = validities(index.docs.values(), today())
     focus = st.query_params.get("doc")
     rows = [
-        {
+        {  # what tells a document's txt and PDF copies apart (格式, 文件名) right after its title
             "标题": d.title,
+            "格式": FORMAT_NAMES.get(d.format, d.format),
+            "文件名": d.doc_id,
             "层级": LEVEL_NAMES.get(d.level, "未知"),
             "时效": VALIDITY_NAMES[valid[d.doc_id].status],
             "成文日期": d.date,
@@ -62,9 +64,7 @@ def documents_page(index, path: str, user) -> None:
             "施行期限": period_text(valid[d.doc_id]),
             "替代文件": index.docs[valid[d.doc_id].successor].title if valid[d.doc_id].successor else "",
             "条款数": d.n_clauses,
-            "格式": FORMAT_NAMES.get(d.format, d.format),
             "页数": str(d.pages or ""),
-            "文件名": d.doc_id,
         }
         for d in index.docs.values()
         if not focus or d.doc_id == focus

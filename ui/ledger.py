@@ -56,7 +56,7 @@ def ledger_page(index, path: str, user) -> None:
     cols = st.columns(len(STATUSES) + 1)
     for col, (status, n) in zip(cols, counts.items()):
         col.metric(STATUSES[status], n)
-    cols[-1].metric("逾期未完成", sum(i.overdue(as_of) for i in items))
+    cols[-1].metric("逾期", sum(i.overdue(as_of) for i in items), help="逾期未完成的任务数")  # fits at 1024 px
     if not items:
         st.info("这份文件中没有带期限或目标的任务。")
         return
@@ -194,7 +194,12 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
             continue
         st.download_button(f"下载佐证材料：{name}", data, name, key=f"ev-{item.item_id}-{k}")
     if not can_update(user, item):
-        st.caption(f"{ROLES.get(user.role, user.role)}账号只能查看这项任务。")
+        lead = "、".join(item.lead_units) or "牵头单位"
+        st.caption(
+            escape(
+                f"{ROLES.get(user.role, user.role)}账号只能查看这项任务；如需更新，请联系{lead}的填报账号或管理账号。"
+            )
+        )
         return
     with st.form(f"ledger_form_{item.item_id}"):
         status = st.selectbox(

@@ -51,7 +51,9 @@ INTRO = """输入主题或问题，找到原文条款，逐字引用并注明出
 - **条款检索**：哪一条写了这件事；复制引用、加入备忘录、导出公文格式的摘录。
 - **期限跟踪**：哪些任务何时到期、是否已逾期；上下级文件的同类期限对照。
 - **对标对表**：上级文件的每项任务，本级规划有没有对应、时限和指标是否跟上。
-- **台账**：本级规划的每项任务和指标的完成情况，规划期末的实施评估报告。"""
+- **台账**：本级规划的每项任务和指标的完成情况，规划期末的实施评估报告。
+- **引文核验**、**版本对照**：核对稿件中的引文和文件名，比较规划的两个版本。
+- **文件管理**：知识库中的文件及其时效，上传、修改、删除文件，设置本级（管理账号）。"""
 
 
 def search_filters(searcher) -> Filters:
@@ -197,7 +199,8 @@ def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
             st.markdown("引用：" + "，".join(f"[《{escape(t)}》](?doc={quote(d)})" for t, d in cited))
         cited = citation(c, raw=st.session_state.get("raw_punct", False))
         st.code(cited, language=None, wrap_lines=True)
-        col1, col2, col3, col4 = st.columns([1, 1, 1, 3])
+        # 加入备忘录 / 复制引用 (已复制) / 复制链接 each on one line at 1024 px: room for label and feedback
+        col1, col2, col3, col4 = st.columns([5, 5, 5, 7])
         with col2:
             copy_button(cited)
         with col3:

@@ -131,6 +131,8 @@ def to_xlsx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
 # The Word table's columns: the texts side by side, the status and reason, the dates and the 备注.
 UPPER_CELL = "上级任务（引用）"
 DOCX_COLUMNS = ("序号", UPPER_CELL, "本级条款（引用）", "状态", "原因", "上级期限", "本级期限", "备注")
+# On A4 landscape (245 mm between the margins): the two clauses wide, the dates and number narrow.
+DOCX_WIDTHS_MM = (10, 70, 70, 16, 35, 14, 14, 16)
 
 
 def upper_cell(r: AlignRow) -> str:
@@ -145,7 +147,7 @@ def to_docx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    from kb.reports.memo import body, docx_bytes, gongwen, heading, landscape_table
+    from kb.reports.memo import body, docx_bytes, gongwen, heading, landscape_table, size_row
 
     document = gongwen(report_title(lower_title), f"统计日期：{as_of.isoformat()}")
     heading(document, "一、总体情况")
@@ -154,10 +156,11 @@ def to_docx(rows: list[AlignRow], lower_title: str, as_of: dt.date) -> bytes:
     for line in legend():
         body(document, line)
     heading(document, "三、对照表")
-    table = landscape_table(document, DOCX_COLUMNS)
+    table = landscape_table(document, DOCX_COLUMNS, DOCX_WIDTHS_MM)
     for n, r in enumerate(rows, 1):
         values = {**table_row(n, r), UPPER_CELL: upper_cell(r)}
         cells = table.add_row().cells
+        size_row(table, DOCX_WIDTHS_MM)
         for cell, column in zip(cells, DOCX_COLUMNS):
             cell.text = str(values[column])
             for paragraph in cell.paragraphs:

@@ -109,8 +109,9 @@ def gongwen(title: str, subtitle: str = ""):
     return document
 
 
-def landscape_table(document, columns: tuple[str, ...]):
-    """A new landscape section holding a grid table with ``columns`` as its header row."""
+def landscape_table(document, columns: tuple[str, ...], widths_mm: tuple[float, ...] = ()):
+    """A new landscape section holding a grid table with ``columns`` as its header row; ``widths_mm``
+    (one per column) sizes them, the clauses wide and the numbers narrow, instead of equal shares."""
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
@@ -121,7 +122,22 @@ def landscape_table(document, columns: tuple[str, ...]):
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, columns):
         cell.text = text
+    if widths_mm:
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm):
+            column.width = Mm(width)
+            for cell in column.cells:
+                cell.width = Mm(width)
     return table
+
+
+def size_row(table, widths_mm: tuple[float, ...]) -> None:
+    """Give the last row's cells their columns' widths (Word reads the width from each cell)."""
+    from docx.shared import Mm
+
+    if widths_mm:
+        for cell, width in zip(table.rows[-1].cells, widths_mm):
+            cell.width = Mm(width)
 
 
 def heading(document, text: str) -> None:

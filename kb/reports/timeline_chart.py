@@ -49,11 +49,24 @@ def chart_rows(rows: list[DeadlineRow], docs: dict[str, Document]) -> list[dict]
     return out
 
 
+MAX_YEAR_LABELS = 8  # at 1024 px a year label needs ~60 px: past 8 years, every 2nd (or 5th) is named
+
+
 def year_bands(rows: list[dict], today: dt.date) -> list[dict]:
+    """One band a year; the years named sparsely enough that their labels never run together."""
     years = [int(r["期限"][:4]) for r in rows] + [today.year]
+    first, last = min(years), max(years)
+    span = last - first + 1
+    step = 1 if span <= MAX_YEAR_LABELS else 2 if span <= 2 * MAX_YEAR_LABELS else 5
     return [
-        {"起": f"{y}-01-01", "止": f"{y}-12-31T23:59:59", "年": str(y), "中": f"{y}-07-01", "带": y % 2}
-        for y in range(min(years), max(years) + 1)
+        {
+            "起": f"{y}-01-01",
+            "止": f"{y}-12-31T23:59:59",
+            "年": str(y) if (y - first) % step == 0 else "",
+            "中": f"{y}-07-01",
+            "带": y % 2,
+        }
+        for y in range(first, last + 1)
     ]
 
 
@@ -95,6 +108,8 @@ def timeline_chart(rows: list[DeadlineRow], docs: dict[str, Document], today: dt
                 "状态:N",
                 title="状态",
                 scale=alt.Scale(domain=[STATUS_NAMES[k] for k in STATUS_COLOURS], range=list(STATUS_COLOURS.values())),
+                # below the chart, in columns: every status shows however few documents set the height
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=120),
             ),
             tooltip=["期限:N", "全称:N", "数量:Q", "状态:N", "条目:N", "条款:N"],
         )
@@ -106,4 +121,5 @@ def timeline_chart(rows: list[DeadlineRow], docs: dict[str, Document], today: dt
     )
     height = max(180, 36 * max(1, points["文件"].nunique() if len(points) else 1))
     # Independent colour scales: the bands' greys must not become the statuses' colours.
-    return alt.layer(band, label, dots, rule).resolve_scale(color="independent").properties(height=height)
+    chart = alt.layer(band, label, dots, rule).resolve_scale(color="independent").properties(height=height)
+    return chart.properties(usermeta={"embedOptions": {"actions": False}})  # no English "Show data" menu
