@@ -20,6 +20,8 @@ from kb.compare.crossref import crossref
 from kb.errors import KBError, NotFound
 from kb.office.accounts import User
 from kb.office.saved import Homes
+from kb.policy.outline import in_section, markers
+from kb.policy.outline import outline as outline_tree
 from kb.policy.roles import ROLES, role_key
 from kb.policy.scope import LEVEL_BY_NAME
 from kb.policy.validity import validities
@@ -123,11 +125,11 @@ def homes(index: Store) -> list[str]:
     return ScopeResolver(index.docs.values()).homes()
 
 
-def set_deployment_home(state_dir: str | Path, place: str, user) -> None:
+def set_deployment_home(state_dir: str | Path, place: str, user: User) -> None:
     """An admin sets the deployment's home (audited); "" clears it.
 
     Raises:
-        GateError-like KBError: not an admin.
+        KBError: the user is not an admin.
     """
     if not user.is_admin:
         raise KBError(f"{user.name} may not set the home; only an admin (管理) does this")
@@ -603,8 +605,6 @@ def document_of(index: Store, name: str) -> str:
 def outline(index: Store, doc: str) -> dict:
     """``GET /v1/documents/{doc}/outline``: the document's headings tree, each heading with the
     number of clauses at or under it."""
-    from kb.policy.outline import outline as tree
-
     doc_id = document_of(index, doc)
     d = index.docs[doc_id]
     clauses = index.clauses_of(doc_id)
@@ -613,7 +613,7 @@ def outline(index: Store, doc: str) -> dict:
         "title": d.title,
         "doc_number": d.doc_number,
         "clauses": len(clauses),
-        "outline": [h.to_dict() for h in tree(clauses)],
+        "outline": [h.to_dict() for h in outline_tree(clauses)],
     }
 
 
@@ -624,8 +624,6 @@ def section(index: Store, doc: str, section: str) -> dict:
     Raises:
         NotFound: no such document, or no clause under that heading (the outline names them).
     """
-    from kb.policy.outline import in_section
-
     doc_id = document_of(index, doc)
     d = index.docs[doc_id]
     found = [c for c in index.clauses_of(doc_id) if in_section(c, section)]
@@ -637,15 +635,9 @@ def section(index: Store, doc: str, section: str) -> dict:
         "doc_id": doc_id,
         "title": d.title,
         "section": section,
-        "section_titles": list(found[0].section_titles[: len(section_markers(section))]),
+        "section_titles": list(found[0].section_titles[: len(markers(section))]),
         "clauses": [{**c.to_dict(), "citation": citation(c, page=True)} for c in found],
     }
-
-
-def section_markers(section: str) -> list[str]:
-    from kb.policy.outline import markers
-
-    return markers(section)
 
 
 def page(rows: list, limit: int | None, cursor: str | None) -> tuple[list, str | None]:

@@ -84,12 +84,12 @@ CURSOR = Query(default=None, description="the Next-Cursor header of the previous
 
 
 def paged(rows: list, limit: int | None, cursor: str | None) -> Response:
-    """A listing's page as the CLI's JSON list, the next page named in ``Next-Cursor`` and ``Link``."""
+    """A listing's page as the CLI's JSON list, the next page's cursor in ``Next-Cursor`` (send it
+    back as ``cursor`` with the same filters and limit) and the listing's size in ``Total-Count``."""
     part, after = service.page(rows, limit, cursor)
     response = json_body(part)
     if after is not None:
         response.headers["Next-Cursor"] = after
-        response.headers["Link"] = f'<?cursor={after}&limit={limit or len(part)}>; rel="next"'
     response.headers["Total-Count"] = str(len(rows))
     return response
 

@@ -56,6 +56,7 @@ def test_an_article_covers_its_own_section_only():
         # a statement's verdict words and figures other than years do not steer
         ("企业必须在3个工作日内上报，无需经过审核。", "statement", ["必须", "无需", "3"], ["工作日内上报"]),
         ("到2025年，城市污水处理率达到99%。", "statement", ["99"], ["2025年", "城市污水处理率"]),
+        ("到2025年，PM2.5浓度必须下降到30微克。", "statement", ["30", "必须"], ["PM2.5浓度"]),
         # a case is searched by what it is about, not by its setting
         (
             "大连市某化工企业在例行检查中被发现未建立危险废物台账，应如何处罚？",

@@ -43,9 +43,10 @@ QUESTION_RE = re.compile(r"什么|哪|谁|多少|几|如何|怎么|怎样|吗|�
 MODAL_RE = re.compile(r"必须|不得|可以|禁止|应当|应|需要|无需|不需|须|严禁|不再|只能|鼓励|允许|要求|有权")
 # Verdict words a wrong statement adds to a rule (可以直接自行补办…, 无需报告): not the rule's words.
 VERDICT_RE = re.compile(r"必须|无需|不需要|不必|直接|自行|一律|完全|仅需|只需|主要目的是|是为了|目的是")
-# A figure other than a year (200项, 五年, 10日内): in a statement, perhaps the wrong one.
+# A figure other than a year (200项, 五年, 10日内): in a statement, perhaps the wrong one. Not a
+# name's digits (PM2.5, SO2).
 FIGURE_RE = re.compile(
-    r"(?<![\d０-９])(?!(?:19|20)\d{2}年)\d+(?:\.\d+)?|[一二三四五六七八九十百两]+(?=[个年日天项位月次%])"
+    r"(?<![A-Za-z\d０-９.])(?!(?:19|20)\d{2}年)\d+(?:\.\d+)?|[一二三四五六七八九十百两]+(?=[个年日天项位月次%])"
 )
 # A case: someone (某企业, 某市, 半山村民宿…) does something; its setting is the story.
 CASE_RE = re.compile(
