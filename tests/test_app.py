@@ -121,7 +121,9 @@ def test_align_page_counts_colours_opens_both_clauses(app_index):
     assert all(any(STATUS_HELP[s] in m.value for m in at.markdown) for s in STATUS_HELP)  # the legend
     table = at.dataframe[0].value
     assert len(table) == sum(metrics.values())
-    assert list(table.columns[1:4]) == ["上级任务", "本级条款（引用）", "状态"]  # both texts first
+    assert list(table.columns[1:4]) == ["状态", "上级任务", "本级条款"]  # the status, then both texts
+    found = [t for t in table["本级条款"] if not t.startswith("（")]
+    assert found and not any(t.startswith("《") for t in found)  # the clause's text, not its title
     row = next(i for i, t in enumerate(table["上级任务"], 1) if "环境应急预案备案率" in t)
     at.selectbox(key="a_pick").set_value(row).run()
     assert "环境应急预案备案率" in at.code[0].value and "环境应急预案备案率" in at.code[1].value

@@ -10,8 +10,8 @@ from kb.errors import KBError
 from kb.policy.scope import LEVEL_NAMES
 from kb.policy.units import units_of
 from kb.policy.validity import validities
-from kb.reports.align_report import STATUS_COLOURS, table_row, to_docx, to_xlsx
-from kb.reports.cite import citation, location, short_name
+from kb.reports.align_report import NO_COUNTERPART, STATUS_COLOURS, table_row, to_docx, to_xlsx
+from kb.reports.cite import citation, location, memo_text, short_name
 from kb.reports.render import escape
 from kb.tracking.align_marks import APPLICABILITY, AlignMarks
 
@@ -21,19 +21,19 @@ from .session import valid_choice
 
 ALL = "（全部）"
 # What the page's table shows (the files carry every column of table_row).
-PAGE_COLUMNS = (
-    "序号",
-    "上级任务",
-    "本级条款（引用）",
-    "状态",
-    "原因",
-    "上级期限",
-    "期限依据",
-    "本级期限",
-    "匹配度",
-    "备注",
-)
+# What a reader scans first stands first: the status, the upper task and the lower clause (its text,
+# not its citation: the title would take the cell), the reason and the score; the citations are in
+# the row's detail below and in the Excel and Word reports.
+PAGE_COLUMNS = ("序号", "状态", "上级任务", "本级条款", "原因", "匹配度", "上级期限", "本级期限", "期限依据", "备注")
+METRIC_COLUMNS = 3  # the six counts in two rows: at 1024 px six in one row clip their labels
 APPLICABILITY_NAMES = {"auto": "由系统判断", "not_applicable": "不适用", "applicable": "适用"}
+
+
+def page_row(n: int, r) -> dict:
+    """A row as the page shows it: the report's row, the lower clause as its section and text."""
+    row = table_row(n, r)
+    row["本级条款"] = f"{r.lower.section or '正文前部'}：{memo_text(r.lower.text)}" if r.lower else NO_COUNTERPART
+    return {k: row[k] for k in PAGE_COLUMNS}
 
 
 @st.cache_data(show_spinner="正在对标…", max_entries=16)
@@ -94,13 +94,15 @@ def align_page(index, path: str, user) -> None:
     rows = service.with_marks(rows, path, lower)
     marks = AlignMarks(path).marks(lower)
     counts = summary(rows)
-    for col, (status, n) in zip(st.columns(len(counts)), counts.items()):
-        col.metric(STATUS_NAMES[status], n, help=STATUS_HELP[status])
+    items = list(counts.items())
+    for start in range(0, len(items), METRIC_COLUMNS):
+        for col, (status, n) in zip(st.columns(METRIC_COLUMNS), items[start : start + METRIC_COLUMNS]):
+            col.metric(STATUS_NAMES[status], n, help=STATUS_HELP[status])
     shown = [r for r in rows if not statuses or r.status in statuses]
     if not shown:
         st.info("没有符合条件的条目。")
         return
-    table = pd.DataFrame([{k: table_row(i, r)[k] for k in PAGE_COLUMNS} for i, r in enumerate(shown, 1)])
+    table = pd.DataFrame([page_row(i, r) for i, r in enumerate(shown, 1)])
     colour = {STATUS_NAMES[s]: f"background-color: #{STATUS_COLOURS[s]}" for s in STATUSES}
     show_table(
         text_only(table).style.map(lambda v: colour.get(v, ""), subset=["状态"]),
@@ -109,7 +111,7 @@ def align_page(index, path: str, user) -> None:
         key="align_table",
         column_config={
             "上级任务": st.column_config.TextColumn(width="large"),
-            "本级条款（引用）": st.column_config.TextColumn(width="large"),
+            "本级条款": st.column_config.TextColumn(width="large"),
             "原因": st.column_config.TextColumn(width="medium"),
             "匹配度": st.column_config.NumberColumn(help=SCORE_HELP, format="%.2f"),
         },

@@ -98,12 +98,12 @@ def deadlines_page(index, path: str) -> None:
     show_table(
         pd.DataFrame(
             [
-                {
+                {  # the dates beside the texts: at 1024 px the documents' names scroll, not the dates
                     "⚠": "下级晚于上级" if p.lower_is_later else "",
-                    "上级条款": p.a.text,
-                    "下级条款": p.b.text,
                     "上级期限": p.a_due,
                     "下级期限": p.b_due,
+                    "上级条款": p.a.text,
+                    "下级条款": p.b.text,
                     "相差天数": -p.days,
                     "上级文件": f"{short_name(index.docs[p.a.doc_id])}（{LEVEL_NAMES.get(p.a_level)}）",
                     "下级文件": f"{short_name(index.docs[p.b.doc_id])}（{LEVEL_NAMES.get(p.b_level)}）",
@@ -117,7 +117,7 @@ def deadlines_page(index, path: str) -> None:
         width="stretch",
         key="crossref_table",
         column_config={
-            "上级条款": st.column_config.TextColumn(width="large"),
-            "下级条款": st.column_config.TextColumn(width="large"),
+            "上级条款": st.column_config.TextColumn(width="medium"),
+            "下级条款": st.column_config.TextColumn(width="medium"),
         },
     )

@@ -118,7 +118,8 @@ def ledger_table(items, as_of: dt.date):
                 "逾期": "逾期" if i.overdue(as_of) else "",
                 **{
                     k: row[k]
-                    for k in ("完成状态", "任务内容", "牵头单位", "配合单位", "完成时限", "进展情况", "实际值")
+                    # status, task, lead, progress and value first: at 1024 px the rest scrolls
+                    for k in ("完成状态", "任务内容", "牵头单位", "进展情况", "实际值", "完成时限", "配合单位")
                 },
                 "提示": "；".join(i.flags),
                 "台账编号": i.item_id,
