@@ -46,10 +46,13 @@ from server.gate import Gate, GateError, require_admin
 from server.limits import BodyLimit
 from server.schemas import (
     ERRORS,
+    AlignRow,
     ClauseAnswer,
+    CrossRef,
     DeadlineRow,
     DocumentOut,
     Health,
+    LedgerItem,
     Outline,
     SearchAnswer,
     Section,
@@ -350,12 +353,12 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             cursor,
         )
 
-    @app.get("/v1/crossrefs", responses=ERRORS)
+    @app.get("/v1/crossrefs", responses=ok(list[CrossRef], "the same task at two levels"))
     def crossrefs(limit: int | None = LIMIT, cursor: str | None = CURSOR):
         """``python -m kb deadlines --crossref --json``."""
         return paged(service.crossrefs(live.index), limit, cursor)
 
-    @app.get("/v1/align", responses=ERRORS)
+    @app.get("/v1/align", responses=ok(list[AlignRow], "one row per upper commitment"))
     def align(
         lower: str,
         against: list[str] = Query(default=[]),
@@ -460,7 +463,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         edit_metadata(index_dir, doc_id, fields, user.name, store=store, via="api")
         return {"doc_id": doc_id, "changed": sorted(fields)}
 
-    @app.get("/v1/ledger", responses=ERRORS)
+    @app.get("/v1/ledger", responses=ok(list[LedgerItem], "the 台账 items"))
     def ledger_list(
         doc: str,
         unit: str = "",

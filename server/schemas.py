@@ -171,6 +171,98 @@ class Section(BaseModel):
     clauses: list[SectionClause]  # type: ignore[valid-type]
 
 
+class AlignSide(BaseModel):
+    """A clause as a 对标对表 row names it (the upper one, or the lower counterpart)."""
+
+    model_config = STRICT
+    clause_id: str
+    doc_id: str
+    title: str
+    doc_number: str
+    section: str
+    text: str
+    page: int | None
+    due: str | None
+    targets: list[TargetOut]  # type: ignore[valid-type]
+    lead_units: list[str]
+
+
+class NearestSide(AlignSide):
+    """A lower clause near a commitment that found no counterpart, with its score."""
+
+    score: float
+
+
+class AlignRow(BaseModel):
+    """``python -m kb align --json``: one upper commitment, its lower counterpart and its status."""
+
+    model_config = STRICT
+    key: str
+    commitment: str
+    due: str | None
+    due_basis: str
+    targets: list[TargetOut]  # type: ignore[valid-type]
+    upper: AlignSide
+    lower: AlignSide | None
+    status: str
+    status_name: str
+    reason: str
+    score: float
+    nearest: list[NearestSide]
+    note: str
+
+
+class CrossSide(BaseModel):
+    model_config = STRICT
+    clause_id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    due: str
+    level: str
+
+
+class CrossRef(BaseModel):
+    """``python -m kb deadlines --crossref --json``: the same task at two levels, the higher first."""
+
+    model_config = STRICT
+    similarity: float
+    days: int
+    lower_is_later: bool
+    a: CrossSide
+    b: CrossSide
+
+
+class LedgerItem(BaseModel):
+    """``python -m kb ledger list --json``: one 台账 item and what the office recorded of it."""
+
+    model_config = STRICT
+    item_id: str
+    clause_id: str
+    doc_id: str
+    section: str
+    text: str
+    citation: str
+    role: str
+    lead_units: list[str]
+    partner_units: list[str]
+    due: list[str]
+    due_basis: str
+    targets: list[TargetOut]  # type: ignore[valid-type]
+    status: str
+    status_name: str
+    progress: str
+    done_on: str | None
+    actuals: dict[str, Any]
+    bases: dict[str, Any]
+    met: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    overdue: bool
+    flags: list[str]
+    history: list[dict[str, Any]]
+
+
 ERRORS = {
     status: {"model": ErrorBody, "description": what}
     for status, what in (

@@ -9,7 +9,19 @@ import urllib.parse
 import pytest
 from pydantic import TypeAdapter
 
-from server.schemas import ClauseAnswer, DeadlineRow, DocumentOut, ErrorBody, Health, Outline, SearchAnswer, Section
+from server.schemas import (
+    AlignRow,
+    ClauseAnswer,
+    CrossRef,
+    DeadlineRow,
+    DocumentOut,
+    ErrorBody,
+    Health,
+    LedgerItem,
+    Outline,
+    SearchAnswer,
+    Section,
+)
 
 from .test_api import call
 
@@ -33,6 +45,7 @@ def test_the_openapi_document_names_every_model_the_bearer_scheme_and_every_erro
     doc = json.loads(answer(served, "/openapi.json")[1])
     names = set(doc["components"]["schemas"])
     assert {"Hit", "Clause", "Deadline", "Target", "DeadlineRow", "Document", "ErrorBody", "SearchAnswer"} <= names
+    assert {"AlignRow", "CrossRef", "LedgerItem", "Outline", "Section"} <= names
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     hit = doc["components"]["schemas"]["Hit"]
     assert {"clause_id", "text", "citation", "lead_units", "deadlines", "score"} <= set(hit["properties"])
@@ -61,6 +74,10 @@ def test_real_answers_validate_against_the_models(served):
     TypeAdapter(list[DeadlineRow]).validate_json(answer(served, "/v1/deadlines")[1])
     TypeAdapter(list[DocumentOut]).validate_json(answer(served, "/v1/docs")[1])
     Health.model_validate_json(answer(served, "/v1/health")[1])
+    aligned = TypeAdapter(list[AlignRow]).validate_json(answer(served, f"/v1/align?lower={q('阜新')}")[1])
+    assert any(r.lower is None for r in aligned) and any(r.lower for r in aligned)  # both shapes validated
+    TypeAdapter(list[CrossRef]).validate_json(answer(served, "/v1/crossrefs")[1])
+    TypeAdapter(list[LedgerItem]).validate_json(answer(served, f"/v1/ledger?doc={q('阜新')}")[1])
     outline = Outline.model_validate_json(answer(served, f"/v1/documents/{q('阜新')}/outline")[1])
     first = next(h for h in outline.outline if h.section)
     Section.model_validate_json(answer(served, f"/v1/documents/city/sections/{q(first.section)}")[1])

@@ -179,3 +179,42 @@ def test_no_answer_names_the_index_path(typed):
         for path in paths:
             body = call(base, path, token)[1].decode()
             assert not any(s in body for s in secrets), (path, body[:200])
+
+
+def test_no_mcp_tool_answer_names_the_index_path(typed):
+    """Every MCP tool, called over HTTP with good and bad arguments: no answer holds a server path."""
+    from mcp import ClientSession
+    from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+
+    base, index, t = typed
+    calls = [
+        ("search_clauses", {"query": "黑臭水体", "document": "阜新"}),
+        ("search_clauses", {"query": "黑臭水体", "document": "不存在的文件"}),
+        ("get_clause", {"clause_id": "nope-0001"}),
+        ("list_deadlines", {"document": "阜新", "limit": 3}),
+        ("align_documents", {"lower": "阜新", "limit": 3}),
+        ("align_documents", {"lower": "nothing"}),
+        ("list_documents", {}),
+        ("check_quotes", {"text": "《阜新市“十四五”生态环境保护规划》要求“全面消除黑臭水体”。"}),
+        ("compare_versions", {"old": "city", "new": "province"}),
+        ("ledger", {"document": "阜新", "limit": 3}),
+        ("ledger", {"document": "nothing"}),
+        ("cross_references", {"limit": 3}),
+    ]
+
+    async def use() -> list[str]:
+        client = create_mcp_http_client(headers={"Authorization": f"Bearer {t['admin']}"})
+        async with client, streamable_http_client(f"{base}/mcp", http_client=client) as (r, w, *_):
+            async with ClientSession(r, w) as s:
+                await s.initialize()
+                out = []
+                for name, args in calls:
+                    got = await s.call_tool(name, args)
+                    out.append(json.dumps(got.model_dump(), ensure_ascii=False))
+                return out
+
+    secrets = {str(index), str(index.resolve()), str(index.parent)}
+    answers = asyncio.run(use())
+    assert len(answers) == len(calls)
+    for (name, _), body in zip(calls, answers, strict=True):
+        assert not any(s in body for s in secrets), (name, body[:300])
