@@ -76,6 +76,16 @@ def fit(lines: list[str], limit: int) -> int:
     return n
 
 
+def page_result(
+    items: list, lines: list[str], limit: int, cursor: int, what: str, empty: str, to_json=lambda xs: xs
+) -> CallToolResult:
+    """One page of a listing tool: ``lines`` (one per item, from ``cursor``) as many as fit, their
+    items as ``to_json`` writes them, and the line naming the next cursor."""
+    n = fit(lines, limit)
+    text = "\n".join(lines[:n]) or empty
+    return result(to_json(items[cursor : cursor + n]), text + more(n, len(items), cursor, what))
+
+
 def caller(ctx: Context | None, state_dir) -> User:
     """Who calls: the account of the bearer token the HTTP request carried (the gate has already
     admitted it), or the local user over stdio, an assistant the user started on their own machine."""
@@ -200,10 +210,7 @@ def build(live: LiveIndex) -> MCPServer:
             state_dir=live.path,
         )
         lines = [f"{r.deadline.due} {DEADLINE_NAMES[r.status]}：{quoted(r.clause)}" for r in rows[cursor:]]
-        n = fit(lines, limit)
-        data = service.deadline_json(rows[cursor : cursor + n])
-        text = "\n".join(lines[:n]) or "没有符合条件的期限。"
-        return result(data, text + more(n, len(rows), cursor, "条期限"))
+        return page_result(rows, lines, limit, cursor, "条期限", "没有符合条件的期限。", service.deadline_json)
 
     @server.tool(
         description="台账：一份文件的每项承诺及其进展（状态、完成日期、牵头单位）；可更新一项（管理员任何项，填报员本单位的项）。"
@@ -242,9 +249,7 @@ def build(live: LiveIndex) -> MCPServer:
         items = book.items(live.index, service.ledger_doc(live.index, document))
         rows = [service.ledger_item(i) for i in service.ledger_rows(items, unit, [status] if status else [])]
         lines = [f"[{r['status_name']}] {r['citation'] or r['text']}  item_id: {r['item_id']}" for r in rows[cursor:]]
-        n = fit(lines, limit)
-        text = "\n".join(lines[:n]) or "这份文件没有承诺。"
-        return result(rows[cursor : cursor + n], text + more(n, len(rows), cursor, "项承诺"))
+        return page_result(rows, lines, limit, cursor, "项承诺", "这份文件没有承诺。")
 
     @server.tool(
         description="期限交叉核对：同一任务在上下级文件中的期限（上级在前），标出下级晚于上级的。"
@@ -260,9 +265,7 @@ def build(live: LiveIndex) -> MCPServer:
             f"   下级《{p['b']['title']}》{p['b']['section']}：{p['b']['text']}"
             for p in pairs[cursor:]
         ]
-        n = fit(lines, limit)
-        text = "\n".join(lines[:n]) or "没有上下级对应的期限。"
-        return result(pairs[cursor : cursor + n], text + more(n, len(pairs), cursor, "对"))
+        return page_result(pairs, lines, limit, cursor, "对", "没有上下级对应的期限。")
 
     @server.tool(
         description="对标对表：上级文件的每项承诺（每个任务或指标一行）在本级文件中是否有对应条款"
@@ -276,29 +279,16 @@ def build(live: LiveIndex) -> MCPServer:
     def align_documents(
         lower: str, against: list[str] | None = None, limit: int = 15, cursor: int = 0
     ) -> CallToolResult:
-        all_rows, _ = service.align_rows(live.index, lower, against or [], state_dir=live.path)
-        rows = all_rows[cursor:]
-        pairs = [
-            (
-                ALIGN_NAMES[r.status],
-                r.commitment.text,
-                citation(r.upper),
-                citation(r.lower) if r.lower else "（未找到）",
-                r.reason,
-            )
-            for r in rows
+        rows, _ = service.align_rows(live.index, lower, against or [], state_dir=live.path)
+        blocks = [
+            f"[{ALIGN_NAMES[r.status]}] 上级任务：{r.commitment.text}\n    出自：{citation(r.upper)}\n"
+            f"    本级：{citation(r.lower) if r.lower else '（未找到）'}"
+            + (f"\n    原因：{r.reason}" if r.reason else "")
+            for r in rows[cursor:]
         ]
-        text = (
-            "\n".join(
-                f"[{s}] 上级任务：{task}\n    出自：{up}\n    本级：{low}" + (f"\n    原因：{why}" if why else "")
-                for s, task, up, low, why in pairs
-            )
-            or "上级文件中没有可对照的承诺。"
+        return page_result(
+            rows, blocks, limit, cursor, "项承诺", "上级文件中没有可对照的承诺。", lambda xs: [r.to_dict() for r in xs]
         )
-        blocks = text.split("\n[")
-        n = fit(blocks, limit)
-        shown = "\n[".join(blocks[:n])
-        return result([r.to_dict() for r in rows[:n]], shown + more(n, len(all_rows), cursor, "项承诺"))
 
     @server.tool(
         description="列出知识库中的文件及其时效（现行有效/实施期已结束/已失效/已被替代）。"

@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from .test_e2e import CHROMEDRIVER, CHROMIUM, serve
+from .test_e2e import chromium, serve
 
 pytestmark = [pytest.mark.browser]
 PAGES = ("条款检索", "期限跟踪", "对标对表", "台账", "引文核验", "版本对照", "文件管理")
@@ -44,29 +44,12 @@ return [...document.querySelectorAll('button')].filter(b => b.offsetParent && b.
 def loopback(fake_index, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(fake_index, index)
-    yield from serve_loopback(index, tmp_path)
-
-
-def serve_loopback(index, tmp_path):
     yield from serve(index, tmp_path, address="127.0.0.1")
 
 
 @pytest.fixture
 def small_browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1024,768",
-    ):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver = chromium("1024,768")
     yield driver
     driver.quit()
 

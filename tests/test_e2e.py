@@ -68,8 +68,8 @@ def server(e5_index, tmp_path):
     yield from serve(index, tmp_path)
 
 
-@pytest.fixture
-def browser():
+def chromium(window: str = "1280,1600"):
+    """Debian's headless Chromium with a window of ``window`` pixels (width,height)."""
     if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium and chromium-driver")
     from selenium import webdriver
@@ -84,10 +84,15 @@ def browser():
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-dev-shm-usage",
-        "--window-size=1280,1600",
+        f"--window-size={window}",
     ):
         opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+
+
+@pytest.fixture
+def browser():
+    driver = chromium()
     yield driver
     driver.quit()
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CN_DIGITS = "零一二三四五六七八九"
-CN_VALUES = {**{c: i for i, c in enumerate(CN_DIGITS)}, "〇": 0, "两": 2}
+from kb.policy.dates import parse_cn_int
+
+NUMERALS = "零一二三四五六七八九"
 NUM = r"[一二三四五六七八九十百零〇两\d０-９]+"
 # 第三章第十八条第二款, 第十一条第（一）项, 第十一条第一项, 第16条: an article named in a query.
 ARTICLE_REF_RE = re.compile(
@@ -29,33 +30,16 @@ def cn_number(n: int) -> str:
         raise ValueError(f"article number out of range: {n}")
     hundreds, rest = divmod(n, 100)
     tens, ones = divmod(rest, 10)
-    out = f"{CN_DIGITS[hundreds]}百" if hundreds else ""
+    out = f"{NUMERALS[hundreds]}百" if hundreds else ""
     if tens:
-        out += ("" if tens == 1 and not hundreds else CN_DIGITS[tens]) + "十"
+        out += ("" if tens == 1 and not hundreds else NUMERALS[tens]) + "十"
     elif hundreds and ones:
         out += "零"
-    return out + (CN_DIGITS[ones] if ones else "")
-
-
-def cn_int(s: str) -> int:
-    """Chinese or Arabic numerals → int: 十六 → 16, 一百零五 → 105, 两 → 2, １６ → 16."""
-    digits = s.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if digits.isdigit():
-        return int(digits)
-    total, current = 0, 0
-    for ch in digits:
-        if ch in "百十":
-            total += (current or 1) * (100 if ch == "百" else 10)
-            current = 0
-        elif ch in CN_VALUES:
-            current = CN_VALUES[ch]
-        else:
-            raise ValueError(f"not a numeral: {s}")
-    return total + current
+    return out + (NUMERALS[ones] if ones else "")
 
 
 def _canonical(number: str) -> str:
-    return cn_number(cn_int(number))
+    return cn_number(parse_cn_int(number))
 
 
 def paragraph_marker(n: int) -> str:
@@ -112,7 +96,7 @@ def article_ref(query: str) -> ArticleRef | None:
         return ArticleRef(
             article=f"第{_canonical(m.group('article'))}条",
             chapter=f"第{_canonical(m.group('chapter'))}章" if m.group("chapter") else "",
-            paragraph=paragraph_marker(cn_int(m.group("para"))) if m.group("para") else "",
+            paragraph=paragraph_marker(parse_cn_int(m.group("para"))) if m.group("para") else "",
             item=item_marker(f"（{_canonical(item)}）") if item else "",
         )
     except (ValueError, KeyError):

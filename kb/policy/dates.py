@@ -61,14 +61,22 @@ TIME_WORDS_RE = re.compile(
 
 
 def parse_cn_int(s: str) -> int:
-    """``12``, ``十二``, ``二十一``, ``三十`` → int."""
+    """``12``, ``１２``, ``十二``, ``二十一``, ``三十``, ``一百零五`` → int.
+
+    Raises:
+        KeyError: a character that is no numeral.
+    """
     s = s.strip()
     if s.isdigit():
         return int(s)
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
-    return CN_DIGITS[s]
+    total, current = 0, 0
+    for ch in s:
+        if ch in "百十":
+            total += (current or 1) * (100 if ch == "百" else 10)
+            current = 0
+        else:
+            current = CN_DIGITS[ch]
+    return total + current
 
 
 def parse_year(s: str) -> int:
