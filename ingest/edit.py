@@ -101,7 +101,9 @@ def edit_metadata(
     with writer_lock(index_dir):
         ix = stores.open_store(index_dir, store)
         if doc_id not in ix.docs:
-            raise NotFound(f"no document {doc_id!r} in {index_dir}")
+            raise NotFound(
+                f"no document {doc_id!r} in the index; list them with: python -m kb docs (with the same --index)"
+            )
         doc = ix.docs[doc_id]
         write_catalog_row(Path(doc.path), changes)
         fields = {k: v for k, v in changes.items() if k != "level"}

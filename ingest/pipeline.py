@@ -167,7 +167,7 @@ def ingest(
         missing = [d for d in remove if d not in docs]
         if missing:
             raise NotFound(
-                f"no document {missing[0]!r} in {index_dir}; list them with: python -m kb docs --index {index_dir}"
+                f"no document {missing[0]!r} in the index; list them with: python -m kb docs (with the same --index)"
             )
         new_docs, new_clauses, terms = _read_changed(files, docs, report, progress, preread or {})
         report.removed = sorted(set(remove) | (_gone(docs, files, paths) if prune else set()))

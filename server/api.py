@@ -19,11 +19,12 @@ import urllib.parse
 from pathlib import Path
 
 from fastapi import File, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
@@ -40,23 +41,32 @@ from kb.policy.roles import ROLES
 from kb.reports.align_report import to_docx, to_xlsx
 from kb.search.live import LiveIndex
 from kb.store import STORE_ENV
+from kb.tracking.align_marks import APPLICABILITY
+from kb.tracking.ledger import STATUSES as LEDGER_STATUSES
 from kb.tracking.ledger import Ledger, can_update
 from server import mcp_tools, metrics
 from server.gate import Gate, GateError, require_admin
 from server.limits import BodyLimit
 from server.schemas import (
-    ERRORS,
+    FILE_FORMATS,
     AlignRow,
+    CheckAnswer,
     ClauseAnswer,
     CrossRef,
     DeadlineRow,
     DocumentOut,
+    Edited,
     Health,
     LedgerItem,
     Outline,
+    Removed,
+    RevisionAnswer,
     SearchAnswer,
     Section,
+    UploadAnswer,
+    bytes_answer,
     ok,
+    ok_or_files,
 )
 
 INDEX_ENV, ADDRESS_ENV = "KB_INDEX", "KB_API_ADDRESS"
@@ -67,8 +77,8 @@ CORS_ENV = "KB_API_CORS_ORIGINS"  # comma-separated origins allowed to call from
 PUBLIC = ("/v1/health", "/docs", "/openapi.json", "/static-offline-docs")
 MAX_FILES = 20
 MAX_UPLOAD_BYTES = MAX_FILES * MAX_BINARY_MB * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ONE_FILE_BYTES = MAX_BINARY_MB * 1024 * 1024 + 64 * 1024  # one file and its multipart framing
+XLSX, DOCX = FILE_FORMATS
 
 
 def error_body(message: str) -> dict[str, str]:
@@ -84,6 +94,16 @@ def json_body(obj) -> Response:
 
 LIMIT = Query(default=None, ge=1, description="rows a page (default: all); the next page's cursor is in Next-Cursor")
 CURSOR = Query(default=None, description="the Next-Cursor header of the previous page")
+DOC_NAME = "a document: file id or its prefix, 文号, title or a distinctive part of it, or a place (阜新)"
+AS_OF = "the day statuses and validity are judged on, YYYY-MM-DD (default today)"
+UNIT = "a lead or partner unit, or part of its name"
+FORMAT = Query(
+    default="json",
+    description="json (the CLI's answer), or xlsx/docx for the office file",
+    json_schema_extra={"enum": ["json", "xlsx", "docx"]},
+)
+ITEM_ID = PathParam(description="a 台账 item (its item_id from /v1/ledger)")
+DOC_ID = PathParam(description="the document's file id (doc_id from /v1/docs)")
 
 
 def paged(rows: list, limit: int | None, cursor: str | None) -> Response:
@@ -100,34 +120,40 @@ def paged(rows: list, limit: int | None, cursor: str | None) -> Response:
 class LedgerUpdate(BaseModel):
     """A ledger item's new values; omitted ones stay as they are."""
 
-    status: str | None = None
-    progress: str | None = None
-    done_on: str | None = None
-    actuals: dict[str, dict] | None = None
-    bases: dict[str, float | str] | None = None
-    evidence: list[dict] | None = None
-    remove_evidence: int | None = None
-    lead_units: list[str] | None = None
-    partner_units: list[str] | None = None
+    status: str | None = Field(None, description="an item status, its code or its name (已完成)")
+    progress: str | None = Field(None, description="进展: what was done, in words")
+    done_on: str | None = Field(None, description="完成日期, YYYY-MM-DD")
+    actuals: dict[str, dict] | None = Field(
+        None, description='实际值 by indicator: {"空气优良天数比例": {"value": 88.5, "year": 2025}}'
+    )
+    bases: dict[str, float | str] | None = Field(None, description="基期值 by indicator, for relative targets")
+    evidence: list[dict] | None = Field(None, description='佐证材料 links to add: [{"url": "…", "name": "…"}]')
+    remove_evidence: int | None = Field(None, description="the position of an evidence entry to remove (管理 only)")
+    lead_units: list[str] | None = Field(None, description="牵头单位, replacing the clause's own (管理 only)")
+    partner_units: list[str] | None = Field(None, description="参与单位, replacing the clause's own (管理 only)")
 
 
 class AlignMark(BaseModel):
     """A reviewer's mark on one 对标对表 commitment (its ``key`` from ``/v1/align``)."""
 
-    lower: str
-    key: str
-    applicability: str = "auto"
-    note: str | None = None
+    lower: str = Field(description="the plan checked (本级): " + DOC_NAME)
+    key: str = Field(description="the row's key from /v1/align")
+    applicability: str = Field(
+        "auto",
+        description="applicable or not_applicable by hand, or auto",
+        json_schema_extra={"enum": list(APPLICABILITY)},
+    )
+    note: str | None = Field(None, description="备注, kept across re-runs")
 
 
 class MetadataEdit(BaseModel):
     """The fields 文件管理 corrects; omitted ones stay as they are."""
 
-    title: str | None = None
-    issuer: str | None = None
-    doc_number: str | None = None
-    date: str | None = None
-    level: str | None = None
+    title: str | None = Field(None, description="标题")
+    issuer: str | None = Field(None, description="发文机关")
+    doc_number: str | None = Field(None, description="文号")
+    date: str | None = Field(None, description="成文日期, YYYY-MM-DD")
+    level: str | None = Field(None, description="层级", json_schema_extra={"enum": LEVEL_VALUES})
 
 
 def openapi_with_bearer(app, build) -> dict:
@@ -195,8 +221,10 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     app.router.routes.extend(r for r in mcp_app.routes if isinstance(r, Route))
     app.add_middleware(
         BodyLimit,
-        uploads=("/v1/documents", "/v1/ledger/evidence/", "/v1/check", "/v1/diff"),
-        upload_limit=MAX_UPLOAD_BYTES,
+        uploads={
+            "/v1/documents": MAX_UPLOAD_BYTES,
+            **dict.fromkeys(("/v1/ledger/evidence/", "/v1/check", "/v1/diff"), ONE_FILE_BYTES),
+        },
     )
     origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
     if origins:  # off unless configured: a browser page elsewhere cannot call the API with a user's token
@@ -260,13 +288,23 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
     async def refused(_request, exc: GateError):
         return JSONResponse({"error": exc.error, "fix": exc.fix}, exc.status)
 
+    folders = sorted({str(Path(index_dir)), str(Path(index_dir).resolve())}, key=len, reverse=True)
+
+    def refusal(exc: Exception, status: int) -> JSONResponse:
+        """A ``KBError`` as ``{error, fix}``; a server folder a message names, should one slip
+        through from the core (where the CLI's user may read it), is not sent."""
+        text = str(exc)
+        for folder in folders:
+            text = text.replace(folder, "the index")
+        return JSONResponse(error_body(text), status)
+
     @app.exception_handler(NotFound)
     async def not_found(_request, exc: NotFound):
-        return JSONResponse(error_body(str(exc)), 404)
+        return refusal(exc, 404)
 
     @app.exception_handler(KBError)
     async def bad_request(_request, exc: KBError):
-        return JSONResponse(error_body(str(exc)), 400)
+        return refusal(exc, 400)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request, exc: RequestValidationError):
@@ -320,19 +358,31 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         return json_body(service.search_results(live.searcher, q, top, filters, home).to_dict())
 
     @app.get("/v1/clauses/{clause_id}", responses=ok(ClauseAnswer))
-    def clause(clause_id: str, context: int = 0, raw: bool = False):
+    def clause(
+        clause_id: str = PathParam(description="a clause id from a hit or a row (city-0042)"),
+        context: int = Query(default=0, ge=0, description="neighbouring clauses to include each side"),
+        raw: bool = Query(default=False, description="the text as extracted, ASCII punctuation unfolded"),
+    ):
         """``python -m kb cite CLAUSE_ID --json``: the clause, its citation and its neighbours."""
         return json_body(service.clause(live.index, clause_id, context, raw))
 
     @app.get("/v1/deadlines", responses=ok(list[DeadlineRow], "deadline rows, by due date"))
     def deadlines(
-        doc: str | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        kind: list[str] = Query(default=[], json_schema_extra={"items": {"enum": list(service.KINDS)}}),
-        unit: str = "",
-        as_of: str | None = None,
-        status: list[str] = Query(default=[], json_schema_extra={"items": {"enum": list(DEADLINE_STATUSES)}}),
+        doc: str | None = Query(default=None, description=DOC_NAME),
+        after: str | None = Query(default=None, description="due on or after, YYYY-MM-DD"),
+        before: str | None = Query(default=None, description="due on or before, YYYY-MM-DD"),
+        kind: list[str] = Query(
+            default=[],
+            description="by (完成时限), start (起始), during (期间)",
+            json_schema_extra={"items": {"enum": list(service.KINDS)}},
+        ),
+        unit: str = Query(default="", description=UNIT),
+        as_of: str | None = Query(default=None, description=AS_OF),
+        status: list[str] = Query(
+            default=[],
+            description="deadline statuses to keep",
+            json_schema_extra={"items": {"enum": list(DEADLINE_STATUSES)}},
+        ),
         limit: int | None = LIMIT,
         cursor: str | None = CURSOR,
     ):
@@ -358,14 +408,18 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         """``python -m kb deadlines --crossref --json``."""
         return paged(service.crossrefs(live.index), limit, cursor)
 
-    @app.get("/v1/align", responses=ok(list[AlignRow], "one row per upper commitment"))
+    @app.get("/v1/align", responses=ok_or_files(list[AlignRow], "one row per upper commitment"))
     def align(
-        lower: str,
-        against: list[str] = Query(default=[]),
-        unit: str = "",
-        status: list[str] = Query(default=[]),
-        format: str = "json",
-        as_of: str | None = None,
+        lower: str = Query(description="the plan checked (本级): " + DOC_NAME),
+        against: list[str] = Query(default=[], description="the upper documents (default: every higher level's)"),
+        unit: str = Query(default="", description=UNIT),
+        status: list[str] = Query(
+            default=[],
+            description="row statuses to keep",
+            json_schema_extra={"items": {"enum": list(service.ALIGN_STATUSES)}},
+        ),
+        format: str = FORMAT,
+        as_of: str | None = Query(default=None, description=AS_OF),
         limit: int | None = LIMIT,
         cursor: str | None = CURSOR,
     ):
@@ -384,7 +438,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             headers={"Content-Disposition": f"attachment; filename=align.{format}"},
         )
 
-    @app.post("/v1/align/marks", responses=ERRORS)
+    @app.post("/v1/align/marks", responses=ok(AlignRow, "the row as it now reads"))
     def align_mark(request: Request, mark: AlignMark):
         """``python -m kb align --doc LOWER --mark KEY --set … --note … --json`` (管理 only): 不适用/适用
         by hand and a 备注, kept across re-runs; answers the row as it now reads."""
@@ -397,22 +451,31 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         )
 
     @app.get("/v1/docs", responses=ok(list[DocumentOut], "the documents"))
-    def docs(as_of: str | None = None, limit: int | None = LIMIT, cursor: str | None = CURSOR):
+    def docs(
+        as_of: str | None = Query(default=None, description=AS_OF),
+        limit: int | None = LIMIT,
+        cursor: str | None = CURSOR,
+    ):
         """``python -m kb docs --json``: every document with its period, validity and successor."""
         return paged(service.documents(live.index, as_of), limit, cursor)
 
     @app.get("/v1/documents/{doc}/outline", responses=ok(Outline))
-    def outline(doc: str):
+    def outline(doc: str = PathParam(description=DOC_NAME)):
         """A document's headings tree, each heading with the number of clauses at or under it. ``doc``
         is a file id, a 文号, a title or a distinctive part of it, or a place (阜新)."""
         return json_body(service.outline(live.index, doc))
 
     @app.get("/v1/documents/{doc}/sections/{section}", responses=ok(Section))
-    def section(doc: str, section: str):
+    def section(
+        doc: str = PathParam(description=DOC_NAME),
+        section: str = PathParam(description="a section as cited: 三、（一）, 第三章第十八条"),
+    ):
         """A whole section (三、（一）, 第三章第十八条), its clauses in order, each with its citation."""
         return json_body(service.section(live.index, doc, section))
 
-    @app.get("/v1/metrics", responses=ERRORS)
+    @app.get(
+        "/v1/metrics", responses=bytes_answer("text/plain", "Prometheus text format"), response_class=PlainTextResponse
+    )
     def metrics_page(request: Request):
         """Request counts and the index generation, Prometheus text format (管理 only)."""
         require_admin(user_of(request), None, "metrics")
@@ -421,8 +484,12 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             metrics.render(ix.generation, len(ix.docs), len(ix.clauses)), media_type="text/plain; version=0.0.4"
         )
 
-    @app.post("/v1/documents", responses=ERRORS)
-    async def upload(request: Request, files: list[UploadFile] = File(...), replace: bool = False):
+    @app.post("/v1/documents", responses=ok(UploadAnswer))
+    async def upload(
+        request: Request,
+        files: list[UploadFile] = File(..., description="up to 20 files: .txt, .docx, .pdf, .ofd, .doc/.wps"),
+        replace: bool = Query(default=False, description="replace a document of the same file name"),
+    ):
         """Add documents (管理 only): the app's pipeline, limits, refusals and audit lines. A file named
         as a document already there is refused unless ``replace=true``."""
         user = user_of(request)
@@ -444,16 +511,16 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         }
         return JSONResponse(body, 200 if body["added"] or body["updated"] or body["unchanged"] else 422)
 
-    @app.delete("/v1/documents/{doc_id}", responses=ERRORS)
-    def remove(request: Request, doc_id: str):
+    @app.delete("/v1/documents/{doc_id}", responses=ok(Removed))
+    def remove(request: Request, doc_id: str = DOC_ID):
         """Remove a document (管理 only); an uploaded file goes with it, its audit lines stay."""
         user = user_of(request)
         require_admin(user, index_dir, request.url.path.rsplit("/", 1)[-1])
         report = ingest([], index_dir, remove=[doc_id], user=user.name, store=store, via="api")
         return {"removed": report.removed}
 
-    @app.patch("/v1/documents/{doc_id}", responses=ERRORS)
-    def edit(request: Request, doc_id: str, changes: MetadataEdit):
+    @app.patch("/v1/documents/{doc_id}", responses=ok(Edited))
+    def edit(request: Request, changes: MetadataEdit, doc_id: str = DOC_ID):
         """Correct a document's metadata (管理 only), as 文件管理 does: no re-encoding."""
         user = user_of(request)
         require_admin(user, index_dir, request.url.path.rsplit("/", 1)[-1])
@@ -465,11 +532,15 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
 
     @app.get("/v1/ledger", responses=ok(list[LedgerItem], "the 台账 items"))
     def ledger_list(
-        doc: str,
-        unit: str = "",
-        status: str | None = None,
-        overdue: bool = False,
-        as_of: str | None = None,
+        doc: str = Query(description="the plan whose 台账 to list: " + DOC_NAME),
+        unit: str = Query(default="", description=UNIT),
+        status: str | None = Query(
+            default=None,
+            description="an item status, its code or its name",
+            json_schema_extra={"enum": [*LEDGER_STATUSES, *LEDGER_STATUSES.values()]},
+        ),
+        overdue: bool = Query(default=False, description="only items past due and not done"),
+        as_of: str | None = Query(default=None, description=AS_OF),
         limit: int | None = LIMIT,
         cursor: str | None = CURSOR,
     ):
@@ -485,8 +556,8 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             cursor,
         )
 
-    @app.patch("/v1/ledger/{item_id}", responses=ERRORS)
-    def ledger_update(request: Request, item_id: str, update: LedgerUpdate):
+    @app.patch("/v1/ledger/{item_id}", responses=ok(LedgerItem, "the item as it now reads"))
+    def ledger_update(request: Request, update: LedgerUpdate, item_id: str = ITEM_ID):
         """Update an item: 管理 any, 填报 the items its units lead or take part in, 查阅 none."""
         user = user_of(request)
         book = Ledger(index_dir)
@@ -503,15 +574,27 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             raise KBError("nothing to change; send any of status, progress, done_on, actuals, bases, evidence, units")
         return json_body(service.ledger_item(book.update(live.index, item_id, user, changes, via="api")))
 
-    @app.get("/v1/diff", responses=ERRORS)
-    def diff(old: str, new: str, ledger: bool = False, against: str | None = None, format: str = "json"):
+    @app.get("/v1/diff", responses=ok_or_files(RevisionAnswer))
+    def diff(
+        old: str = Query(description="the old version: " + DOC_NAME),
+        new: str = Query(description="the new version: " + DOC_NAME),
+        ledger: bool = Query(
+            default=False, description="carry the old plan's 台账 status; flag unfinished tasks deleted"
+        ),
+        against: str | None = Query(default=None, description="an upper document; flag new rows that fall below it"),
+        format: str = FORMAT,
+    ):
         """``python -m kb diff OLD NEW --json`` for two documents of the index; ``format=docx|xlsx`` for
         the 修订对照表. (A draft not in the index: ``POST /v1/diff`` with the file.)"""
         rev, body, flags = service.revision(live.index, old, new, index_dir if ledger else None, against)
         return _revision_answer(rev, body, flags, format)
 
-    @app.post("/v1/diff", responses=ERRORS)
-    async def diff_draft(old: str, file: UploadFile = File(...), format: str = "json"):
+    @app.post("/v1/diff", responses=ok_or_files(RevisionAnswer))
+    async def diff_draft(
+        old: str = Query(description="the version in the index: " + DOC_NAME),
+        file: UploadFile = File(..., description="the draft: .docx, .txt, .pdf, .ofd, .doc/.wps"),
+        format: str = FORMAT,
+    ):
         """A draft (a file, read on the fly as ingest reads) against a document of the index."""
         import tempfile
 
@@ -541,8 +624,8 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             headers={"Content-Disposition": f"attachment; filename=revision.{format}"},
         )
 
-    @app.post("/v1/check", responses=ERRORS)
-    async def check(request: Request, as_of: str | None = None):
+    @app.post("/v1/check", responses=ok(CheckAnswer))
+    async def check(request: Request, as_of: str | None = Query(default=None, description=AS_OF)):
         """``python -m kb check DRAFT --json``: 引文核验 of a draft, sent as JSON ``{"text": …}`` or
         as a file (multipart ``file``: .docx, .txt, .pdf, .doc/.wps)."""
         if request.headers.get("content-type", "").startswith("multipart/"):
@@ -562,16 +645,26 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
         _, report = service.check_draft(live.index, name, data, as_of, live.searcher)
         return json_body(report.to_dict())
 
-    @app.post("/v1/ledger/evidence/{item_id}", responses=ERRORS)
-    async def evidence_add(request: Request, item_id: str, file: UploadFile = File(...)):
+    @app.post("/v1/ledger/evidence/{item_id}", responses=ok(LedgerItem, "the item with its evidence"))
+    async def evidence_add(
+        request: Request,
+        item_id: str = ITEM_ID,
+        file: UploadFile = File(..., description="the evidence: PDF, Word, OFD or a picture"),
+    ):
         """Attach an evidence file (验收报告: PDF, Word, OFD, a picture) to an item: 管理 any, 填报 its units' items."""
         user = user_of(request)
         data = await file.read()
         item = service.attach_evidence(live.index, index_dir, item_id, file.filename or "", data, user, via="api")
         return json_body(service.ledger_item(item))
 
-    @app.get("/v1/ledger/evidence/{item_id}/{sha256}", responses=ERRORS)
-    def evidence_get(item_id: str, sha256: str):
+    @app.get(
+        "/v1/ledger/evidence/{item_id}/{sha256}",
+        responses=bytes_answer("application/octet-stream", "the file"),
+        response_class=Response,
+    )
+    def evidence_get(
+        item_id: str = ITEM_ID, sha256: str = PathParam(description="the file's sha256 from the item's evidence")
+    ):
         """An item's evidence file, to anyone who may read the 台账."""
         book = Ledger(index_dir)
         name, data = book.evidence_file(book.item(live.index, item_id), sha256)

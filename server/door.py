@@ -54,6 +54,7 @@ STREAM = "/_stcore/stream"
 HIDDEN = ("/_stcore/metrics",)
 PUBLIC = ("/_stcore/health", "/favicon.ico")
 MAX_TABS = 4
+MAX_SIGN_IN_BYTES = 8192  # a sign-in form: a name, a password and where to go next
 RERUNS_PER_S, RERUN_BURST = 2.0, 6
 SIGN_IN_CONCURRENT, SIGN_IN_PER_MINUTE = 2, 20  # per address, before argon2 (64 MiB, 0.2 s a try)
 PUBLIC_ORIGIN_ENV = "KB_PUBLIC_ORIGIN"  # the origin browsers use behind a proxy (https://kb.example.gov.cn)
@@ -279,11 +280,14 @@ class FrontDoor:
         query = urllib.parse.parse_qs(scope.get("query_string", b"").decode())
         if scope["method"] != "POST":
             return await self._page(send, 200, "", safe_next(query.get("next", ["/"])[0]))
+        declared = header(scope, b"content-length")
+        if declared.isdigit() and int(declared) > MAX_SIGN_IN_BYTES:  # refused before the body is read
+            return await self._page(send, 413, "请求过长。", "/")
         body = b""
         while True:
             message = await receive()
             body += message.get("body", b"")
-            if len(body) > 8192:
+            if len(body) > MAX_SIGN_IN_BYTES:
                 return await self._page(send, 413, "请求过长。", "/")
             if not message.get("more_body"):
                 break

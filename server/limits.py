@@ -2,7 +2,8 @@
 
 ``BodyLimit`` refuses a body over its limit from ``Content-Length`` before reading it, and one
 that streams (chunked, no length) as soon as it passes the limit: the handler is never called
-with it. JSON routes get ``MAX_BODY_BYTES``; uploads (documents, evidence, sheets) their own.
+with it. JSON routes get ``MAX_BODY_BYTES``; upload routes (documents, evidence, a draft) each
+their own, by path prefix.
 """
 
 from __future__ import annotations
@@ -35,15 +36,18 @@ def too_large(limit: int) -> dict:
 
 
 class BodyLimit:
-    """ASGI middleware: bodies of at most ``limit`` bytes (``uploads``: path prefixes with ``upload_limit``)."""
+    """ASGI middleware: bodies of at most ``limit`` bytes; ``uploads`` maps path prefixes to their own limits."""
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES, uploads: tuple[str, ...] = (), upload_limit: int = 0):
-        self.app, self.limit, self.uploads, self.upload_limit = app, limit, tuple(uploads), upload_limit
+    def __init__(self, app, limit: int = MAX_BODY_BYTES, uploads: dict[str, int] | None = None):
+        self.app, self.limit, self.uploads = app, limit, dict(uploads or {})
+
+    def limit_for(self, path: str) -> int:
+        return next((n for prefix, n in self.uploads.items() if path.startswith(prefix)), self.limit)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             return await self.app(scope, receive, send)
-        limit = self.upload_limit if self.uploads and scope["path"].startswith(self.uploads) else self.limit
+        limit = self.limit_for(scope["path"])
         length = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
         try:
             declared = int(length) if length is not None else None

@@ -280,3 +280,139 @@ ERRORS = {
 def ok(model: type[BaseModel], what: str = "") -> dict:
     """The ``responses`` of a route answering ``model``, every refusal declared as ``ErrorBody``."""
     return {200: {"model": model, "description": what or (model.__doc__ or "").strip()}, **ERRORS}
+
+
+class RevisionDoc(BaseModel):
+    """One version of a 修订对照: the document as the 对照表 heads it."""
+
+    model_config = STRICT
+    doc_id: str
+    title: str
+    doc_number: str
+    issuer: str
+    date: str
+
+
+class RevisionSide(BaseModel):
+    """The clause(s) of one version in a row, joined, with what they commit to."""
+
+    model_config = STRICT
+    clause_id: str
+    section: str
+    text: str
+    targets: list[TargetOut]  # type: ignore[valid-type]
+    deadlines: list[DeadlineOut]  # type: ignore[valid-type]
+
+
+class RevisionRow(BaseModel):
+    """One row of the 修订对照表: same, modified, moved, added or deleted, with its changes."""
+
+    model_config = STRICT
+    kind: str
+    old: RevisionSide | None
+    new: RevisionSide | None
+    changes: list[dict[str, Any]]
+    note: str
+    ledger_status: str | None
+    flags: list[str]
+
+
+class RevisionAnswer(BaseModel):
+    """``python -m kb diff OLD NEW --json``: the two versions, the rows in the new version's order, the counts."""
+
+    model_config = STRICT
+    old: RevisionDoc
+    new: RevisionDoc
+    rows: list[RevisionRow]
+    counts: dict[str, int]
+
+
+class QuoteVerdictOut(BaseModel):
+    """A quotation of the draft: exact, elsewhere, differs or not_found, with the true text and the diff."""
+
+    model_config = STRICT
+    text: str
+    status: str
+    doc_id: str
+    clause_id: str
+    citation: str
+    true_text: str
+    diff: list[dict[str, Any]]
+    claimed_doc: str
+    validity: str
+    start: int
+    end: int
+
+
+class RefVerdictOut(BaseModel):
+    """A 《title》 (and 文号) the draft cites: ok, title_differs, number_wrong, unverifiable or not_in_kb."""
+
+    model_config = STRICT
+    text: str
+    status: str
+    doc_id: str
+    title: str
+    doc_number: str
+    suggestion: str
+    start: int
+    end: int
+
+
+class CheckAnswer(BaseModel):
+    """``python -m kb check DRAFT --json``: every quotation and reference of the draft, judged."""
+
+    model_config = STRICT
+    quotes: list[QuoteVerdictOut]
+    references: list[RefVerdictOut]
+
+
+class Refused(BaseModel):
+    model_config = STRICT
+    file: str
+    reason: str
+
+
+class UploadAnswer(BaseModel):
+    """``POST /v1/documents``: the files added, updated, unchanged and refused (422 when none was taken)."""
+
+    model_config = STRICT
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    refused: list[Refused]
+
+
+class Removed(BaseModel):
+    """``DELETE /v1/documents/{doc_id}``: the documents removed."""
+
+    model_config = STRICT
+    removed: list[str]
+
+
+class Edited(BaseModel):
+    """``PATCH /v1/documents/{doc_id}``: the document and the fields changed."""
+
+    model_config = STRICT
+    doc_id: str
+    changed: list[str]
+
+
+def bytes_answer(media_type: str, what: str) -> dict:
+    """The ``responses`` of a route answering bytes of ``media_type`` (a file, metrics text); its
+    refusals are still ``ErrorBody`` JSON, named outright since the route's own type is not JSON."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    refusals = {status: {"description": e["description"], "content": error} for status, e in ERRORS.items()}
+    return {200: {"content": {media_type: {"schema": {"type": "string"}}}, "description": what}, **refusals}
+
+
+FILE_FORMATS = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "the Excel file (format=xlsx)",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "the Word file (format=docx)",
+}
+
+
+def ok_or_files(model: type[BaseModel], what: str = "") -> dict:
+    """``ok(model)`` for a route that answers a Word or Excel file when asked (``format=``)."""
+    answer = ok(model, what)
+    answer[200]["content"] = {m: {"schema": {"type": "string", "format": "binary"}} for m in FILE_FORMATS}
+    return answer

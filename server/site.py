@@ -8,6 +8,8 @@ goes through the front door (``server.door``) to Streamlit. ``--no-api`` serves 
 from __future__ import annotations
 
 import contextlib
+import http
+import json
 import logging
 import os
 from pathlib import Path
@@ -23,6 +25,7 @@ from server.door import FrontDoor
 
 ROOT = Path(__file__).resolve().parents[1]
 API_PREFIXES = ("/v1/", "/mcp", "/docs", "/openapi.json", "/static-offline-docs")
+JSON_PREFIXES = ("/v1/", "/mcp")  # paths whose every answer, refusals included, is JSON
 # Streamlit's own settings for an office server: no usage statistics, no file watcher (the index
 # folder changes on every ingest), no developer menu, no tracebacks for users, the upload limit.
 STREAMLIT_OPTIONS = {
@@ -51,6 +54,51 @@ class ApiRoute(BaseRoute):
 
     async def handle(self, scope, receive, send):
         await self.app(scope, receive, send)
+
+
+class JsonRefusals:
+    """The site's outermost layer: an API path refused in plain text by a layer in front of the API
+    (Streamlit's path guard answers "Bad Request" to ``%2F``, ``%00`` or ``..``) answers ``{error,
+    fix}`` as the API itself does, its status and other headers kept."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(JSON_PREFIXES):
+            return await self.app(scope, receive, send)
+        held = None
+
+        async def answer(message):
+            nonlocal held
+            if message["type"] == "http.response.start":
+                kind = dict(message.get("headers", [])).get(b"content-type", b"")
+                if message["status"] >= 400 and not kind.startswith(b"application/json"):
+                    held = message
+                    return None
+            elif held is not None:
+                if message.get("more_body"):
+                    return None  # the plain text is dropped; the JSON goes with its last part
+                return await _send_refusal(send, held)
+            return await send(message)
+
+        await self.app(scope, receive, answer)
+
+
+async def _send_refusal(send, start: dict) -> None:
+    status = start["status"]
+    if status == 400:
+        body = {
+            "error": "the path cannot be read: an encoded slash (%2F), a NUL byte (%00) or '..' is refused",
+            "fix": "send the path as /docs names the routes, each part percent-encoded as UTF-8",
+        }
+    else:
+        body = {"error": http.HTTPStatus(status).phrase.lower(), "fix": "see /docs for the routes"}
+    data = json.dumps(body, ensure_ascii=False).encode()
+    kept = [(k, v) for k, v in start.get("headers", []) if k not in (b"content-type", b"content-length")]
+    headers = [*kept, (b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
 
 
 def create_site(
@@ -88,7 +136,8 @@ def create_site(
         max_upload_mb=MAX_BINARY_MB,
         passthrough=API_PREFIXES if api else (),
     )
-    return st.App(str(ROOT / "app.py"), routes=routes, middleware=[door], lifespan=lifespan)
+    site = st.App(str(ROOT / "app.py"), routes=routes, middleware=[door], lifespan=lifespan)
+    return JsonRefusals(site) if api else site
 
 
 def site_from_env():

@@ -52,12 +52,12 @@ def call(
         return e.code, e.read(), dict(e.headers)
 
 
-def multipart(files: list[tuple[str, bytes]]) -> tuple[bytes, dict]:
+def multipart(files: list[tuple[str, bytes]], field: str = "files") -> tuple[bytes, dict]:
     boundary = uuid.uuid4().hex
     parts = []
     for name, data in files:
         parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n".encode()
             + data
             + b"\r\n"

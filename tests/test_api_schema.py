@@ -11,19 +11,25 @@ from pydantic import TypeAdapter
 
 from server.schemas import (
     AlignRow,
+    CheckAnswer,
     ClauseAnswer,
     CrossRef,
     DeadlineRow,
     DocumentOut,
+    Edited,
     ErrorBody,
     Health,
     LedgerItem,
     Outline,
+    Removed,
+    RevisionAnswer,
     SearchAnswer,
     Section,
+    UploadAnswer,
 )
 
-from .test_api import call
+from .conftest import DATA
+from .test_api import call, multipart
 
 pytestmark = pytest.mark.server
 
@@ -96,3 +102,66 @@ def test_a_model_refuses_an_extra_or_a_missing_field(served):
     for bad in (extra, missing):
         with pytest.raises(ValidationError):
             SearchAnswer.model_validate(bad)
+
+
+def test_every_route_types_its_answer_and_describes_every_parameter(served):
+    """No 200 is the empty schema, no parameter or body field goes without a description."""
+    doc = json.loads(answer(served, "/openapi.json")[1])
+    schemas = doc["components"]["schemas"]
+    for path, operations in doc["paths"].items():
+        if not path.startswith("/v1/"):
+            continue
+        for method, op in operations.items():
+            content = op["responses"]["200"].get("content", {})
+            assert content and all(c.get("schema") for c in content.values()), (method, path)
+            for p in op.get("parameters", []):
+                assert p.get("description"), (method, path, p["name"])
+            for body in op.get("requestBody", {}).get("content", {}).values():
+                name = body["schema"].get("$ref", "").rsplit("/", 1)[-1]
+                for field, spec in schemas.get(name, {}).get("properties", {}).items():
+                    assert spec.get("description"), (method, path, field)
+    for path in ("/v1/diff", "/v1/align"):
+        formats = doc["paths"][path]["get"]["responses"]["200"]["content"]
+        assert formats["application/json"]["schema"] and len(formats) == 3  # json, xlsx, docx
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory, fake_index):
+    import shutil
+
+    from .test_api import api_server
+
+    index = tmp_path_factory.mktemp("schema-writes") / "index"
+    shutil.copytree(fake_index, index)
+    with api_server(index) as base:  # loopback, no account: the one person may write
+        yield base
+
+
+def test_the_answers_of_diff_check_and_every_write_validate(writable):
+    base = writable
+    q = urllib.parse.quote
+    JSON = {"Content-Type": "application/json"}
+
+    def send(path, method, data=b"", headers=None):
+        status, body, _ = call(base, path, None, method, data, headers or JSON)
+        assert status == 200, (path, body[:300])
+        return body
+
+    RevisionAnswer.model_validate_json(answer(base, "/v1/diff?old=city&new=province&ledger=true")[1])
+    draft = "《阜新市“十四五”生态环境保护规划》要求“全面消除黑臭水体”，并“到2030年全部完成”。"
+    CheckAnswer.model_validate_json(send("/v1/check", "POST", json.dumps({"text": draft}).encode()))
+    item = json.loads(answer(base, f"/v1/ledger?doc={q('阜新')}&limit=1")[1])[0]
+    change = json.dumps({"status": "in_progress", "progress": "已开工"}).encode()
+    LedgerItem.model_validate_json(send(f"/v1/ledger/{item['item_id']}", "PATCH", change))
+    pdf, headers = multipart([("验收报告.pdf", b"%PDF-1.4\n%%EOF\n")], field="file")
+    LedgerItem.model_validate_json(send(f"/v1/ledger/evidence/{item['item_id']}", "POST", pdf, headers))
+    row = json.loads(answer(base, f"/v1/align?lower={q('阜新')}&limit=1")[1])[0]
+    mark = json.dumps({"lower": "阜新", "key": row["key"], "applicability": "not_applicable", "note": "不涉及"})
+    AlignRow.model_validate_json(send("/v1/align/marks", "POST", mark.encode()))
+    text = (DATA / "city_plan.txt").read_bytes().replace("阜新".encode(), "彰武".encode())
+    files, headers = multipart([("zhangwu_plan.txt", text)])
+    added = UploadAnswer.model_validate_json(send("/v1/documents", "POST", files, headers))
+    (doc_id,) = added.added
+    edit = json.dumps({"doc_number": "彰政发〔2021〕9号"}).encode()
+    Edited.model_validate_json(send(f"/v1/documents/{doc_id}", "PATCH", edit))
+    Removed.model_validate_json(send(f"/v1/documents/{doc_id}", "DELETE"))

@@ -162,23 +162,44 @@ def test_request_ids_metrics_and_health(typed):
 
 
 def test_no_answer_names_the_index_path(typed):
+    """Every route of /openapi.json, its path filled with real values and its required parameters
+    given, read and written with an admin's, a viewer's, a wrong and no token; plus unknown routes."""
     base, index, t = typed
-    paths = [
-        "/v1/health",
-        "/v1/docs",
-        "/v1/search?q=%E9%BB%91%E8%87%AD%E6%B0%B4%E4%BD%93",
-        "/v1/clauses/nope-0001",
-        "/v1/deadlines?doc=nothing",
-        "/v1/align?lower=nothing",
-        "/v1/ledger?doc=nothing",
-        "/v1/documents/city/outline",
-        "/v1/nowhere",
-    ]
+    q = urllib.parse.quote
+    hit = json.loads(call(base, f"/v1/search?q={q('黑臭水体')}", t["viewer"])[1])["hits"][0]
+    item = json.loads(call(base, f"/v1/ledger?doc={q('阜新')}&limit=1", t["viewer"])[1])[0]
+    values = {
+        "clause_id": hit["clause_id"],
+        "doc": q("阜新"),
+        "section": q(hit["section"]),
+        "doc_id": "nothing.txt",  # a write to a document that is not there: refused, nothing removed
+        "item_id": item["item_id"],
+        "sha256": "0" * 64,
+        "q": q("黑臭水体"),
+        "lower": q("阜新"),
+        "old": "city",
+        "new": "province",
+    }
+    spec = json.loads(call(base, "/openapi.json")[1])
+    requests = [("GET", "/v1/nowhere"), ("GET", "/v1/documents/nothing/outline")]
+    for route, operations in spec["paths"].items():
+        if not route.startswith("/v1/"):
+            continue
+        path = route.format(**values)
+        for method, op in operations.items():
+            needed = [p["name"] for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")]
+            query = "&".join(f"{n}={values[n]}" for n in needed)
+            requests.append((method.upper(), f"{path}?{query}" if query else path))
+    assert len(requests) >= 23  # every route (21 operations) and two unknown ones
     secrets = {str(index), str(index.resolve()), str(index.parent)}
-    for token in (t["viewer"], "kb_wrong", None):
-        for path in paths:
-            body = call(base, path, token)[1].decode()
-            assert not any(s in body for s in secrets), (path, body[:200])
+    json_headers = {"Content-Type": "application/json"}
+    for token in (t["admin"], t["viewer"], "kb_wrong", None):
+        for method, path in requests:
+            data = b"{}" if method in ("POST", "PATCH") else None
+            status, body, _ = call(base, path, token, method, data, json_headers if data else None)
+            text = body.decode(errors="replace")
+            assert not any(s in text for s in secrets), (method, path, status, text[:200])
+    assert call(base, "/v1/docs", t["viewer"])[0] == 200  # the admin's writes removed nothing
 
 
 def test_no_mcp_tool_answer_names_the_index_path(typed):

@@ -201,6 +201,44 @@ def test_a_streamlit_session_id_grants_nothing_to_another_browser(office):
     assert status == 413 and "MB" in json.loads(body)["fix"]
 
 
+def headers_only(base: str, method: str, path: str, length: int, token: str = "") -> str:
+    """Send a request's headers declaring ``length`` bytes and none of the body; the status line
+    of the answer, or "" when the server waits for the body (10 s)."""
+    import socket
+
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    with socket.create_connection((host, port), timeout=10) as sock:
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nOrigin: {base}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {length}\r\n"
+            + (f"Authorization: Bearer {token}\r\n" if token else "")
+            + "\r\n"
+        )
+        sock.sendall(head.encode())
+        try:
+            return sock.recv(200).split(b"\r\n")[0].decode()
+        except TimeoutError:
+            return ""
+
+
+@pytest.mark.server
+def test_the_door_answers_json_for_api_paths_and_refuses_size_before_the_body(office):
+    """Issue 34: a %2F or %00 in an API path (refused by Streamlit's path guard, in front of the
+    API) answers {error, fix}; a sign-in form or a draft over its limit is refused from
+    Content-Length, before a byte of the body is sent."""
+    from kb.office.tokens import Tokens
+
+    base, index = office
+    token = Tokens(index).make(ADMIN[0])[1]
+    for path in ("/v1/docs%2F..%2Fsecret", "/v1/clauses/a%00b", "/mcp%00"):
+        status, headers, body = request(base, path)
+        assert status == 400 and headers["content-type"] == "application/json", path
+        assert set(json.loads(body)) == {"error", "fix"}
+    assert " 413 " in headers_only(base, "POST", "/login", 5 * 1024**3)
+    assert " 413 " in headers_only(base, "POST", "/v1/check", 60 * 1024 * 1024, token)  # one draft: 50 MB
+    assert " 413 " in headers_only(base, "POST", "/v1/documents", 5 * 1024**3, token)
+
+
 def test_clear_cache_never_reaches_streamlit_and_reruns_are_paced(tmp_path):
     """F7 and F13: the door drops clear_cache from the websocket and paces one user's reruns."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
