@@ -187,6 +187,10 @@ def test_a_2025_12_31_point_is_drawn_within_2025(fake_index):
     band_2025 = next(b for b in bands if b["年"] == "2025")
     point = next(p for p in points if p["期限"] == "2025-12-31")
     assert band_2025["起"] <= point["期限"] <= band_2025["止"]
+    # drawn inside the band, a margin from the line between 2025 and 2026, the date itself in the tooltip
+    assert "2025-11-20" < point["位置"] < "2025-12-15" and point["期限"] == "2025-12-31"
+    dots = next(layer for layer in chart["layer"] if layer["encoding"]["x"]["field"] == "位置")
+    assert "期限" in [t["field"] for t in dots["encoding"]["tooltip"]]
     assert all(layer["encoding"]["x"]["scale"]["type"] == "utc" for layer in chart["layer"])  # no time-zone shift
     assert point["数量"] >= 1 and len(point["文件"]) <= 18 and point["全称"]  # short name, full title in the tooltip
 

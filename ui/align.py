@@ -15,7 +15,7 @@ from kb.reports.cite import citation, location, memo_text, short_name
 from kb.reports.render import escape
 from kb.tracking.align_marks import APPLICABILITY, AlignMarks
 
-from .common import DOCX_MIME, XLSX_MIME, show_table, text_only, today
+from .common import DOCX_MIME, XLSX_MIME, show_table, today
 from .copy import copy_button
 from .session import valid_choice
 
@@ -103,9 +103,9 @@ def align_page(index, path: str, user) -> None:
         st.info("没有符合条件的条目。")
         return
     table = pd.DataFrame([page_row(i, r) for i, r in enumerate(shown, 1)])
-    colour = {STATUS_NAMES[s]: f"background-color: #{STATUS_COLOURS[s]}" for s in STATUSES}
     show_table(
-        text_only(table).style.map(lambda v: colour.get(v, ""), subset=["状态"]),
+        table,
+        {STATUS_NAMES[s]: STATUS_COLOURS[s] for s in STATUSES},
         hide_index=True,
         width="stretch",
         key="align_table",

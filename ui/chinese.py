@@ -60,12 +60,38 @@ WORDS = {
     "View Source": "查看源码",
     "Open in Vega Editor": "在 Vega 编辑器中打开",
     "Clear caches": "清除缓存",
+    # read aloud, not shown: a screen reader speaks them
+    "Sidebar": "侧边栏",
+    "Collapse sidebar": "收起侧边栏",
+    "Expand sidebar": "展开侧边栏",
+    "Link to heading": "链接到此标题",
+    "Previous month": "上个月",
+    "Next month": "下个月",
+    "year": "年",
+    "month": "月",
+    "day": "日",
+    "Vega visualization": "图表",
 }
 # "50MB per file • TXT, PDF" → "每个文件不超过 50MB · TXT, PDF"; "Drag and drop .pdf files here".
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
+WEEKDAYS = "(?:Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)"
+WORDS.update({m: f"{n}月" for n, m in enumerate(MONTHS, 1)})  # the date picker's month menu
 PATTERNS = (
     *((rf"^{m} (\d{{4}})$", f"$1年{n}月") for n, m in enumerate(MONTHS, 1)),  # the date picker's month
+    # the calendar's own labels, read aloud: "Choose date, December 2026", "Today, Sunday, December 6, 2026 selected"
+    *((rf"^Choose date, {m} (\d{{4}})$", f"选择日期，$1年{n}月") for n, m in enumerate(MONTHS, 1)),
+    *(
+        (rf"^(?:Today, )?{WEEKDAYS}, {m} (\d{{1,2}}), (\d{{4}})(?: selected)?$", f"$2年{n}月$1日")
+        for n, m in enumerate(MONTHS, 1)
+    ),
+    *((rf"^{part}, (.+)$", f"$1：{name}") for part, name in (("year", "年"), ("month", "月"), ("day", "日"))),
+    # a file the uploader could not send: Streamlit shows the HTTP client's own words
+    (r"^AxiosError: Request failed with status code 413$", "文件过大，未上传"),
+    (r"^AxiosError: Request failed with status code 40[13]$", "没有上传权限，或登录已过期，请重新登录"),
+    (r"^AxiosError: Request failed with status code (\d+)$", "上传失败（$1），请重试"),
+    (r"^AxiosError: Network Error$", "网络错误，未上传，请重试"),
+    (r"^AxiosError.*$", "上传失败，请重试"),
     (r"^Made with Streamlit.*$", "　"),
     (r"^(\d+(?:\.\d+)?\s*[KMG]?B) per file(.*)$", "每个文件不超过 $1$2"),
     (r"^Drag and drop (.+) here$", "将$1拖放到此处"),
@@ -74,8 +100,15 @@ PATTERNS = (
 ATTRIBUTES = ("title", "aria-label", "placeholder", "data-title")
 # An empty date field shows yyyy/mm/dd in segments its own script types into: styled, not rewritten.
 DATE_SEGMENT_NAMES = {"year": "年", "month": "月", "day": "日"}
+# The calendar's weekday letters (S M T W T F S, Sunday first) are drawn by its own script: styled too.
+WEEKDAY_NAMES = "日一二三四五六"
 CHROME_CSS = (
     "<style>"
+    + "".join(
+        f".react-aria-CalendarGridHeader th:nth-child({k}){{font-size:0}}"
+        f".react-aria-CalendarGridHeader th:nth-child({k})::after{{content:'{name}';font-size:.875rem}}"
+        for k, name in enumerate(WEEKDAY_NAMES, 1)
+    )
     + "".join(
         f"[data-testid='stDateInput'] [data-type='{t}'][data-placeholder='true']{{font-size:0}}"
         f"[data-testid='stDateInput'] [data-type='{t}'][data-placeholder='true']::after"

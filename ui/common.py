@@ -85,9 +85,21 @@ def text_only(frame):
     return out
 
 
-def show_table(frame, **options):
-    """``st.dataframe`` of ``text_only(frame)`` (a Styler's data is made text-only before it is styled)."""
+def show_table(frame, colours: dict[str, str] | None = None, column: str = "状态", **options):
+    """``st.dataframe`` of ``text_only(frame)``; with ``colours`` (a status's shown name → its legend
+    colour, ``#rrggbb`` or ``rrggbb``), ``column``'s cells filled as the legend and the exports fill them."""
     import pandas as pd
     import streamlit as st
 
+    if colours and isinstance(frame, pd.DataFrame) and column in frame.columns:
+        styles = {name: cell_style(colour) for name, colour in colours.items()}
+        return st.dataframe(text_only(frame).style.map(lambda v: styles.get(v, ""), subset=[column]), **options)
     return st.dataframe(text_only(frame) if isinstance(frame, pd.DataFrame) else frame, **options)
+
+
+def cell_style(colour: str) -> str:
+    """A cell filled with ``colour``, its text white on a dark fill and black on a light one."""
+    hex6 = colour.lstrip("#")[-6:]
+    r, g, b = (int(hex6[k : k + 2], 16) for k in (0, 2, 4))
+    text = "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#fff"
+    return f"background-color: #{hex6}; color: {text}"

@@ -12,7 +12,7 @@ from kb.policy.units import units_of
 from kb.policy.validity import validities
 from kb.reports import deadline_report
 from kb.reports.cite import short_name
-from kb.reports.timeline_chart import timeline_chart
+from kb.reports.timeline_chart import STATUS_COLOURS, timeline_chart
 from kb.tracking.timeline import STATUS_NAMES
 
 from .common import XLSX_MIME, show_table, today
@@ -81,6 +81,7 @@ def deadlines_page(index, path: str) -> None:
         table = deadline_table(rows)
         show_table(
             table,
+            {STATUS_NAMES[s]: STATUS_COLOURS[s] for s in STATUS_COLOURS},
             hide_index=True,
             width="stretch",
             key="deadline_table",

@@ -63,6 +63,8 @@ def ledger_page(index, path: str, user) -> None:
     completion_charts(items)
     show_table(
         ledger_table(filtered, as_of),
+        {STATUSES[s]: ledger_report.STATUS_COLOURS[s] for s in STATUSES},
+        "完成状态",
         hide_index=True,
         width="stretch",
         key="ledger_table",

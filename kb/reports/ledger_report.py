@@ -50,6 +50,15 @@ INPUT_HELP = {
 }
 INSTRUCTIONS_SHEET = "填写说明"
 SHEET = "台账"
+# Fill colours of a status on the 台账 page (the sheet leaves its 完成状态 cells to the office).
+STATUS_COLOURS = {
+    "not_started": "D9D9D9",
+    "in_progress": "FFEB9C",
+    "done": "C6EFCE",
+    "partly_done": "F8CBAD",
+    "not_done": "FFC7CE",
+    "not_applicable": "EDEDED",
+}
 UNIT_SEP = "、"
 MET_NAMES = {True: "已达标", False: "未达标", None: "待填报"}
 

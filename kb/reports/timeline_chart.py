@@ -37,6 +37,7 @@ def chart_rows(rows: list[DeadlineRow], docs: dict[str, Document]) -> list[dict]
         out.append(
             {
                 "期限": due.isoformat(),
+                "位置": placed(due),
                 "文件": short_name(doc) if doc else doc_id,
                 "全称": first.title,
                 "数量": len(members),
@@ -47,6 +48,20 @@ def chart_rows(rows: list[DeadlineRow], docs: dict[str, Document]) -> list[dict]
             }
         )
     return out
+
+
+BAND_MARGIN = 0.08  # share of a year's band left empty at each end: a 12-31 point is not on the border
+
+
+def placed(day: dt.date) -> str:
+    """Where a date is drawn: inside its year's band, its place in the year kept (Jan 1 at
+    ``BAND_MARGIN``, Dec 31 at 1 - ``BAND_MARGIN``), so a year-end deadline sits in its year and not
+    on the line between two. The tooltip gives the date itself."""
+    start = dt.datetime(day.year, 1, 1)
+    length = (dt.datetime(day.year + 1, 1, 1) - start).total_seconds()
+    through = (day - dt.date(day.year, 1, 1)).days / (dt.date(day.year, 12, 31) - dt.date(day.year, 1, 1)).days
+    at = start + dt.timedelta(seconds=length * (BAND_MARGIN + (1 - 2 * BAND_MARGIN) * through))
+    return at.isoformat(timespec="seconds")
 
 
 MAX_YEAR_LABELS = 8  # at 1024 px a year label needs ~60 px: past 8 years, every 2nd (or 5th) is named
@@ -101,7 +116,7 @@ def timeline_chart(rows: list[DeadlineRow], docs: dict[str, Document], today: dt
         alt.Chart(points)
         .mark_circle(opacity=0.85)
         .encode(
-            x=alt.X("期限:T", scale=x_scale, axis=x_axis),
+            x=alt.X("位置:T", scale=x_scale, axis=x_axis),
             y=alt.Y("文件:N", title=None, axis=alt.Axis(labelLimit=260)),
             size=alt.Size("数量:Q", title="项数", scale=alt.Scale(range=[60, 600])),
             color=alt.Color(
@@ -115,7 +130,7 @@ def timeline_chart(rows: list[DeadlineRow], docs: dict[str, Document], today: dt
         )
     )
     rule = (
-        alt.Chart(pd.DataFrame([{"今天": today.isoformat(), "说明": f"今天 {today.isoformat()}"}]))
+        alt.Chart(pd.DataFrame([{"今天": placed(today), "说明": f"今天 {today.isoformat()}"}]))
         .mark_rule(color="#111827", strokeDash=[4, 3])
         .encode(x=alt.X("今天:T", scale=x_scale, axis=x_axis), tooltip=["说明:N"])
     )
