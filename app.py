@@ -23,6 +23,7 @@ from ui.copy import HIDE_BUILTIN_COPY
 from ui.deadlines import deadlines_page
 from ui.documents import documents_page
 from ui.ledger import ledger_page
+from ui.messages import chinese_refusal
 from ui.revisions import revisions_page
 from ui.search import search_page
 from ui.session import keep_state, restore_from_url, sign_in, sign_out_button, write_to_url
@@ -103,7 +104,7 @@ def translate_error(message: str) -> str:
         return f"还没有索引。请先建立索引：{message.split('build it with: ', 1)[-1]}"
     if "rebuild it with:" in message:
         return f"索引无法读取，需要重建：{message.split('rebuild it with: ', 1)[-1]}"
-    return message
+    return chinese_refusal(message)
 
 
 main()

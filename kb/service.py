@@ -377,13 +377,20 @@ def deadline_list(
     )
 
 
-def unknown_fate(searcher: Searcher, state_dir: str | Path, clause, as_of: dt.date) -> bool:
+def ledger_marks(state_dir: str | Path) -> tuple[dict[str, tuple[str, str | None]], frozenset[str]]:
+    """What the 台账 records for a page of clauses, read once for the page: the finished items by
+    clause id (status, date done) and the clause ids it records anything of."""
+    book = Ledger(state_dir)
+    return book.finished(), book.tracked()
+
+
+def unknown_fate(searcher: Searcher, tracked: frozenset[str], clause, as_of: dt.date) -> bool:
     """Whether a clause's passed dates are 已到期 rather than 已逾期: its plan's period has ended and
-    the 台账 records nothing of it."""
+    the 台账 records nothing of it (``tracked``: ``ledger_marks``' clause ids)."""
     validity = searcher.validity(as_of).get(clause.doc_id)
     if validity is None or validity.status != "ended":
         return False
-    return clause.clause_id not in Ledger(state_dir).tracked()
+    return clause.clause_id not in tracked
 
 
 def ended_documents(index: Store, as_of: dt.date | None = None) -> frozenset[str]:

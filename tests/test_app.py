@@ -289,3 +289,22 @@ def test_a_link_brings_the_align_choices(app_index):
     at.run()
     assert set(at.multiselect(key="a_uppers").value) == {"province_plan.txt", "national_opinions.txt"}
     assert at.multiselect(key="a_status").value == ["missing"]
+
+
+def test_a_page_of_hits_reads_the_ledger_once_not_once_a_hit(app_index, monkeypatch):
+    """The deadline badges' 台账 facts are read once for the page, however many hits it shows."""
+    from kb.tracking.ledger import Ledger
+
+    reads = []
+    real = Ledger._records
+    monkeypatch.setattr(Ledger, "_records", lambda self: reads.append(1) or real(self))
+    counts = {}
+    for top in (3, 12):
+        at = start(app_index)
+        at.slider(key="top").set_value(top).run()
+        reads.clear()
+        at.text_input(key="query").input("黑臭水体").run()
+        assert not at.exception
+        assert sum("class='clause'" in m.value for m in at.markdown) >= min(top, 6)
+        counts[top] = len(reads)
+    assert counts[3] == counts[12] <= 2, counts

@@ -17,6 +17,7 @@ from kb.tracking.align_marks import APPLICABILITY, AlignMarks
 
 from .common import DOCX_MIME, XLSX_MIME, show_table, today
 from .copy import copy_button
+from .messages import chinese_refusal
 from .session import valid_choice
 
 ALL = "（全部）"
@@ -182,6 +183,6 @@ def row_view(row, lower: str, path: str, user, mark) -> None:
             try:
                 AlignMarks(path).set(lower, row, user, choice, note)
             except KBError as exc:
-                st.error(escape(str(exc)))
+                st.error(escape(chinese_refusal(exc)))
             else:
                 st.rerun()

@@ -13,6 +13,7 @@ from kb.verify.drafts import SUFFIXES
 from kb.verify.verdicts import QuoteVerdict
 
 from .common import DOCX_MIME
+from .messages import chinese_refusal
 
 STATUS_NAMES = {
     "not_found": ("未找到原文", "red"),
@@ -41,7 +42,7 @@ def check_page(index, user) -> None:
         try:
             st.session_state["c_result"] = (name, data, *service.check_draft(index, name, data))
         except KBError as exc:
-            st.error(escape(str(exc)))
+            st.error(escape(chinese_refusal(exc)))
             return
     if "c_result" not in st.session_state:
         return

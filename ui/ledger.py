@@ -20,6 +20,7 @@ from kb.reports.render import escape
 from kb.tracking.ledger import EVIDENCE_SUFFIXES, FIELD_NAMES, FINISHED, STATUSES, Ledger, can_update, successors
 
 from .common import DOCX_MIME, XLSX_MIME, show_table, today
+from .messages import chinese_refusal
 from .session import valid_choice
 
 ALL = "（全部）"
@@ -38,7 +39,7 @@ def ledger_page(index, path: str, user) -> None:
     try:
         items = book.items(index, doc)
     except KBError as exc:
-        st.error(escape(str(exc)))
+        st.error(escape(chinese_refusal(exc)))
         return
     as_of = today()
     missing = missing_indicator_table(index.clauses_of(doc))
@@ -247,7 +248,7 @@ def item_view(index, book: Ledger, items, user, as_of: dt.date, carried: dict) -
                 ]
             book.update(index, item.item_id, user, changes)
         except (KBError, ValueError) as exc:
-            st.error(escape(f"未保存：{exc}"))
+            st.error(escape(f"未保存：{chinese_refusal(exc)}"))
             return
         st.rerun()
 
@@ -285,7 +286,7 @@ def import_section(index, book: Ledger, items, user) -> None:
             items, ledger_report.read_xlsx(uploaded.getvalue()), lambda i: can_update(user, i)
         )
     except KBError as exc:
-        st.error(escape(str(exc)))
+        st.error(escape(chinese_refusal(exc)))
         return
     for row, text in plan.unmatched:
         st.warning(escape(f"第 {row} 行没有对应的任务（请勿改动台账编号和任务内容）：{text}"))
@@ -353,7 +354,7 @@ def units_section(index, path: str, items, user) -> None:
                     index, path, chosen, [*lead, *split(new_lead)], [*partner, *split(new_partner)], user
                 )
             except KBError as exc:
-                st.error(escape(str(exc)))
+                st.error(escape(chinese_refusal(exc)))
                 return
             st.session_state["l_imported"] = f"已为 {n} 项任务分配单位。"
             st.rerun()
@@ -372,7 +373,7 @@ def indicator_section(index, path: str, doc: str, user) -> None:
             try:
                 refused = service.import_indicator_table(index, path, doc, data, user)
             except KBError as exc:
-                st.error(escape(str(exc)))
+                st.error(escape(chinese_refusal(exc)))
                 return
             for reason in refused:
                 st.warning(escape(reason))

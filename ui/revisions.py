@@ -17,6 +17,7 @@ from kb.reports import revision_report
 from kb.reports.cite import short_name
 
 from .common import DOCX_MIME, XLSX_MIME
+from .messages import chinese_refusal
 from .session import valid_choice
 
 CHANGE_NAMES = {"target": "目标值", "date": "时限", "strength": "要求强弱", "wording": "文字", "section": "位置"}
@@ -49,7 +50,7 @@ def revisions_page(index, user) -> None:
     try:
         rev, body, flags = service.revision(index, old, draft or new)
     except KBError as exc:
-        st.error(html.escape(str(exc)))
+        st.error(html.escape(chinese_refusal(exc)))
         return
     counts = body["counts"]
     cols = st.columns(5)
@@ -133,5 +134,5 @@ def _parse(name: str, data: bytes):
         try:
             return parse(path)
         except KBError as exc:
-            st.error(html.escape(str(exc)))
+            st.error(html.escape(chinese_refusal(exc)))
             return None

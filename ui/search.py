@@ -20,6 +20,7 @@ from .basket import basket, save_basket
 from .clause_view import full_item_view, neighbours_view
 from .common import deadline_badges, role_badge, target_badges, today, unit_line
 from .copy import copy_button, copy_link_button
+from .messages import chinese_refusal
 from .session import state, user, valid_choice
 
 RECENT_SHOWN = 5
@@ -169,13 +170,14 @@ def validity_warning(searcher, clause) -> str:
     return f":orange-badge[⚠ {label}]"
 
 
-def show_hit(searcher, hit) -> None:
-    show_clause(searcher, hit.clause, f"**{hit.rank}.**", hit.matched_terms)
+def show_hit(searcher, hit, marks) -> None:
+    show_clause(searcher, hit.clause, f"**{hit.rank}.**", hit.matched_terms, marks=marks)
 
 
-def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
+def show_clause(searcher, c, mark: str, terms=(), key: str = "add", marks=None) -> None:
     """A clause as a hit shows it: source, validity, text, dates and targets, units, the citation
-    with 复制引用 / 复制链接 / 加入备忘录, its context, its item and (a PDF's) page."""
+    with 复制引用 / 复制链接 / 加入备忘录, its context, its item and (a PDF's) page. ``marks``: what the
+    台账 records (``service.ledger_marks``), read once for a page of hits; read here when not given."""
     with st.container(border=True):
         number = f"（{escape(c.doc_number)}）" if c.doc_number else ""
         raw = st.session_state.get("raw_punct", False)
@@ -185,8 +187,8 @@ def show_clause(searcher, c, mark: str, terms=(), key: str = "add") -> None:
         if warning:
             st.markdown(warning)
         st.markdown(f"<div class='clause'>{highlight(shown(c.text), terms)}</div>", unsafe_allow_html=True)
-        finished = service.finished_items(st.session_state["index_path"])
-        unknown = service.unknown_fate(searcher, st.session_state["index_path"], c, today())
+        finished, tracked = marks or service.ledger_marks(st.session_state["index_path"])
+        unknown = service.unknown_fate(searcher, tracked, c, today())
         badges = " ".join(
             b for b in (role_badge(c), deadline_badges(c, today(), finished, unknown), target_badges(c)) if b
         )
@@ -273,7 +275,7 @@ def search_page(searcher) -> None:
     try:
         results = service.search_results(searcher, query, top=top, filters=filters, home=home_choice(searcher))
     except KBError as exc:
-        st.error(str(exc))
+        st.error(escape(chinese_refusal(exc)))
         return
     chips = filter_chips(filters, results.scope, {d.doc_id: d.title for d in index.docs.values()})
     if chips:
@@ -285,5 +287,6 @@ def search_page(searcher) -> None:
         return
     if not results.relevant:
         st.warning("没有找到直接相关的条款。以下是最接近的结果，仅供参考：")
+    marks = service.ledger_marks(st.session_state["index_path"])  # once for the page, not once a hit
     for hit in results.hits:
-        show_hit(searcher, hit)
+        show_hit(searcher, hit, marks)

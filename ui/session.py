@@ -19,7 +19,10 @@ from kb.errors import KBError
 from kb.office.accounts import LOCAL_USER, ROLES, SESSION_TTL, Accounts, User, is_loopback, open_to_anyone
 from kb.office.saved import SavedWork
 from kb.office.sessions import COOKIE, FRONT_DOOR_ENV, SERVE_ADDRESS_ENV, Sessions, own
+from kb.reports.render import escape
 from kb.search.searcher import MAX_QUERY_CHARS
+
+from .messages import chinese_refusal
 
 # URL parameter → session key of the widget it sets (lists are comma-joined).
 URL_KEYS = {
@@ -100,7 +103,7 @@ def sign_in(index_path: str) -> User:
     if behind_door():
         return door_user(index_path)
     if not is_loopback(serving_address()):  # `streamlit run` on the network would bypass the front door
-        st.error("Error: 对外提供服务请使用 python -m kb serve（带登录前门）；streamlit run 只用于本机。")
+        st.error("错误：对外提供服务请使用 python -m kb serve（带登录前门）；streamlit run 只用于本机。")
         st.stop()
     accounts = Accounts(index_path)
     address = serving_address()
@@ -109,7 +112,7 @@ def sign_in(index_path: str) -> User:
             st.session_state["user"] = User(LOCAL_USER, "admin")
             return st.session_state["user"]
         st.error(
-            f"Error: 本应用在 {address} 上对外提供服务，但还没有任何账号。"
+            f"错误：本应用在 {address} 上对外提供服务，但还没有任何账号。"
             "请先添加管理员：python -m kb users add 用户名 "
             f"--role admin --index {index_path}"
         )
@@ -134,7 +137,7 @@ def sign_in(index_path: str) -> User:
             st.session_state.pop("basket", None)  # load this user's saved basket
             st.rerun()
         except KBError as exc:
-            st.error(str(exc))
+            st.error(escape(chinese_refusal(exc)))
     st.stop()
 
 
