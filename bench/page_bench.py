@@ -27,13 +27,15 @@ PAGES = {
     "期限跟踪": "下载 Excel",
     "对标对表": "下载 Word 对标表",
     "台账": "下载台账 Excel",
+    "引文核验": "开始核验",
+    "版本对照": "新版本",
     "文件管理": "审计记录",
 }
 QUERY = "城市黑臭水体什么时候消除"
 TIMEOUT_S = 120
 
 
-def _driver():
+def _driver(window: str = "1280,900"):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -44,7 +46,7 @@ def _driver():
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
-        "--window-size=1280,900",
+        f"--window-size={window}",
     ):
         opts.add_argument(flag)
     return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)

@@ -289,8 +289,14 @@ def test_the_ledger_page_browses_filters_and_updates(ledger_index):
         at = open_page(ledger_index, "台账")
         at.selectbox(key="l_doc").set_value("city_plan.txt").run()
         metrics = {m.label: int(m.value) for m in at.metric}
-        assert metrics["未启动"] == len(at.dataframe[0].value) and metrics["逾期"] == metrics["未启动"]
-        assert set(at.dataframe[0].value["逾期"]) == {"逾期"}  # every 2025 deadline has passed by December 2026
+        # every 2025 deadline has passed by December 2026, in a plan whose period has ended and whose
+        # 台账 records nothing: 已到期, not known to be late (逾期)
+        assert metrics["未启动"] == len(at.dataframe[0].value) and metrics["逾期"] == 0
+        assert set(at.dataframe[0].value["逾期"]) == {"已到期"}
+        assert any(f"另有 {metrics['未启动']} 项已到期" in c.value for c in at.caption)
+        next(s for s in at.selectbox if s.label == "完成状态").set_value("in_progress")
+        next(b for b in at.button if b.label == "保存").click().run()
+        assert {m.label: int(m.value) for m in at.metric}["逾期"] == 1  # recorded, still open: late
         next(s for s in at.selectbox if s.label == "完成状态").set_value("done")
         next(b for b in at.button if b.label == "保存").click().run()
         assert not at.exception, [e.value for e in at.exception]

@@ -57,13 +57,21 @@ def ledger_page(index, path: str, user) -> None:
     cols = st.columns(len(STATUSES) + 1)
     for col, (status, n) in zip(cols, counts.items()):
         col.metric(STATUSES[status], n)
-    cols[-1].metric("逾期", sum(i.overdue(as_of) for i in items), help="逾期未完成的任务数")  # fits at 1024 px
+    ended = doc in service.ended_documents(index, as_of)
+    passed = sum(i.due_passed(as_of, ended) for i in items)
+    late = sum(i.overdue(as_of) for i in items) - passed
+    cols[-1].metric("逾期", late, help="逾期未完成的任务数（台账有记录的）")  # fits at 1024 px
+    if passed:
+        st.caption(
+            f"另有 {passed} 项已到期：规划实施期已结束，台账尚无记录（未填报进展或状态），不计为逾期。"
+            "填报后按实际完成情况显示。"
+        )
     if not items:
         st.info("这份文件中没有带期限或目标的任务。")
         return
     completion_charts(items)
     show_table(
-        ledger_table(filtered, as_of),
+        ledger_table(filtered, as_of, ended),
         {STATUSES[s]: ledger_report.STATUS_COLOURS[s] for s in STATUSES},
         "完成状态",
         hide_index=True,
@@ -110,7 +118,8 @@ def ledger_filters(items, as_of: dt.date, user=None):
     return service.ledger_rows(items, "" if unit == ALL else unit, statuses, overdue, as_of, MET_FILTER[met])
 
 
-def ledger_table(items, as_of: dt.date):
+def ledger_table(items, as_of: dt.date, ended: bool = False):
+    """The page's 台账 table; ``ended``: the plan's period has ended (an unrecorded past date is 已到期)."""
     import pandas as pd
 
     rows = []
@@ -118,7 +127,7 @@ def ledger_table(items, as_of: dt.date):
         row = ledger_report.table_row(n, i)
         rows.append(
             {
-                "逾期": "逾期" if i.overdue(as_of) else "",
+                "逾期": "已到期" if i.due_passed(as_of, ended) else "逾期" if i.overdue(as_of) else "",
                 **{
                     k: row[k]
                     # status, task, lead, progress and value first: at 1024 px the rest scrolls

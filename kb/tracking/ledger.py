@@ -112,6 +112,12 @@ def item_id_of(anchor: str) -> str:
     return "L-" + hashlib.sha256(anchor.encode()).hexdigest()[:8]
 
 
+def recorded(record: dict) -> bool:
+    """Whether a 台账 record holds anything an office wrote (a status past 未启动, progress, a date)."""
+    written = record.get("status") not in (None, "", "not_started")
+    return written or bool(record.get("progress") or record.get("done_on"))
+
+
 @dataclass(frozen=True)
 class Item:
     """One ledger item as stored, with its clause when the clause is still there."""
@@ -195,6 +201,16 @@ class Item:
     def overdue(self, as_of: dt.date) -> bool:
         """Past its last date and not finished."""
         return bool(self.due) and self.due[-1] < as_of and self.status not in FINISHED
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the 台账 records anything of the item: a status past 未启动, progress, a date done."""
+        return recorded(self.record)
+
+    def due_passed(self, as_of: dt.date, ended: bool) -> bool:
+        """已到期 rather than 逾期: past its last date in a plan whose period has ended (``ended``), and
+        the 台账 records nothing of it: not known to be late, as 期限跟踪 says of such a date."""
+        return ended and self.overdue(as_of) and not self.recorded
 
     def met(self) -> dict[str, bool | None]:
         """Each target's judgment from the recorded actual value (and base value)."""
@@ -390,11 +406,7 @@ class Ledger(StateDB):
 
     def tracked(self) -> frozenset[str]:
         """The clause ids whose item the 台账 records anything of (a status, progress, a date)."""
-        return frozenset(
-            cid
-            for cid, r in self._records()
-            if r.get("status") not in (None, "", "not_started") or r.get("progress") or r.get("done_on")
-        )
+        return frozenset(cid for cid, r in self._records() if recorded(r))
 
     def units_by_clause(self) -> dict[str, tuple[str, ...]]:
         """The lead and partner units the 台账 records, by clause id (what 期限跟踪 filters by too)."""
