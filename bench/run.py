@@ -8,8 +8,9 @@ and off) and the relevance floor · 2 deadlines · 3 ingest throughput against t
 throughput · 4 query latency against encoding alone, with 1 and 2 threads, 1 and 4 searchers ·
 5 growth to 10× and 100× the clauses (flat FAISS against HNSW) · 6 OCR seconds a page, a scanned
 10-page PDF against the same pages with a text layer · 7 the Milvus store on milvus-lite beside
-the index folder (bench/store_bench.py) · 8 the HTTP API with 1, 8 and 32 clients: kb api with 1 and 2 workers, kb serve, the encoder alone
-(bench/api_bench.py) · 9 each page of the app in headless Chromium, time to ready (bench/page_bench.py).
+the index folder (bench/store_bench.py) · 8 the HTTP API with 1, 8 and 32 clients (kb api with 1
+and 2 workers, kb serve) beside the encoder alone (bench/api_bench.py) · 9 each page of the app in
+headless Chromium, time to ready (bench/page_bench.py).
 Ratios are the figures: absolute
 times drift on shared machines, ratios measured in the same run hold.
 """
