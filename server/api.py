@@ -56,6 +56,7 @@ from server.schemas import (
     DeadlineRow,
     DocumentOut,
     Edited,
+    ErrorBody,
     Health,
     LedgerItem,
     Outline,
@@ -104,6 +105,14 @@ FORMAT = Query(
 )
 ITEM_ID = PathParam(description="a 台账 item (its item_id from /v1/ledger)")
 DOC_ID = PathParam(description="the document's file id (doc_id from /v1/docs)")
+# An upload that takes no file answers 422 with every file's refusal, as a 200 lists them.
+UPLOAD_RESPONSES = {
+    **ok(UploadAnswer),
+    422: {
+        "model": UploadAnswer | ErrorBody,
+        "description": "no file taken (each refused with its reason), or no file sent",
+    },
+}
 
 
 def paged(rows: list, limit: int | None, cursor: str | None) -> Response:
@@ -484,7 +493,7 @@ def create_app(index_dir: str | Path = "index", store: str | None = None, addres
             metrics.render(ix.generation, len(ix.docs), len(ix.clauses)), media_type="text/plain; version=0.0.4"
         )
 
-    @app.post("/v1/documents", responses=ok(UploadAnswer))
+    @app.post("/v1/documents", responses=UPLOAD_RESPONSES)
     async def upload(
         request: Request,
         files: list[UploadFile] = File(..., description="up to 20 files: .txt, .docx, .pdf, .ofd, .doc/.wps"),

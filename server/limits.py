@@ -36,13 +36,17 @@ def too_large(limit: int) -> dict:
 
 
 class BodyLimit:
-    """ASGI middleware: bodies of at most ``limit`` bytes; ``uploads`` maps path prefixes to their own limits."""
+    """ASGI middleware: bodies of at most ``limit`` bytes; ``uploads`` maps upload routes to their own
+    limits: a path as it is (``/v1/documents``), or every path under one ending in ``/``."""
 
     def __init__(self, app, limit: int = MAX_BODY_BYTES, uploads: dict[str, int] | None = None):
         self.app, self.limit, self.uploads = app, limit, dict(uploads or {})
 
     def limit_for(self, path: str) -> int:
-        return next((n for prefix, n in self.uploads.items() if path.startswith(prefix)), self.limit)
+        for route, n in self.uploads.items():
+            if path == route or (route.endswith("/") and path.startswith(route)):
+                return n
+        return self.limit
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:

@@ -93,7 +93,11 @@ async def _send_refusal(send, start: dict) -> None:
             "fix": "send the path as /docs names the routes, each part percent-encoded as UTF-8",
         }
     else:
-        body = {"error": http.HTTPStatus(status).phrase.lower(), "fix": "see /docs for the routes"}
+        try:
+            phrase = http.HTTPStatus(status).phrase.lower()
+        except ValueError:
+            phrase = "refused"
+        body = {"error": phrase, "fix": "see /docs for the routes"}
     data = json.dumps(body, ensure_ascii=False).encode()
     kept = [(k, v) for k, v in start.get("headers", []) if k not in (b"content-type", b"content-length")]
     headers = [*kept, (b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]

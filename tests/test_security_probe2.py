@@ -342,6 +342,21 @@ def test_n11_a_body_over_the_limit_is_refused_before_the_handler_reads_it(chunke
     assert call(app, "PATCH", "/v1/ledger/x", {} if chunked else {"content-length": "10"}, b"x" * 10)[0] == 200
 
 
+def test_each_upload_route_has_its_own_limit_and_every_other_body_the_json_one():
+    async def handler(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    app = BodyLimit(handler, limit=1024, uploads={"/v1/documents": 10_000, "/v1/ledger/evidence/": 5_000})
+    assert [app.limit_for(p) for p in ("/v1/documents", "/v1/documents/city.txt", "/v1/ledger/evidence/x")] == [
+        10_000,
+        1024,  # a metadata edit is JSON: not the upload's limit
+        5_000,
+    ]
+    assert call(app, "PATCH", "/v1/documents/city.txt", {"content-length": "4096"}, b"x" * 4096)[0] == 413
+    assert call(app, "POST", "/v1/documents", {"content-length": "4096"}, b"x" * 4096)[0] == 200
+
+
 # ---------------------------------------------------------------- N13
 def test_n13_sign_out_replaces_the_current_tab():
     from ui.session import SIGN_OUT_LINK
