@@ -116,8 +116,8 @@ def test_each_page_has_no_wrapped_button_no_english_and_its_status_in_view(loopb
     driver.save_screenshot(str(tmp_path / f"{page}.png"))
 
 
-def test_the_date_picker_speaks_chinese(loopback, small_browser):
-    """The calendar popup: its month, its weekday row and its day labels in Chinese."""
+def test_the_popups_speak_chinese(loopback, small_browser):
+    """The calendar popup (its month, its weekday row, its day labels) and the main menu in Chinese."""
     from selenium.webdriver.common.by import By
 
     small_browser.get(f"{loopback}/?page={urllib.parse.quote('期限跟踪')}")
@@ -136,6 +136,12 @@ def test_the_date_picker_speaks_chinese(loopback, small_browser):
         "return [...document.querySelectorAll('table[role=grid] [aria-label]')].map(e => e.getAttribute('aria-label'))"
     )
     assert labels and not [x for x in labels if re.search(r"[A-Za-z]{3,}", x)], labels[:5]
+    small_browser.find_element(By.TAG_NAME, "body").send_keys("\ue00c")  # Escape closes the calendar
+    menu = small_browser.find_elements(By.CSS_SELECTOR, "[data-testid='stMainMenu'] button")
+    if menu:  # the viewer's toolbar: its menu opened
+        menu[0].click()
+        time.sleep(1.0)
+        assert english(small_browser) == set()
 
 
 def test_search_results_at_1024_keep_their_buttons_on_one_line(loopback, small_browser):
