@@ -114,7 +114,7 @@ def ledger_filters(items, as_of: dt.date, user=None):
         "完成状态", list(STATUSES), format_func=STATUSES.get, key="l_status", placeholder="全部状态"
     )
     met = col3.selectbox("目标达成", list(MET_FILTER), key="l_met")
-    overdue = col4.checkbox("只看逾期未完成", key="l_overdue")
+    overdue = col4.checkbox("只看到期未完成", key="l_overdue", help="期限已过、尚未完成：逾期的和已到期未填报的")
     return service.ledger_rows(items, "" if unit == ALL else unit, statuses, overdue, as_of, MET_FILTER[met])
 
 
