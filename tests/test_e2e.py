@@ -142,10 +142,10 @@ def test_search_in_the_browser(server, browser, tmp_path):
     assert f"{VIEWER}（查阅）" in body
     browser.find_element(By.XPATH, "//*[@data-testid='stSidebar']//label[contains(., '台账')]").click()
     # the 台账 page, no query asked: its counts and its sheet to download
-    wait.until(lambda d: all(t in d.find_element(By.TAG_NAME, "body").text for t in ("逾期未完成", "下载台账 Excel")))
+    wait.until(lambda d: all(t in d.find_element(By.TAG_NAME, "body").text for t in ("到期未完成", "下载台账 Excel")))
     browser.refresh()  # F5: still signed in, no sign-in page, and the URL brings back the 台账 page
     wait.until(
-        lambda d: all(t in d.find_element(By.TAG_NAME, "body").text for t in ("逾期未完成", f"{VIEWER}（查阅）"))
+        lambda d: all(t in d.find_element(By.TAG_NAME, "body").text for t in ("到期未完成", f"{VIEWER}（查阅）"))
     )
     browser.switch_to.new_window("tab")  # a new tab shares the session
     browser.get(server)
