@@ -146,6 +146,12 @@ def home_plan(index: Store, home: str | None) -> str | None:
     return max(own, key=lambda d: index.docs[d].date or "", default=None)
 
 
+def opening_plan(index: Store, state_dir: str | Path, user: str) -> str | None:
+    """The plan 对标对表 and 台账 open on for ``user``: their home's own plan (their own home, else
+    the deployment's, else the default), None when that home has none."""
+    return home_plan(index, home_for(state_dir, user) or default_home(index))
+
+
 def check_top(top: int) -> int:
     if not 1 <= top <= MAX_TOP:
         raise KBError(f"top must be from 1 to {MAX_TOP}")
@@ -315,11 +321,6 @@ def revision(
     return rev, body, flags
 
 
-def finished_items(state_dir: str | Path) -> dict[str, tuple[str, str | None]]:
-    """What the 台账 records as finished, by clause id: (status, date done) — the deadline badges' source."""
-    return Ledger(state_dir).finished()
-
-
 def searcher_for(index: Store, home: str | None = None, fusion: str | None = None) -> Searcher:
     return Searcher(index, Fusion(method=fusion) if fusion else Fusion(), home=home_of(home))
 
@@ -338,6 +339,13 @@ def clause(index: Store, clause_id: str, context: int = 0, raw: bool = False) ->
         "citation": citation(c, raw=raw),
         "context": [n.to_dict() for n in index.neighbours(c, context, context)] if context else [],
     }
+
+
+def ledger_marks(state_dir: str | Path) -> tuple[dict[str, tuple[str, str | None]], frozenset[str]]:
+    """What the 台账 records for a page of clauses, read once for the page: the finished items by
+    clause id (status, date done) and the clause ids it records anything of."""
+    book = Ledger(state_dir)
+    return book.finished(), book.tracked()
 
 
 def deadline_list(
@@ -361,6 +369,8 @@ def deadline_list(
         bad = [v for v in value if v not in allowed]
         if bad:
             raise KBError(f"unknown {what} {bad[0]!r}; use one of {', '.join(allowed)}")
+    day = date_or_none(as_of)
+    finished, tracked = ledger_marks(state_dir) if state_dir is not None else (None, frozenset())
     return deadline_rows(
         index,
         doc=doc,
@@ -368,20 +378,13 @@ def deadline_list(
         before=date_or_none(before, end=True),
         kinds=tuple(kinds),
         unit=unit,
-        as_of=date_or_none(as_of),
+        as_of=day,
         statuses=tuple(statuses),
-        finished=finished_items(state_dir) if state_dir is not None else None,
+        finished=finished,
         ledger_units=Ledger(state_dir).units_by_clause() if state_dir is not None else None,
-        ended=ended_documents(index, date_or_none(as_of)),
-        tracked=Ledger(state_dir).tracked() if state_dir is not None else frozenset(),
+        ended=ended_documents(index, day),
+        tracked=tracked,
     )
-
-
-def ledger_marks(state_dir: str | Path) -> tuple[dict[str, tuple[str, str | None]], frozenset[str]]:
-    """What the 台账 records for a page of clauses, read once for the page: the finished items by
-    clause id (status, date done) and the clause ids it records anything of."""
-    book = Ledger(state_dir)
-    return book.finished(), book.tracked()
 
 
 def unknown_fate(searcher: Searcher, tracked: frozenset[str], clause, as_of: dt.date) -> bool:

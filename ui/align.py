@@ -64,7 +64,7 @@ def align_page(index, path: str, user) -> None:
         return f"{short_name(index.docs[d])}（{LEVEL_NAMES[levels[d]]}）"
 
     valid_choice("a_lower", lowers)
-    home = service.home_plan(index, service.home_for(path, user.name) or service.default_home(index))
+    home = service.opening_plan(index, path, user.name)
     if "a_lower" not in st.session_state and home in lowers:  # opens on the home's own plan
         st.session_state["a_lower"] = home
     lower = st.selectbox("本级文件", lowers, format_func=name, key="a_lower")

@@ -32,7 +32,7 @@ def ledger_page(index, path: str, user) -> None:
     aligner = Aligner(index)
     docs = aligner.documents()
     valid_choice("l_doc", docs)
-    home = service.home_plan(index, service.home_for(path, user.name) or service.default_home(index))
+    home = service.opening_plan(index, path, user.name)
     if "l_doc" not in st.session_state and home in docs:  # opens on the home's own plan
         st.session_state["l_doc"] = home
     doc = st.selectbox("文件", docs, format_func=lambda d: index.docs[d].title, key="l_doc")
