@@ -25,7 +25,7 @@ from kb.office.tokens import Tokens
 # takes 25–40 ms of a core, so a worker serves at most ~40 searches a second: at 100 a second, a
 # service token behind an assistant host (an office of 50, 8 clients at once) saturates the worker
 # before its bucket empties, and is never refused for searching; the limit stops a runaway loop of
-# cheap calls (2 ms each), not an office. Measured: bench/api_bench.py, 8 clients on one token.
+# cheap calls (2 ms each), not an office. Measured: bench/token_bench.py, 8 clients on one token.
 RATE = float(os.environ.get("KB_API_RATE", "100"))
 BURST = int(os.environ.get("KB_API_BURST", "200"))
 
